@@ -1,0 +1,53 @@
+"""torchlike: the PyTorch API on JAX. `import torchlike as torch`."""
+import jax as _jax
+
+_jax.config.update("jax_enable_x64", True)
+_jax.config.update("jax_default_device", _jax.devices("cpu")[0])  # PyTorch creates tensors on the CPU
+
+from . import _dtype  # noqa: E402
+from ._dtype import (bfloat16, bool_ as bool, can_cast, cdouble, cfloat, complex64, complex128, double,  # noqa: E402,F401
+                     dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int,
+                     int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
+from ._device import device  # noqa: E402,F401
+from ._tensor import Size, Tensor  # noqa: E402,F401
+from ._autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402,F401
+from . import _ops  # noqa: E402
+from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_like, eye, from_numpy,  # noqa: E402,F401
+                            full, full_like, linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros,
+                            zeros_like)
+from ._ops.shape import expand_as, flatten, reshape  # noqa: E402,F401
+from ._ops.conversion import clone  # noqa: E402,F401
+from . import autograd  # noqa: E402,F401
+
+globals().update(_LEGACY)
+
+
+def _export_ops():
+    g = globals()
+    for o in _ops.OPS.values():
+        if getattr(o, "function", True) and not o.name.startswith("_"):
+            for n in [o.name] + list(o.aliases):
+                g.setdefault(n, o)
+
+
+_export_ops()
+
+
+def result_type(tensor1, tensor2):
+    """Mirrors `torch.result_type`."""
+    return _dtype.result_dtype([tensor1, tensor2])
+
+
+def is_tensor(obj) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input) -> bool:
+    return input.is_floating_point()
+
+
+def numel(input) -> int:
+    return input.numel()
+
+
+__version__ = "0.1.0"

@@ -1,0 +1,236 @@
+"""dtypes, the default dtype, and PyTorch's type promotion rules.
+
+Mirrors `torch.dtype`, `torch.get_default_dtype`, `torch.promote_types`, `torch.result_type`,
+`torch.can_cast`, `torch.finfo` and `torch.iinfo`. Promotion is PyTorch's, never JAX's.
+"""
+from __future__ import annotations
+
+import builtins
+
+import numpy as np
+import jax.numpy as jnp
+
+BOOL, INT, FLOAT, COMPLEX = 0, 1, 2, 3
+
+
+class dtype:
+    """Mirrors `torch.dtype`."""
+
+    def __init__(self, name: str, np_dtype, category: int, legacy: str | None):
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.category = category
+        self.itemsize = self.np.itemsize
+        self.is_floating_point = category == FLOAT
+        self.is_complex = category == COMPLEX
+        self.is_signed = name not in ("uint8", "bool")
+        self.legacy = legacy  # "Float" for torch.FloatTensor, "Long" for LongTensor, ...
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+    def to_real(self) -> "dtype":
+        return {complex64: float32, complex128: float64}.get(self, self)
+
+    def to_complex(self) -> "dtype":
+        return {float64: complex128, complex128: complex128}.get(self, complex64)
+
+
+bool_ = dtype("bool", np.bool_, BOOL, "Bool")
+uint8 = dtype("uint8", np.uint8, INT, "Byte")
+int8 = dtype("int8", np.int8, INT, "Char")
+int16 = dtype("int16", np.int16, INT, "Short")
+int32 = dtype("int32", np.int32, INT, "Int")
+int64 = dtype("int64", np.int64, INT, "Long")
+float16 = dtype("float16", np.float16, FLOAT, "Half")
+bfloat16 = dtype("bfloat16", jnp.bfloat16, FLOAT, "BFloat16")
+float32 = dtype("float32", np.float32, FLOAT, "Float")
+float64 = dtype("float64", np.float64, FLOAT, "Double")
+complex64 = dtype("complex64", np.complex64, COMPLEX, "ComplexFloat")
+complex128 = dtype("complex128", np.complex128, COMPLEX, "ComplexDouble")
+
+ALL = [bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128]
+_BY_NP = {d.np: d for d in ALL}
+_BY_NAME = {d.name: d for d in ALL}
+
+# The names torch exports for each dtype (torch.float is torch.float32, ...).
+ALIASES = {
+    "bool": bool_, "uint8": uint8, "int8": int8, "int16": int16, "short": int16, "int32": int32,
+    "int": int32, "int64": int64, "long": int64, "float16": float16, "half": float16,
+    "bfloat16": bfloat16, "float32": float32, "float": float32, "float64": float64, "double": float64,
+    "complex64": complex64, "cfloat": complex64, "complex128": complex128, "cdouble": complex128,
+}
+
+
+def _dtype_by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(d) -> dtype:
+    """The torch dtype of a numpy/jax dtype."""
+    try:
+        return _BY_NP[np.dtype(d)]
+    except KeyError:
+        raise TypeError(f"can't convert np.ndarray of type {np.dtype(d)}. The only supported types are: "
+                        "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
+                        "uint8, and bool.") from None
+
+
+_default = [float32]
+
+
+def get_default_dtype() -> dtype:
+    """Mirrors `torch.get_default_dtype`."""
+    return _default[0]
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Mirrors `torch.set_default_dtype`: only floating point dtypes are allowed."""
+    d = to_dtype(d)
+    if d not in (float16, bfloat16, float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default[0] = d
+
+
+def default_complex() -> dtype:
+    return complex128 if _default[0] is float64 else complex64
+
+
+def to_dtype(d) -> dtype:
+    """Accepts a torch dtype, a Python type (float/int/bool/complex) or a numpy dtype."""
+    if isinstance(d, dtype):
+        return d
+    if d is builtins.float:
+        return float64
+    if d is builtins.int:
+        return int64
+    if d is builtins.bool:
+        return bool_
+    if d is builtins.complex:
+        return complex128
+    return from_numpy_dtype(d)
+
+
+def promote_types(a: dtype, b: dtype) -> dtype:
+    """Mirrors `torch.promote_types`: the smallest dtype both a and b can be cast to safely."""
+    if a is b:
+        return a
+    if a is bool_:
+        return b
+    if b is bool_:
+        return a
+    ca, cb = a.category, b.category
+    if ca != cb:
+        hi, lo = (a, b) if ca > cb else (b, a)
+        if hi.is_complex and lo is float64:
+            return complex128
+        return hi
+    if ca == INT:
+        if uint8 in (a, b):
+            other = b if a is uint8 else a
+            return other if other.itemsize > 1 else int16
+        return a if a.itemsize > b.itemsize else b
+    if ca == FLOAT and {a, b} == {float16, bfloat16}:
+        return float32
+    return a if a.itemsize > b.itemsize else b
+
+
+def _combine_categories(higher: dtype | None, lower: dtype | None) -> dtype | None:
+    """How a lower-priority participant (0-d tensor, Python scalar) may lift the result."""
+    if higher is None:
+        return lower
+    if lower is None:
+        return higher
+    if higher.is_complex:
+        return higher
+    if lower.is_complex:
+        return higher.to_complex() if higher.is_floating_point else lower
+    if higher.is_floating_point:
+        return higher
+    if higher is bool_ or lower.is_floating_point:
+        return promote_types(higher, lower)
+    return higher
+
+
+def scalar_dtype(v) -> dtype:
+    """The dtype a Python scalar takes part in promotion as (a 'wrapped number')."""
+    if isinstance(v, builtins.bool):
+        return bool_
+    if isinstance(v, builtins.int):
+        return int64
+    if isinstance(v, builtins.float):
+        return _default[0]
+    if isinstance(v, builtins.complex):
+        return default_complex()
+    raise TypeError(f"unsupported scalar {v!r}")
+
+
+def result_dtype(operands) -> dtype:
+    """Mirrors `torch.result_type` over tensors and Python scalars.
+
+    Tensors with dims outrank 0-d tensors, which outrank Python scalars; a lower rank only
+    changes the result when it is of a higher category (bool < int < float < complex).
+    """
+    dim_r = zero_r = wrapped_r = None
+    for x in operands:
+        if isinstance(x, (builtins.bool, builtins.int, builtins.float, builtins.complex)):
+            d = scalar_dtype(x)
+            wrapped_r = d if wrapped_r is None else promote_types(wrapped_r, d)
+        elif x is not None:
+            d = x.dtype
+            if x.ndim == 0:
+                zero_r = d if zero_r is None else promote_types(zero_r, d)
+            else:
+                dim_r = d if dim_r is None else promote_types(dim_r, d)
+    return _combine_categories(dim_r, _combine_categories(zero_r, wrapped_r))
+
+
+def can_cast(from_: dtype, to: dtype) -> bool:
+    """Mirrors `torch.can_cast`: no casting to a lower category (float -> int, complex -> float, ... -> bool)."""
+    return from_.category <= to.category
+
+
+class finfo:
+    """Mirrors `torch.finfo`."""
+
+    def __init__(self, type: dtype | None = None):
+        type = to_dtype(type) if type is not None else _default[0]
+        if type.category < FLOAT:
+            raise TypeError("torch.finfo() requires a floating point input type. Use torch.iinfo to handle 'torch.finfo'")
+        fi = jnp.finfo(type.to_real().np)
+        self.dtype = type.to_real().name
+        self.bits = fi.bits
+        self.eps = builtins.float(fi.eps)
+        self.max = builtins.float(fi.max)
+        self.min = builtins.float(fi.min)
+        self.tiny = self.smallest_normal = builtins.float(fi.tiny)
+        self.resolution = builtins.float(fi.resolution)
+
+    def __repr__(self):
+        return (f"finfo(resolution={self.resolution:g}, min={self.min:g}, max={self.max:g}, eps={self.eps:g}, "
+                f"smallest_normal={self.tiny:g}, tiny={self.tiny:g}, dtype={self.dtype})")
+
+
+class iinfo:
+    """Mirrors `torch.iinfo`."""
+
+    def __init__(self, type: dtype):
+        type = to_dtype(type)
+        if type.category != INT and type is not bool_:
+            raise TypeError("torch.iinfo() requires an integer input type. Use torch.finfo to handle 'torch.iinfo'")
+        ii = np.iinfo(type.np) if type is not bool_ else None
+        self.dtype = type.name
+        self.bits = type.itemsize * 8
+        self.max = builtins.int(ii.max) if ii else 1
+        self.min = builtins.int(ii.min) if ii else 0
+
+    def __repr__(self):
+        return f"iinfo(min={self.min}, max={self.max}, dtype={self.dtype})"
+
+# torch's alias names for the dtypes
+half, float, double = float16, float32, float64
+short, int, long = int16, int32, int64
+cfloat, cdouble = complex64, complex128

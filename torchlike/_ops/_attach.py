@@ -1,0 +1,101 @@
+"""Attach registry operators to Tensor as methods, in-place methods and dunders."""
+from __future__ import annotations
+
+from .. import _autograd
+from .. import _dtype as D
+from .._tensor import Tensor
+from .registry import OPS
+
+
+def _method(o):
+    def method(self, *args, **kwargs):
+        return o(self, *args, **kwargs)
+    method.__name__ = o.name
+    method.__doc__ = o.__doc__
+    return method
+
+
+def check_inplace(t: Tensor) -> None:
+    """PyTorch's refusals for in-place writes under autograd."""
+    if _autograd.is_grad_enabled():
+        if t.requires_grad and t.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        base = t._base
+        if base is not None and base.requires_grad and base.grad_fn is None:
+            raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+
+
+def assign(t: Tensor, result: Tensor) -> Tensor:
+    """Make `result` the new value of `t` in place: cast back to t's dtype, write the storage,
+    and rebase t's history (and its base's, for a view) onto the op that produced it."""
+    if result.dtype is not t.dtype:
+        if not D.can_cast(result.dtype, t.dtype):
+            raise RuntimeError(f"result type {result.dtype.legacy} can't be cast to the desired output type "
+                               f"{t.dtype.legacy}")
+        result = result.to(t.dtype)
+    if tuple(result.shape) != tuple(t.shape):
+        raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast shape "
+                           f"{list(result.shape)}")
+    if result.requires_grad and t._base is not None and _autograd.is_grad_enabled():
+        from .shape import copy_slices
+        base = t._base
+        new_base = copy_slices(base, result, t._chain)
+        base._write(new_base._data)
+        base._requires_grad, base.grad_fn, base._output_nr = True, new_base.grad_fn, new_base._output_nr
+        t._write(result._data)
+        t._requires_grad, t.grad_fn, t._output_nr = True, result.grad_fn, result._output_nr
+        return t
+    t._write(result._data)
+    if result.requires_grad and _autograd.is_grad_enabled():
+        t._requires_grad, t.grad_fn, t._output_nr = True, result.grad_fn, result._output_nr
+    return t
+
+
+def _inplace(o):
+    def method(self, *args, **kwargs):
+        check_inplace(self)
+        return assign(self, o(self, *args, **kwargs))
+    method.__name__ = o.name + "_"
+    return method
+
+
+def _binary(name, reflected=False):
+    def dunder(self, other):
+        o = OPS[name]
+        try:
+            return o(other, self) if reflected else o(self, other)
+        except TypeError:
+            if not isinstance(other, (Tensor, int, float, complex, bool)):
+                return NotImplemented
+            raise
+    return dunder
+
+
+_DUNDERS = {
+    "add": "add", "sub": "sub", "mul": "mul", "truediv": "div", "floordiv": "floor_divide",
+    "mod": "remainder", "pow": "pow", "matmul": "matmul", "and": "bitwise_and", "or": "bitwise_or",
+    "xor": "bitwise_xor", "lshift": "bitwise_left_shift", "rshift": "bitwise_right_shift",
+}
+_COMPARE = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
+
+
+def attach_methods() -> None:
+    for o in list(OPS.values()):
+        names = [o.name] + list(o.aliases)
+        for n in names:
+            if o.method and not hasattr(Tensor, n):
+                setattr(Tensor, n, _method(o))
+            if o.inplace and not hasattr(Tensor, n + "_"):
+                setattr(Tensor, n + "_", _inplace(o))
+    for d, n in _DUNDERS.items():
+        if n in OPS:
+            setattr(Tensor, f"__{d}__", _binary(n))
+            setattr(Tensor, f"__r{d}__", _binary(n, reflected=True))
+            if OPS[n].inplace:
+                setattr(Tensor, f"__i{d}__", getattr(Tensor, n + "_"))
+    for d, n in _COMPARE.items():
+        if n in OPS:
+            setattr(Tensor, f"__{d}__", _binary(n))
+    for d, n in {"neg": "neg", "abs": "abs", "invert": "bitwise_not", "pos": "positive"}.items():
+        if n in OPS:
+            setattr(Tensor, f"__{d}__", _method(OPS[n]))

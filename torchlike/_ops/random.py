@@ -1,0 +1,2 @@
+"""Random operators on a global PRNG key stream (see _random.py)."""
+from __future__ import annotations

@@ -1,0 +1,326 @@
+"""The @op decorator: one jax function becomes torch.fn, Tensor.method, Tensor.method_ and out=.
+
+An operator is a jax function whose tensor parameters are annotated with a kind:
+
+    @op(promote="same")
+    def add(input: TS, other: TS, *, alpha=1):
+        return input + alpha * other
+
+`T` is a tensor, `TS` a tensor or Python scalar (a "wrapped number" in promotion), `TO` an
+optional tensor, `TL` a sequence of tensors; everything else is a static argument. A call binds
+PyTorch's signature, promotes operands with PyTorch's table, runs a kernel `jax.jit`-compiled once
+per (op, static arguments, structure), wraps the outputs, and records a node on the tape whose
+backward is the kernel's cached, jitted `jax.vjp`.
+"""
+from __future__ import annotations
+
+import inspect
+import numbers
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _dtype as D
+from .._autograd import Node, edge_of, is_grad_enabled
+
+T, TS, TO, TL = "T", "TS", "TO", "TL"
+KINDS = (T, TS, TO, TL)
+OPS: dict[str, "Op"] = {}
+
+
+class Kernel:
+    """A jax function of flat arrays, its jitted form, and the facts autograd needs about it."""
+
+    __slots__ = ("raw", "jit", "grad_name", "saves", "bwd", "__weakref__")
+
+    def __init__(self, raw, grad_name: str, saves: bool):
+        self.raw, self.jit, self.grad_name, self.saves = raw, jax.jit(raw), grad_name, saves
+        self.bwd: dict = {}
+
+    def backward_fn(self, diff: tuple, cts_mask: tuple):
+        """Jitted (arrays, cts) -> grads of the inputs at positions `diff`."""
+        key = (diff, cts_mask)
+        f = self.bwd.get(key)
+        if f is None:
+            f = self.bwd[key] = jax.jit(_vjp_of(self.raw, diff))
+        return f
+
+    def backward_kernel(self, diff: tuple, n_arrays: int, cts_mask: tuple) -> "Kernel":
+        """The backward as a Kernel of (arrays..., present cts...), for create_graph=True."""
+        key = ("kernel", diff, n_arrays, cts_mask)
+        k = self.bwd.get(key)
+        if k is None:
+            vjp = _vjp_of(self.raw, diff)
+
+            def raw(*xs):
+                it = iter(xs[n_arrays:])
+                return vjp(xs[:n_arrays], tuple(next(it) if m else None for m in cts_mask))
+            k = self.bwd[key] = Kernel(raw, self.grad_name.replace("Backward0", "Backward1"), True)
+        return k
+
+
+def _is_float(x) -> bool:
+    return jnp.issubdtype(x.dtype, jnp.inexact)
+
+
+def _vjp_of(raw, diff):
+    def bwd(arrays, cts):
+        def f(*d):
+            full = list(arrays)
+            for i, a in zip(diff, d):
+                full[i] = a
+            out = raw(*full)
+            return tuple(o for o in (out if isinstance(out, tuple) else (out,)) if _is_float(o))
+        outs, pull = jax.vjp(f, *[arrays[i] for i in diff])
+        cts = tuple(jnp.zeros(o.shape, o.dtype) if c is None else c.astype(o.dtype) for o, c in zip(outs, cts))
+        return pull(cts)
+    return bwd
+
+
+class OpNode(Node):
+    """A node whose backward is a kernel's vjp at the recorded inputs."""
+
+    def __init__(self, k: Kernel, arrays, operands, diff: tuple, n_out: int):
+        super().__init__(k.grad_name, [edge_of(operands[i]) for i in diff], saves=k.saves, n_outputs=n_out)
+        self.kernel, self.arrays, self.diff = k, arrays, diff
+        self.operands = [operands[i] for i in diff]
+        self.versions = [t._version for t in self.operands]
+
+    def apply(self, grads, create_graph):
+        from .._tensor import Tensor
+        if self.saves:
+            for t, v in zip(self.operands, self.versions):
+                if t._version != v:
+                    raise RuntimeError(_modified_msg(t, v))
+        mask = tuple(g is not None for g in grads)
+        if not create_graph:
+            res = self.kernel.backward_fn(self.diff, mask)(self.arrays, tuple(g._data if g is not None else None for g in grads))
+            return [Tensor._wrap(r) for r in res]
+        bk = self.kernel.backward_kernel(self.diff, len(self.arrays), mask)
+        operands = [None] * len(self.arrays)
+        for i, t in zip(self.diff, self.operands):
+            operands[i] = t
+        present = [g for g in grads if g is not None]
+        out = run_kernel(bk, list(self.arrays) + [g._data for g in present], operands + present)
+        return list(out)
+
+    def release(self):
+        self.freed = True
+        if self.saves:
+            self.arrays = None
+
+
+def _modified_msg(t, expected: int) -> str:
+    where = f", which is output {t._output_nr} of {t.grad_fn.name()}," if t.grad_fn is not None else ""
+    shape = ", ".join(str(s) for s in t.shape)
+    return (f"one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"[torch.{t.dtype.legacy}Tensor [{shape}]]{where} is at version {t._version}; expected version "
+            f"{expected} instead. Hint: the backtrace further above can show the operation that failed to compute "
+            f"its gradient. The variable in question was changed in there or anywhere later. Good luck!")
+
+
+def run_kernel(k: Kernel, arrays: list, operands: list):
+    """Run a kernel on arrays; wrap outputs; record a node if an operand requires grad."""
+    from .._tensor import Tensor
+    out = k.jit(*arrays)
+    is_tuple = isinstance(out, tuple)
+    outs = [Tensor._wrap(o) for o in (out if is_tuple else (out,))]
+    if is_grad_enabled():
+        diff = tuple(i for i, t in enumerate(operands) if t is not None and t.requires_grad)
+        if diff:
+            float_outs = [t for t in outs if t.dtype.category >= D.FLOAT]
+            if float_outs:
+                node = OpNode(k, arrays, operands, diff, len(float_outs))
+                for nr, t in enumerate(float_outs):
+                    t._requires_grad, t.grad_fn, t._output_nr = True, node, nr
+    return tuple(outs) if is_tuple else outs[0]
+
+
+def _freeze(v):
+    """A hashable stand-in for a static argument (lists, slices, dicts)."""
+    if isinstance(v, (list, tuple)):
+        return (type(v).__name__,) + tuple(_freeze(x) for x in v)
+    if isinstance(v, slice):
+        return ("slice", v.start, v.stop, v.step)
+    if isinstance(v, dict):
+        return ("dict",) + tuple((k, _freeze(x)) for k, x in v.items())
+    if isinstance(v, float) and v != v:
+        return ("nan",)
+    return v
+
+
+def _is_scalar(v) -> bool:
+    return isinstance(v, numbers.Number) and not isinstance(v, np.ndarray)
+
+
+def scalar_array(v, d: D.dtype):
+    """A Python scalar as a host array of dtype d (wrapping like a C cast, as PyTorch does)."""
+    if isinstance(v, (np.generic,)):
+        v = v.item()
+    if d.category == D.INT and isinstance(v, int) and not isinstance(v, bool):
+        info = np.iinfo(d.np)
+        v = ((v - info.min) % (info.max - info.min + 1)) + info.min
+    return np.asarray(v, dtype=d.np) if not (d.category < D.COMPLEX and isinstance(v, complex)) else np.asarray(v)
+
+
+class Op:
+    """A registered operator: callable as the torch function."""
+
+    def __init__(self, fn, name, promote, varargs, grad_name, linear, saves_output, view, differentiable):
+        self.fn, self.name, self.promote, self.varargs, self.view = fn, name, promote, varargs, view
+        self.grad_name = grad_name or "".join(w.capitalize() for w in name.strip("_").split("_")) + "Backward0"
+        self.saves = not linear
+        self.differentiable = differentiable
+        sig = inspect.signature(fn)
+        self.pos_names, self.names, self.defaults, self.required = [], set(), {}, []
+        self.tensor_params, self.static_names = [], []
+        for p in sig.parameters.values():
+            self.names.add(p.name)
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
+                self.pos_names.append(p.name)
+            if p.default is p.empty:
+                self.required.append(p.name)
+            else:
+                self.defaults[p.name] = p.default
+            if p.annotation in KINDS:
+                self.tensor_params.append((p.name, p.annotation))
+            else:
+                self.static_names.append(p.name)
+        self.kernels: dict = {}
+        self.__name__ = self.__qualname__ = name
+        self.__doc__ = f"Mirrors `torch.{name}`."
+
+    def __repr__(self):
+        return f"<torchlike op {self.name}>"
+
+    def bind(self, args, kwargs) -> dict:
+        vals = dict(self.defaults)
+        npos = len(self.pos_names)
+        if self.varargs is not None:
+            vi = self.pos_names.index(self.varargs)
+            if len(args) > vi:
+                rest = args[vi:]
+                if len(rest) == 1 and (isinstance(rest[0], (tuple, list)) or rest[0] is None):
+                    rest = rest[0]
+                args = tuple(args[:vi]) + (tuple(rest) if rest is not None else None,)
+        if len(args) > npos:
+            raise TypeError(f"{self.name}() takes {npos} positional arguments but {len(args)} were given")
+        for n, v in zip(self.pos_names, args):
+            vals[n] = v
+        for k, v in kwargs.items():
+            if k not in self.names:
+                raise TypeError(f"{self.name}() got an unexpected keyword argument '{k}'")
+            if self.varargs == k and isinstance(v, list):
+                v = tuple(v)
+            vals[k] = v
+        if len(vals) < len(self.names):
+            missing = [n for n in self.required if n not in vals]
+            raise TypeError(f"{self.name}() missing required argument '{missing[0]}'")
+        return vals
+
+    def __call__(self, *args, **kwargs):
+        from .._tensor import Tensor
+        vals = self.bind(args, kwargs)
+        out = vals.pop("out", None) if "out" in self.names else None
+        arrays, operands, struct, promo = [], [], [], []
+        for name, kind in self.tensor_params:
+            v = vals[name]
+            if isinstance(v, Tensor):
+                arrays.append(v._data)
+                operands.append(v)
+                struct.append(1)
+                promo.append(v)
+            elif kind == TL:
+                if not isinstance(v, (list, tuple)) or not all(isinstance(t, Tensor) for t in v):
+                    raise TypeError(f"{self.name}(): argument '{name}' must be tuple of Tensors, not {type(v).__name__}")
+                arrays.extend(t._data for t in v)
+                operands.extend(v)
+                promo.extend(v)
+                struct.append(("L", len(v)))
+            elif v is None and kind in (TO, TS) and name not in self.required:
+                struct.append(None)
+            elif kind == TS and _is_scalar(v):
+                arrays.append(v)
+                operands.append(None)
+                struct.append("s")
+                promo.append(v)
+            else:
+                pos = [n for n, _ in self.tensor_params].index(name) + 1
+                raise TypeError(f"{self.name}(): argument '{name}' (position {pos}) must be Tensor, "
+                                f"not {type(v).__name__}")
+        compute = None
+        if self.promote is not None and promo:
+            compute = D.result_dtype(promo)
+            if self.promote == "float" and compute.category < D.FLOAT:
+                compute = D.get_default_dtype()
+            elif self.promote == "int_to_float" and compute.category < D.FLOAT:
+                compute = D.get_default_dtype()
+        if compute is not None or "s" in struct:
+            cd = compute
+            for i, a in enumerate(arrays):
+                if operands[i] is None:
+                    arrays[i] = scalar_array(a, cd if cd is not None else D.scalar_dtype(a))
+        static = {n: vals[n] for n in self.static_names if n != "out"}
+        key = (tuple(struct), compute, _freeze(tuple(static.values())))
+        k = self.kernels.get(key)
+        if k is None:
+            k = self.kernels[key] = Kernel(self._raw(struct, static, compute), self.grad_name, self.saves)
+        if not self.differentiable:
+            operands = [None] * len(operands)
+        result = run_kernel(k, arrays, operands)
+        if self.view:
+            src = vals[self.tensor_params[0][0]]
+            result._make_view_of(src, k)
+        if out is not None:
+            return _write_out(out, result)
+        return result
+
+    def _raw(self, struct, static, compute):
+        fn, params = self.fn, self.tensor_params
+        cast = compute.np if compute is not None and self.promote != "int_to_float" else None
+
+        def raw(*arrays):
+            kw = dict(static)
+            i = 0
+            for (name, _), s in zip(params, struct):
+                if s is None:
+                    kw[name] = None
+                elif isinstance(s, tuple):
+                    kw[name] = [_cast(a, cast) for a in arrays[i:i + s[1]]]
+                    i += s[1]
+                else:
+                    kw[name] = _cast(arrays[i], cast)
+                    i += 1
+            return fn(**kw)
+        return raw
+
+
+def _cast(a, npdtype):
+    return a if npdtype is None or a.dtype == npdtype else a.astype(npdtype)
+
+
+def _write_out(out, result):
+    """Copy a result into a user-given out= tensor (resizing it as PyTorch does)."""
+    if isinstance(result, tuple):
+        for o, r in zip(out, result):
+            _write_out(o, r)
+        return out
+    if not D.can_cast(result.dtype, out.dtype):
+        raise RuntimeError(f"result type {result.dtype.legacy} can't be cast to the desired output type {out.dtype.legacy}")
+    if out.requires_grad and is_grad_enabled():
+        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments "
+                           "requires grad.")
+    out._replace_data(result._data.astype(out.dtype.np))
+    return out
+
+
+def op(name: str | None = None, *, promote=None, varargs=None, method=True, inplace=False, function=True,
+       grad_name=None, linear=False, saves_output=False, view=False, differentiable=True, aliases=()):
+    """Register a jax function as a torch operator (see the module docstring)."""
+    def register(fn):
+        o = Op(fn, name or fn.__name__, promote, varargs, grad_name, linear, saves_output, view, differentiable)
+        o.method, o.inplace, o.function, o.aliases = method, inplace, function, aliases
+        OPS[o.name] = o
+        return o
+    return register

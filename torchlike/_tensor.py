@@ -1,0 +1,399 @@
+"""Tensor: a jax array in a shared mutable storage box, plus autograd fields.
+
+Mirrors `torch.Tensor`. JAX arrays are immutable, so aliasing is rebuilt on top: a base tensor
+and all its views share one `_Storage` (the base's array and a version counter). A view keeps
+the chain of view kernels that derives it from the base; it re-reads the base when the version
+moved, and an in-place write through it scatters into the base (`.at[index].set`). Methods are
+thin: operators are attached from the registry (`torchlike/_ops`).
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from . import _autograd
+from . import _dtype as D
+from ._device import device as _device_cls
+from ._device import from_jax as _device_from_jax
+from ._device import to_jax as _device_to_jax
+
+
+class _Storage:
+    __slots__ = ("data", "version", "__weakref__")
+
+    def __init__(self, data):
+        self.data, self.version = data, 0
+
+
+class Size(tuple):
+    """Mirrors `torch.Size`."""
+
+    def __repr__(self):
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64)) if self else 1
+
+    def __getitem__(self, i):
+        r = tuple.__getitem__(self, i)
+        return Size(r) if isinstance(i, slice) else r
+
+    def __add__(self, other):
+        return Size(tuple(self) + tuple(other))
+
+
+@jax.jit
+def _scatter_into(root, index, value):
+    return root.ravel().at[index.ravel()].set(value.ravel().astype(root.dtype)).reshape(root.shape)
+
+
+class Tensor:
+    """Mirrors `torch.Tensor`."""
+
+    # Defaults live on the class so that wrapping an array sets one attribute.
+    _chain = None           # view kernels from the base's array to this tensor's, or None for a base
+    _base = None
+    _requires_grad = False
+    grad = None
+    grad_fn = None
+    _output_nr = 0
+    _accumulator = None
+    _hooks = ()
+    _post_accumulate_hooks = ()
+    _retains_grad = False
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, **kwargs):
+        from ._ops.creation import legacy_new
+        return legacy_new(cls, D.get_default_dtype(), *args, **kwargs)
+
+    @classmethod
+    def _wrap(cls, array) -> "Tensor":
+        t = object.__new__(cls)
+        t._storage = _Storage(array)
+        return t
+
+    # ----- storage, views, versions -----
+    @property
+    def _data(self):
+        chain = self._chain
+        s = self._storage
+        if chain is None:
+            return s.data
+        if self._cache_ver != s.version:
+            data = s.data
+            for k in chain:
+                data = k.jit(data)
+            self._cache, self._cache_ver = data, s.version
+        return self._cache
+
+    @property
+    def _version(self) -> int:
+        return self._storage.version
+
+    def _make_view_of(self, src: "Tensor", kernel) -> None:
+        """Make self (fresh output of a view kernel) share src's storage."""
+        self._cache, self._cache_ver = self._storage.data, src._storage.version
+        self._storage = src._storage
+        self._chain = (src._chain or ()) + (kernel,)
+        self._base = src._base if src._base is not None else src
+
+    def _alias(self) -> "Tensor":
+        """A new tensor sharing this one's storage (detach(), .data)."""
+        t = object.__new__(Tensor)
+        t._storage, t._chain, t._base = self._storage, self._chain, self._base
+        if self._chain is not None:
+            t._cache, t._cache_ver = self._data, self._storage.version
+        return t
+
+    def _write(self, value) -> None:
+        """Write an array of this tensor's shape into its storage: the in-place primitive."""
+        s = self._storage
+        if self._chain is None:
+            s.data = value.astype(s.data.dtype) if value.dtype != s.data.dtype else value
+        else:
+            root = s.data
+            index = self._chain_index(root)
+            s.data = _scatter_into(root, index, jnp.broadcast_to(value, index.shape))
+        s.version += 1
+
+    def _chain_index(self, root):
+        """Flat positions in the base that this view reads (its index map), cached per base shape."""
+        key = root.shape
+        cached = getattr(self, "_index_cache", None)
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        index = jnp.arange(int(np.prod(root.shape)), dtype=jnp.int64).reshape(root.shape)
+        for k in self._chain:
+            index = k.raw(index)
+        self._index_cache = (key, index)
+        return index
+
+    def _replace_data(self, array) -> None:
+        """Write a value that may change shape (out= resizing): in place when the shape matches."""
+        if tuple(array.shape) == tuple(self.shape):
+            self._write(array)
+        else:
+            self._storage, self._chain, self._base = _Storage(array), None, None
+
+    def _inplace_set(self, array) -> None:
+        self._write(array)
+
+    def _fresh_copy_if_shared(self) -> "Tensor":
+        return self
+
+    # ----- autograd fields -----
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self.grad_fn is not None:
+            if not value:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                                   "computed variable in a subgraph that doesn't require differentiation use "
+                                   "var_no_grad = var.detach().")
+            return
+        if value and self.dtype.category < D.FLOAT:
+            raise RuntimeError("only Tensors of floating point and complex dtype can require gradients")
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        return self.grad_fn is None
+
+    @property
+    def data(self) -> "Tensor":
+        return self._alias()
+
+    @data.setter
+    def data(self, other: "Tensor") -> None:
+        self._storage, self._chain, self._base = other._storage, other._chain, other._base
+        if other._chain is not None:
+            self._cache, self._cache_ver = other._cache, other._cache_ver
+
+    def detach(self) -> "Tensor":
+        return self._alias()
+
+    def detach_(self) -> "Tensor":
+        if self._base is not None and self._base.requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self._requires_grad, self.grad_fn = False, None
+        return self
+
+    def retain_grad(self) -> None:
+        if not self.requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is not None:
+            self.grad_fn.retained[self._output_nr] = self
+            self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def register_hook(self, hook):
+        if not self.requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is not None:
+            hooks = self.grad_fn.pre_hooks.setdefault(self._output_nr, [])
+        else:
+            if not self._hooks:
+                self._hooks = []
+            hooks = self._hooks
+        hooks.append(hook)
+        return _autograd._Handle(hooks, hook)
+
+    def register_post_accumulate_grad_hook(self, hook):
+        if self.grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if not self._post_accumulate_hooks:
+            self._post_accumulate_hooks = []
+        self._post_accumulate_hooks.append(hook)
+        return _autograd._Handle(self._post_accumulate_hooks, hook)
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+        from .autograd import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ----- metadata -----
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self.ndim)]
+
+    @property
+    def dtype(self) -> D.dtype:
+        return D.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self) -> _device_cls:
+        return _device_from_jax(next(iter(self._data.devices())))
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def is_cpu(self) -> bool:
+        return self.device.type == "cpu"
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self.dtype.itemsize
+
+    def is_floating_point(self) -> bool:
+        return self.dtype.is_floating_point
+
+    def is_complex(self) -> bool:
+        return self.dtype.is_complex
+
+    def get_device(self) -> int:
+        d = self.device
+        return -1 if d.type == "cpu" else d.index
+
+    def type(self, dtype=None, non_blocking=False):
+        if dtype is None:
+            return f"torch.{self.dtype.legacy}Tensor"
+        if isinstance(dtype, str):
+            dtype = _legacy_dtype(dtype)
+        return self.to(dtype)
+
+    # ----- conversions to Python / numpy -----
+    def item(self):
+        if self.numel() != 1:
+            raise RuntimeError(f"a Tensor with {self.numel()} elements cannot be converted to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return np.asarray(self._data).tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        if self.device.type != "cpu" and not force:
+            raise TypeError(f"can't convert {self.device} device type tensor to numpy. Use Tensor.cpu() to copy the "
+                            "tensor to host memory first.")
+        return np.array(self._data)
+
+    def __array__(self, dtype=None, copy=None):
+        a = np.asarray(self._data)
+        return a.astype(dtype) if dtype is not None else a
+
+    def __len__(self) -> int:
+        if self.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(self.unbind(0))
+
+    def __bool__(self) -> bool:
+        if self.numel() != 1:
+            raise RuntimeError(f"Boolean value of Tensor with {'more than one' if self.numel() else 'no'} value"
+                               f"{'s' if not self.numel() else ''} is ambiguous")
+        return bool(self.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self.dtype.category != D.INT or self.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    __hash__ = object.__hash__
+
+    def __repr__(self, *, tensor_contents=None) -> str:
+        from ._tensor_str import tensor_repr
+        return tensor_repr(self)
+
+    def __format__(self, spec: str) -> str:
+        if self.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (np.asarray(self._data), self.requires_grad))
+
+    def __deepcopy__(self, memo):
+        if not self.is_leaf:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                               "because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        t = type(self)._wrap(self._data) if type(self) is Tensor else self.__class__.__new__(
+            self.__class__, Tensor._wrap(self._data), self.requires_grad)
+        t._requires_grad = self.requires_grad
+        if self.grad is not None:
+            t.grad = self.grad.__deepcopy__(memo)
+        memo[id(self)] = t
+        return t
+
+    # ----- devices and dtypes -----
+    def to(self, *args, **kwargs) -> "Tensor":
+        from ._ops.conversion import to
+        return to(self, *args, **kwargs)
+
+    def cpu(self) -> "Tensor":
+        return self.to("cpu")
+
+    def cuda(self, device=None, non_blocking=False) -> "Tensor":
+        return self.to(_device_cls("cuda", device if isinstance(device, int) else None) if not isinstance(
+            device, (str, _device_cls)) else device)
+
+
+def _rebuild(array, requires_grad):
+    t = Tensor._wrap(jnp.asarray(array))
+    t._requires_grad = requires_grad
+    return t
+
+
+def _legacy_dtype(name: str) -> D.dtype:
+    for d in D.ALL:
+        if name in (f"torch.{d.legacy}Tensor", f"torch.cuda.{d.legacy}Tensor"):
+            return d
+    raise ValueError(f"invalid type: '{name}'")
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """PyTorch's dim wrapping, with its IndexError for out-of-range dims."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _device_put(array, dev):
+    return jax.device_put(array, _device_to_jax(dev))
