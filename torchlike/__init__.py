@@ -51,3 +51,6 @@ def numel(input) -> int:
 
 
 __version__ = "0.1.0"
+
+from . import nn, optim, utils, cuda, backends  # noqa: E402,F401
+from . import vision  # noqa: E402,F401

@@ -1,7 +1,8 @@
 """Every operator, each defined once; importing this package registers them all and attaches
 the Tensor methods, in-place variants and dunders that follow from the registry."""
 from .registry import OPS, op, T, TS, TO, TL  # noqa: F401
-from . import creation, conversion, pointwise, reduction, shape, indexing, linalg, random, nn_ops  # noqa: F401
+from . import (creation, conversion, pointwise, reduction, sorting, shape, indexing, linalg, random,  # noqa: F401
+               nn_ops, conv)
 from ._attach import attach_methods
 
 attach_methods()

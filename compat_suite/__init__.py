@@ -1,0 +1,1 @@
+"""Cases run against both real PyTorch and torchlike, compared value by value."""

@@ -1,0 +1,41 @@
+"""pytest plugin: `--compat-report PATH` writes the suite's report (cases by area, worst
+relative error per operator, registry operators without samples)."""
+import collections
+
+from . import harness
+
+_outcomes = collections.Counter()
+
+
+def pytest_addoption(parser):
+    parser.addoption("--compat-report", default=None, help="write the compatibility report (markdown) here")
+
+
+def pytest_runtest_logreport(report):
+    if report.when == "call" and "compat_suite" in report.nodeid:
+        area = report.nodeid.split("::")[0].rsplit("/", 1)[-1].removeprefix("test_").removesuffix(".py")
+        _outcomes[(area, report.outcome)] += 1
+
+
+def pytest_sessionfinish(session, exitstatus):
+    path = session.config.getoption("--compat-report")
+    if not path:
+        return
+    from .test_sweep import covered_ops
+    have, missing = covered_ops()
+    areas = sorted({a for a, _ in _outcomes})
+    lines = ["# torchlike compatibility report", "", "Cases run against real PyTorch "
+             f"{harness.torch.__version__} and torchlike {harness.torchlike.__version__}.", "",
+             "| area | passed | failed |", "|---|---|---|"]
+    for a in areas:
+        lines.append(f"| {a} | {_outcomes[(a, 'passed')]} | {_outcomes[(a, 'failed')]} |")
+    total_p = sum(v for (a, o), v in _outcomes.items() if o == "passed")
+    total_f = sum(v for (a, o), v in _outcomes.items() if o == "failed")
+    lines += [f"| **total** | **{total_p}** | **{total_f}** |", "",
+              f"Registry operators: {len(have) + len(missing)}; with sweep samples: {len(have)}; "
+              f"without: {len(missing)}" + (f" ({', '.join(sorted(missing))})" if missing else ""), "",
+              "## Worst relative error per operator", "", "| operator | worst rel. error |", "|---|---|"]
+    for name, err in sorted(harness.RECORD.get("ops", {}).items()):
+        lines.append(f"| {name} | {err:.2e} |")
+    with open(path, "w") as f:
+        f.write("\n".join(lines) + "\n")
