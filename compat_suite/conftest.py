@@ -2,7 +2,12 @@
 relative error per operator, registry operators without samples)."""
 import collections
 
+import jax
+
 from . import harness
+
+# Only torchlike's own promotion table may decide a result dtype.
+jax.config.update("jax_numpy_dtype_promotion", "strict")
 
 _outcomes = collections.Counter()
 
