@@ -194,7 +194,7 @@ def inplace_on_nonleaf_rebases(t):
     x = _leaf(t)
     y = x * 2
     y.add_(1)
-    y.mul_(y)
+    y.mul_(2)
     y.sum().backward()
     return x.grad, y.grad_fn.name()
 
@@ -351,6 +351,17 @@ def test_error_modified_saved_tensor():
         y.add_(1)
         z.sum().backward()
     check_error(f, area="autograd")
+
+
+def test_scalar_mul_saves_nothing():
+    def f(t):
+        x = _leaf(t)
+        h = x * 1
+        y = h * 2
+        h.add_(1)
+        y.sum().backward()
+        return x.grad
+    check(f, grad=False, area="autograd", name="scalar_mul_saves_nothing")
 
 
 def test_error_modified_saved_output():

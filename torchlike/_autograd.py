@@ -124,7 +124,7 @@ class AccumulateGrad(Node):
     """The sink of a leaf tensor: adds incoming gradient into `variable.grad`."""
 
     def __init__(self, variable):
-        super().__init__("AccumulateGrad", [], saves=False)
+        super().__init__("torch::autograd::AccumulateGrad", [], saves=False)
         self.variable = variable
 
 

@@ -36,18 +36,20 @@ def assign(t: Tensor, result: Tensor) -> Tensor:
     if tuple(result.shape) != tuple(t.shape):
         raise RuntimeError(f"output with shape {list(t.shape)} doesn't match the broadcast shape "
                            f"{list(result.shape)}")
-    if result.requires_grad and t._base is not None and _autograd.is_grad_enabled():
+    recording = result.requires_grad and _autograd.is_grad_enabled()
+    if recording and t._base is not None:
+        # Writing through a view: the base's history becomes CopySlices(old base, result).
         from .shape import copy_slices
         base = t._base
         new_base = copy_slices(base, result, t._chain)
         base._write(new_base._data)
         base._requires_grad, base.grad_fn, base._output_nr = True, new_base.grad_fn, new_base._output_nr
+    else:
         t._write(result._data)
+    if recording:
         t._requires_grad, t.grad_fn, t._output_nr = True, result.grad_fn, result._output_nr
-        return t
-    t._write(result._data)
-    if result.requires_grad and _autograd.is_grad_enabled():
-        t._requires_grad, t.grad_fn, t._output_nr = True, result.grad_fn, result._output_nr
+        if hasattr(result.grad_fn, "rebase_versions"):
+            result.grad_fn.rebase_versions(t)
     return t
 
 

@@ -32,10 +32,11 @@ OPS: dict[str, "Op"] = {}
 class Kernel:
     """A jax function of flat arrays, its jitted form, and the facts autograd needs about it."""
 
-    __slots__ = ("raw", "jit", "grad_name", "saves", "bwd", "__weakref__")
+    __slots__ = ("raw", "jit", "grad_name", "saves", "saves_output", "bwd", "__weakref__")
 
-    def __init__(self, raw, grad_name: str, saves: bool):
+    def __init__(self, raw, grad_name, saves: bool, saves_output: bool = False):
         self.raw, self.jit, self.grad_name, self.saves = raw, jax.jit(raw), grad_name, saves
+        self.saves_output = saves_output
         self.bwd: dict = {}
 
     def backward_fn(self, diff: tuple, cts_mask: tuple):
@@ -82,15 +83,18 @@ class OpNode(Node):
     """A node whose backward is a kernel's vjp at the recorded inputs."""
 
     def __init__(self, k: Kernel, arrays, operands, diff: tuple, n_out: int):
-        super().__init__(k.grad_name, [edge_of(operands[i]) for i in diff], saves=k.saves, n_outputs=n_out)
+        # A grad_name may depend on the input ranks (matmul is MmBackward0, MvBackward0, ...).
+        name = k.grad_name if isinstance(k.grad_name, str) else k.grad_name(*arrays)
+        super().__init__(name, [edge_of(operands[i]) for i in diff], saves=k.saves, n_outputs=n_out)
         self.kernel, self.arrays, self.diff = k, arrays, diff
         self.operands = [operands[i] for i in diff]
-        self.versions = [t._version for t in self.operands]
+        self.saved = [(t, t._version) for t in _saved_operands(k, operands)]
+        self.saved_outputs = ()  # (tensor, version) for ops whose backward uses their output
 
     def apply(self, grads, create_graph):
         from .._tensor import Tensor
         if self.saves:
-            for t, v in zip(self.operands, self.versions):
+            for t, v in list(self.saved) + list(self.saved_outputs):
                 if t._version != v:
                     raise RuntimeError(_modified_msg(t, v))
         mask = tuple(g is not None for g in grads)
@@ -109,6 +113,26 @@ class OpNode(Node):
         self.freed = True
         if self.saves:
             self.arrays = None
+
+    def rebase_versions(self, t) -> None:
+        """After an in-place op wrote its result into t: this node holds the pre-write arrays, so
+        the op's own write must not count as a modification of what it saved."""
+        self.saved = [(x, x._version if x._storage is t._storage else v) for x, v in self.saved]
+
+
+def _saved_operands(k: Kernel, operands) -> list:
+    """The inputs PyTorch's backward would save, for its "modified by an inplace operation" check.
+
+    Our nodes keep immutable arrays, so gradients are right either way; this only decides when
+    to refuse as PyTorch does. Ops that save their output, and scalar forms (x * 2, x / 2), save
+    no input; a unary op saves its input; a binary op saves an operand when another requires grad.
+    """
+    tensors = [t for t in operands if t is not None]
+    if not k.saves or k.saves_output or len(tensors) < len(operands):
+        return []
+    if len(tensors) == 1:
+        return tensors
+    return [t for i, t in enumerate(tensors) if any(u.requires_grad for j, u in enumerate(tensors) if j != i)]
 
 
 def _modified_msg(t, expected: int) -> str:
@@ -134,6 +158,8 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
                 node = OpNode(k, arrays, operands, diff, len(float_outs))
                 for nr, t in enumerate(float_outs):
                     t._requires_grad, t.grad_fn, t._output_nr = True, node, nr
+                if k.saves_output:
+                    node.saved_outputs = [(t, 0) for t in float_outs]
     return tuple(outs) if is_tuple else outs[0]
 
 
@@ -171,6 +197,7 @@ class Op:
         self.fn, self.name, self.promote, self.varargs, self.view = fn, name, promote, varargs, view
         self.grad_name = grad_name or "".join(w.capitalize() for w in name.strip("_").split("_")) + "Backward0"
         self.saves = not linear
+        self.saves_output = saves_output
         self.differentiable = differentiable
         sig = inspect.signature(fn)
         self.pos_names, self.names, self.defaults, self.required = [], set(), {}, []
@@ -265,7 +292,8 @@ class Op:
         key = (tuple(struct), compute, _freeze(tuple(static.values())))
         k = self.kernels.get(key)
         if k is None:
-            k = self.kernels[key] = Kernel(self._raw(struct, static, compute), self.grad_name, self.saves)
+            k = self.kernels[key] = Kernel(self._raw(struct, static, compute), self.grad_name, self.saves,
+                                           self.saves_output)
         if not self.differentiable:
             operands = [None] * len(operands)
         result = run_kernel(k, arrays, operands)
