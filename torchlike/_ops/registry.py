@@ -23,6 +23,7 @@ import numpy as np
 
 from .. import _dtype as D
 from .._autograd import Node, edge_of, is_grad_enabled
+from .._tensor import Tensor
 
 T, TS, TO, TL = "T", "TS", "TO", "TL"
 KINDS = (T, TS, TO, TL)
@@ -92,7 +93,6 @@ class OpNode(Node):
         self.saved_outputs = ()  # (tensor, version) for ops whose backward uses their output
 
     def apply(self, grads, create_graph):
-        from .._tensor import Tensor
         if self.saves:
             for t, v in list(self.saved) + list(self.saved_outputs):
                 if t._version != v:
@@ -146,7 +146,6 @@ def _modified_msg(t, expected: int) -> str:
 
 def run_kernel(k: Kernel, arrays: list, operands: list):
     """Run a kernel on arrays; wrap outputs; record a node if an operand requires grad."""
-    from .._tensor import Tensor
     out = k.jit(*arrays)
     is_tuple = isinstance(out, tuple)
     outs = [Tensor._wrap(o) for o in (out if is_tuple else (out,))]
@@ -247,7 +246,6 @@ class Op:
         return vals
 
     def __call__(self, *args, **kwargs):
-        from .._tensor import Tensor
         vals = self.bind(args, kwargs)
         out = vals.pop("out", None) if "out" in self.names else None
         arrays, operands, struct, promo = [], [], [], []
