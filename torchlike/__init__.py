@@ -18,6 +18,7 @@ from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_l
 from ._ops.shape import expand_as, flatten, reshape  # noqa: E402,F401
 from ._ops.conversion import clone  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
+from ._compile import compile  # noqa: E402,F401
 
 globals().update(_LEGACY)
 

@@ -154,9 +154,18 @@ def _add(a, b):
     return b if a is None else (a if b is None else a + b)
 
 
+_backward_calls = [0]
+
+
+def backward_calls() -> int:
+    """How many backward passes have run (torchlike.compile tells a training step by it)."""
+    return _backward_calls[0]
+
+
 def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=None, accumulate=True):
     """Backpropagate `grads` from `roots`. With `inputs`, returns their gradients in order
     (and, unless accumulate, leaves every `.grad` alone: autograd.grad)."""
+    _backward_calls[0] += 1
     from ._tensor import Tensor
     buffers: dict = {}
     for i, (t, g) in enumerate(zip(roots, grads)):

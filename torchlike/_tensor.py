@@ -20,10 +20,28 @@ from ._device import to_jax as _device_to_jax
 
 
 class _Storage:
-    __slots__ = ("data", "version", "__weakref__")
+    """The mutable box a base tensor and its views share: the array and a version counter."""
+
+    __slots__ = ("data", "version", "serial", "__weakref__")
+    count = 0
 
     def __init__(self, data):
         self.data, self.version = data, 0
+        _Storage.count += 1
+        self.serial = _Storage.count
+        if _observer is not None:
+            _observer.created(self)
+
+
+trace_device = [_device_cls("cpu")]
+
+# torchlike.compile installs an observer to learn which storages a step reads and creates.
+_observer = None
+
+
+def set_observer(obs) -> None:
+    global _observer
+    _observer = obs
 
 
 class Size(tuple):
@@ -79,6 +97,8 @@ class Tensor:
     def _data(self):
         chain = self._chain
         s = self._storage
+        if _observer is not None:
+            _observer.read(s, self)
         if chain is None:
             return s.data
         if self._cache_ver != s.version:
@@ -110,6 +130,8 @@ class Tensor:
     def _write(self, value) -> None:
         """Write an array of this tensor's shape into its storage: the in-place primitive."""
         s = self._storage
+        if _observer is not None:
+            _observer.read(s, self)
         if self._chain is None:
             s.data = value.astype(s.data.dtype) if value.dtype != s.data.dtype else value
         else:
@@ -238,7 +260,10 @@ class Tensor:
 
     @property
     def device(self) -> _device_cls:
-        return _device_from_jax(next(iter(self._data.devices())))
+        data = self._data
+        if isinstance(data, jax.core.Tracer):  # inside torchlike.compile: the device being traced for
+            return trace_device[0]
+        return _device_from_jax(next(iter(data.devices())))
 
     @property
     def is_cuda(self) -> bool:

@@ -135,8 +135,24 @@ def _saved_operands(k: Kernel, operands) -> list:
     return [t for i, t in enumerate(tensors) if any(u.requires_grad for j, u in enumerate(tensors) if j != i)]
 
 
+class _SavedOutput:
+    """What a node remembers of an output it saved: enough to detect and report a later
+    in-place write, without referencing the tensor (which would make a reference cycle)."""
+
+    __slots__ = ("_storage", "_output_nr", "grad_fn_name", "shape", "dtype", "expected")
+
+    def __init__(self, t, name: str):
+        self._storage, self._output_nr, self.grad_fn_name = t._storage, t._output_nr, name
+        self.shape, self.dtype, self.expected = tuple(t.shape), t.dtype, t._version
+
+    @property
+    def _version(self) -> int:
+        return self._storage.version
+
+
 def _modified_msg(t, expected: int) -> str:
-    where = f", which is output {t._output_nr} of {t.grad_fn.name()}," if t.grad_fn is not None else ""
+    name = t.grad_fn_name if isinstance(t, _SavedOutput) else (t.grad_fn.name() if t.grad_fn is not None else None)
+    where = f", which is output {t._output_nr} of {name}," if name else ""
     shape = ", ".join(str(s) for s in t.shape)
     return (f"one of the variables needed for gradient computation has been modified by an inplace operation: "
             f"[torch.{t.dtype.legacy}Tensor [{shape}]]{where} is at version {t._version}; expected version "
@@ -158,7 +174,7 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
                 for nr, t in enumerate(float_outs):
                     t._requires_grad, t.grad_fn, t._output_nr = True, node, nr
                 if k.saves_output:
-                    node.saved_outputs = [(t, 0) for t in float_outs]
+                    node.saved_outputs = [(so, so.expected) for so in (_SavedOutput(t, node.name()) for t in float_outs)]
     return tuple(outs) if is_tuple else outs[0]
 
 

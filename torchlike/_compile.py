@@ -1,0 +1,241 @@
+"""torchlike.compile: run a whole step (forward, backward, optimizer update) as one XLA program.
+
+How it works. The first call runs eagerly while an observer records which tensor storages that
+existed before the call the step reads (parameters, buffers, optimizer state, gradients) and
+whether it ran a backward pass. Later calls are `jax.jit` programs: inside the trace each such
+storage is swapped for a tracer, the user's Python runs once (our ops are jitted kernels, so
+they inline), and the program returns the new value of every storage the step wrote, of every
+tensor it created that outlives it (a new `.grad`, a returned loss) and its outputs; those are
+written back after each call. Learning rates in optimizer param groups are passed as traced
+inputs, so schedulers do not cause recompiles.
+
+Two kinds of step:
+- a step that calls backward (or runs without grad) is compiled as a side-effecting program;
+- a forward whose outputs require grad (`compile(model)` in training) becomes ONE node on the
+  tape whose backward is the program's jax.vjp.
+
+A step that cannot be traced (`.item()`, Python control flow on tensor values, data-dependent
+shapes) falls back to eager with a warning naming the reason.
+"""
+from __future__ import annotations
+
+import functools
+import gc
+import itertools
+import warnings
+import weakref
+
+import jax
+import numpy as np
+
+from . import _autograd, _tensor
+from ._tensor import Tensor
+
+_fresh_versions = itertools.count(-1, -1)  # versions no real write produces: invalidates view caches
+_TRACE_ERRORS = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
+                 jax.errors.TracerIntegerConversionError, jax.errors.TracerArrayConversionError)
+
+
+class _Observer:
+    """Records the pre-existing storages a step reads (and a tensor seen holding each), and
+    the storages it creates."""
+
+    def __init__(self, exclude: set):
+        self.first_new = _tensor._Storage.count + 1
+        self.exclude = exclude
+        self.reads: dict = {}
+        self.created_set = weakref.WeakSet()
+
+    def read(self, s, t) -> None:
+        if s.serial < self.first_new and id(s) not in self.exclude and s not in self.reads:
+            self.reads[s] = t
+
+    def created(self, s) -> None:
+        self.created_set.add(s)
+
+    def __enter__(self):
+        self.prev = _tensor._observer
+        _tensor.set_observer(self)
+        return self
+
+    def __exit__(self, *exc):
+        _tensor.set_observer(self.prev)
+        return False
+
+
+def _flatten_args(args, kwargs):
+    leaves, tree = jax.tree_util.tree_flatten((args, kwargs), is_leaf=lambda x: isinstance(x, Tensor))
+    tensors = [x for x in leaves if isinstance(x, Tensor)]
+    static = tuple(("T", tuple(x.shape), x.dtype.name) if isinstance(x, Tensor) else _hashable(x) for x in leaves)
+    return leaves, tree, tensors, static
+
+
+def _hashable(x):
+    try:
+        hash(x)
+        return x
+    except TypeError:
+        return ("id", id(x))
+
+
+def _optimizers():
+    from . import optim
+    return list(getattr(getattr(optim, "Optimizer", None), "_instances", ()))
+
+
+class _Program:
+    """One traced program for one argument signature and one set of state storages."""
+
+    def __init__(self, fn, state: dict):
+        self.fn = fn
+        self.state = list(state)                          # storages read, in a fixed order
+        self.state_refs = [weakref.ref(s) for s in self.state]
+        self.state_tensors = [state[s] for s in self.state]
+        self.meta = None
+        self._ctx = None                                  # the Python side of the call being traced
+        self._jit = jax.jit(self._traced)
+
+    def alive(self) -> bool:
+        """False when a state tensor was replaced (not updated in place) since the trace."""
+        return all(r() is not None for r in self.state_refs)
+
+    def _traced(self, state_arrays, arg_arrays, lrs):
+        leaves, tree, arg_tensors, groups = self._ctx
+        saved = [(s, s.data, s.version) for s in self.state]
+        saved += [(t._storage, t._storage.data, t._storage.version) for t in arg_tensors]
+        saved_lrs = [g["lr"] for g in groups]
+        obs = _Observer({id(s) for s in self.state} | {id(t._storage) for t in arg_tensors})
+        concrete = [t for t in self.state_tensors + list(arg_tensors)]
+        _tensor.trace_device[0] = concrete[0].device if concrete else _tensor.trace_device[0]
+        try:
+            for s, a in zip(self.state, state_arrays):
+                s.data, s.version = a, next(_fresh_versions)
+            for t, a in zip(arg_tensors, arg_arrays):
+                t._storage.data, t._storage.version = a, next(_fresh_versions)
+            for g, lr in zip(groups, lrs):
+                g["lr"] = lr
+            args, kwargs = jax.tree_util.tree_unflatten(tree, leaves)
+            with obs:
+                out = self.fn(*args, **kwargs)
+            if obs.reads:
+                raise _StateChanged(obs.reads)
+            out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=lambda x: isinstance(x, Tensor))
+            out_tensors = [x for x in out_leaves if isinstance(x, Tensor)]
+            del out, args, kwargs
+            gc.collect()  # what is still alive now outlives the step
+            out_ids = {id(t._storage) for t in out_tensors}
+            written = [i for i, (s, a) in enumerate(zip(self.state, state_arrays)) if s.data is not a]
+            escaped = [s for s in obs.created_set if id(s) not in out_ids and isinstance(s.data, jax.core.Tracer)]
+            self.meta = (written, escaped, out_leaves, out_tree)
+            return ([self.state[i].data for i in written], [s.data for s in escaped],
+                    [t._data for t in out_tensors])
+        finally:
+            for s, d, v in saved:
+                s.data, s.version = d, v
+            for g, lr in zip(groups, saved_lrs):
+                g["lr"] = lr
+
+    def run(self, leaves, tree, arg_tensors, groups):
+        self._ctx = (leaves, tree, arg_tensors, groups)
+        try:
+            new_state, esc, outs = self._jit([s.data for s in self.state], [t._data for t in arg_tensors],
+                                             [np.float64(g["lr"]) for g in groups])
+        finally:
+            self._ctx = None
+        written, escaped, out_leaves, out_tree = self.meta
+        for i, a in zip(written, new_state):
+            s = self.state[i]
+            s.data, s.version = a, s.version + 1
+        for s, a in zip(escaped, esc):
+            s.data, s.version = a, next(_fresh_versions)
+        it = iter(outs)
+        result = [Tensor._wrap(next(it)) if isinstance(x, Tensor) else x for x in out_leaves]
+        return jax.tree_util.tree_unflatten(out_tree, result)
+
+
+class _StateChanged(Exception):
+    """The traced step read state the eager run did not: trace again with it included."""
+
+    def __init__(self, reads):
+        super().__init__("new state")
+        self.reads = reads
+
+
+class CompiledFunction:
+    """What `torchlike.compile(fn)` returns: call it like fn."""
+
+    def __init__(self, fn, fullgraph: bool = False):
+        self.fn = fn
+        self.fullgraph = fullgraph
+        self.programs: dict = {}
+        self.eager_reason = None
+        functools.update_wrapper(self, fn)
+
+    def __call__(self, *args, **kwargs):
+        if self.eager_reason is not None:
+            return self.fn(*args, **kwargs)
+        leaves, tree, arg_tensors, static = _flatten_args(args, kwargs)
+        groups = [g for o in _optimizers() for g in o.param_groups]
+        key = (tree, static, _autograd.is_grad_enabled(), tuple(id(g) for g in groups),
+               tuple(_group_key(g) for g in groups))
+        prog = self.programs.get(key)
+        if prog is not None and not prog.alive():
+            prog = None
+        if prog is None:
+            return self._first_call(key, args, kwargs, arg_tensors)
+        try:
+            return prog.run(leaves, tree, arg_tensors, groups)
+        except _StateChanged as e:
+            self.programs.pop(key, None)
+            return self._retrace(key, prog, e.reads, leaves, tree, arg_tensors, groups)
+        except _TRACE_ERRORS as e:
+            return self._fall_back(e, args, kwargs)
+
+    def _first_call(self, key, args, kwargs, arg_tensors):
+        """Run eagerly once, recording the state the step touches."""
+        obs = _Observer({id(t._storage) for t in arg_tensors})
+        ran_backward = _autograd.backward_calls()
+        with obs:
+            out = self.fn(*args, **kwargs)
+        ran_backward = _autograd.backward_calls() != ran_backward
+        outs = [x for x in jax.tree_util.tree_leaves(out, is_leaf=lambda x: isinstance(x, Tensor))
+                if isinstance(x, Tensor)]
+        differentiable = not ran_backward and _autograd.is_grad_enabled() and any(o.requires_grad for o in outs)
+        if differentiable:
+            self.eager_reason = "compiling a differentiable forward is not supported yet; it runs eagerly"
+            return out
+        self.programs[key] = _Program(self.fn, obs.reads)
+        return out
+
+    def _retrace(self, key, prog, extra, leaves, tree, arg_tensors, groups):
+        state = {s: t for s, t in zip(prog.state, prog.state_tensors)}
+        state.update(extra)
+        new = self.programs[key] = _Program(self.fn, state)
+        return new.run(leaves, tree, arg_tensors, groups)
+
+    def _fall_back(self, err, args, kwargs):
+        reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        self.eager_reason = reason
+        warnings.warn(f"torchlike.compile: {getattr(self.fn, '__name__', 'fn')} runs eagerly: it cannot be traced "
+                      f"({type(err).__name__}: {reason})", stacklevel=3)
+        return self.fn(*args, **kwargs)
+
+
+def _group_key(g: dict) -> tuple:
+    return tuple((k, v) for k, v in g.items() if k not in ("params", "lr") and isinstance(v, (int, float, bool, str,
+                                                                                             tuple, type(None))))
+
+
+def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="inductor", mode=None, options=None,
+            disable: bool = False):
+    """Mirrors `torch.compile`: for a function, one XLA program per step; a Module's forward
+    runs as it does eagerly until differentiable forwards are supported."""
+    if model is None:
+        return lambda m: compile(m, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
+                                 options=options, disable=disable)
+    if disable:
+        return model
+    from . import nn
+    if isinstance(model, getattr(nn, "Module", ())):
+        return model
+    return CompiledFunction(model, fullgraph)
