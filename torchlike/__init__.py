@@ -16,6 +16,8 @@ from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_l
                             full, full_like, linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros,
                             zeros_like)
 from ._ops.shape import expand_as, flatten, reshape  # noqa: E402,F401
+from . import _tensor_str  # noqa: E402,F401
+from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._ops.conversion import clone  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401
