@@ -1,2 +1,231 @@
-"""Neural-network operators behind torch.nn.functional."""
+"""Neural-network operators behind torch.nn.functional: linear maps, activations, softmax.
+
+Activations are written with `jnp.where` on PyTorch's own conditions so that gradients at the
+kinks are PyTorch's (a `maximum`/`clip` would split the gradient at ties).
+"""
 from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+
+from .. import _dtype as D
+from .registry import OPS, T, TO, op
+
+_CTYPE = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
+          "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool"}
+
+
+def _legacy(a) -> str:
+    return D.from_numpy_dtype(a.dtype).legacy
+
+
+def _linear_grad_name(*arrays) -> str:
+    if arrays[0].ndim == 2 and arrays[1].ndim == 2:
+        return "AddmmBackward0" if len(arrays) == 3 else "MmBackward0"
+    return "ViewBackward0" if arrays[1].ndim == 2 else "MvBackward0"
+
+
+@op(method=False, function=False, grad_name=_linear_grad_name)
+def linear(input: T, weight: T, bias: TO = None):
+    k = input.shape[-1] if input.ndim else 1
+    if weight.ndim == 2 and k != weight.shape[1]:
+        rows = math.prod(input.shape[:-1]) if input.ndim > 1 else 1
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
+                           f"{weight.shape[1]}x{weight.shape[0]})")
+    if input.dtype != weight.dtype:
+        a, b = _legacy(input), _legacy(weight)
+        if bias is not None:
+            raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {a} and {b}")
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_CTYPE.get(a, a)} != "
+                           f"{_CTYPE.get(b, b)}")
+    if bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"self and mat2 must have the same dtype, but got {_legacy(bias)} and {_legacy(input)}")
+    out = jnp.matmul(input, weight.T)
+    if bias is not None:
+        out = out + bias
+    return out
+
+
+@op(method=False, grad_name="ViewBackward0")
+def bilinear(input1: T, input2: T, weight: T, bias: TO = None):
+    if input1.shape[:-1] != input2.shape[:-1]:
+        raise RuntimeError(f"bilinear(): input batch dimensions do not match: got {input1.shape[0]} and "
+                           f"{input2.shape[0]}")
+    if input1.shape[-1] != weight.shape[1]:
+        raise RuntimeError(f"bilinear(): input1 size does not match weight size: got {input1.shape[-1]} but "
+                           f"expected {weight.shape[1]}")
+    if input2.shape[-1] != weight.shape[2]:
+        raise RuntimeError(f"bilinear(): input2 size does not match weight size: got {input2.shape[-1]} but "
+                           f"expected {weight.shape[2]}")
+    out = jnp.einsum("...i,oij,...j->...o", input1, weight, input2)
+    return out + bias if bias is not None else out
+
+
+# ----- activations -----
+@op(method=False, function=False, grad_name="HardtanhBackward0")
+def hardtanh(input: T, min_val=-1.0, max_val=1.0):
+    if max_val < min_val:
+        raise ValueError("hardtanh: max_val must be greater than or equal to min_val")
+    lo, hi = jnp.asarray(min_val, input.dtype), jnp.asarray(max_val, input.dtype)
+    return jnp.where(input <= lo, lo, jnp.where(input >= hi, hi, input))
+
+
+@op(method=False, function=False)
+def leaky_relu(input: T, negative_slope=0.01):
+    return jnp.where(input > 0, input, input * negative_slope)
+
+
+@op(method=False, function=False, saves_output=True)
+def elu(input: T, alpha=1.0, scale=1.0, input_scale=1.0):
+    neg = jnp.expm1(jnp.minimum(input, 0) * input_scale) * alpha
+    return jnp.where(input > 0, input, neg) * scale if scale != 1.0 else jnp.where(input > 0, input, neg)
+
+
+_SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
+
+
+@op(grad_name="EluBackward0")
+def selu(input: T):
+    neg = jnp.expm1(jnp.minimum(input, 0)) * _SELU_ALPHA
+    return jnp.where(input > 0, input, neg) * _SELU_SCALE
+
+
+@op()
+def celu(input: T, alpha=1.0):
+    if alpha == 0:
+        raise RuntimeError("ZeroDivisionError")
+    return jnp.where(input > 0, input, jnp.expm1(jnp.minimum(input, 0) / alpha) * alpha)
+
+
+@op(method=False, function=False)
+def gelu(input: T, approximate="none"):
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return jax.nn.gelu(input, approximate=approximate == "tanh")
+
+
+@op(method=False, function=False)
+def silu(input: T):
+    return input * jax.nn.sigmoid(input)
+
+
+@op(method=False, function=False)
+def mish(input: T):
+    return input * jnp.tanh(jax.nn.softplus(input))
+
+
+@op(method=False, function=False)
+def hardswish(input: T):
+    return jnp.where(input <= -3, 0, jnp.where(input >= 3, input, input * (input + 3) / 6)).astype(input.dtype)
+
+
+@op(method=False, function=False)
+def hardsigmoid(input: T):
+    return jnp.where(input <= -3, 0, jnp.where(input >= 3, 1, input / 6 + 0.5)).astype(input.dtype)
+
+
+@op(method=False, function=False)
+def softplus(input: T, beta=1.0, threshold=20.0):
+    z = input * beta
+    soft = jnp.log1p(jnp.exp(jnp.minimum(z, threshold))) / beta
+    return jnp.where(z > threshold, input, soft)
+
+
+@op(method=False, function=False, grad_name="DivBackward0")
+def softsign(input: T):
+    return input / (1 + jnp.abs(input))
+
+
+@op(method=False, function=False, grad_name="LogSigmoidBackward0")
+def logsigmoid(input: T):
+    return jax.nn.log_sigmoid(input)
+
+
+@op(method=False, function=False, grad_name="SubBackward0")
+def tanhshrink(input: T):
+    return input - jnp.tanh(input)
+
+
+@op(method=False, function=False)
+def softshrink(input: T, lambd=0.5):
+    if lambd < 0:
+        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    return jnp.where(input > lambd, input - lambd, jnp.where(input < -lambd, input + lambd, 0)).astype(input.dtype)
+
+
+@op()
+def hardshrink(input: T, lambd=0.5):
+    return jnp.where((input > lambd) | (input < -lambd), input, 0).astype(input.dtype)
+
+
+@op(method=False)
+def threshold(input: T, threshold, value):
+    return jnp.where(input > threshold, input, jnp.asarray(value, input.dtype))
+
+
+@op(method=False, function=False)
+def glu(input: T, dim=-1):
+    if input.ndim == 0:
+        raise RuntimeError("glu does not support scalars because halving size must be even")
+    d = dim % input.ndim
+    if input.shape[d] % 2:
+        raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    a, b = jnp.split(input, 2, axis=d)
+    return a * jax.nn.sigmoid(b)
+
+
+@op(grad_name="PreluKernelBackward0")
+def prelu(input: T, weight: T):
+    n = weight.size
+    if n != 1:
+        if input.ndim == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        c = input.shape[1] if input.ndim >= 2 else input.shape[0]
+        if c != n:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} "
+                               f"and channel size = {c}.")
+        shape = [1] * input.ndim
+        shape[1 if input.ndim >= 2 else 0] = n
+        w = weight.reshape(shape)
+    else:
+        w = weight.reshape(())
+    return jnp.where(input > 0, input, w * input)
+
+
+if "sigmoid" not in OPS:
+    @op(inplace=True, saves_output=True)
+    def sigmoid(input: T, *, out=None):
+        x = input if jnp.issubdtype(input.dtype, jnp.inexact) else input.astype(D.get_default_dtype().np)
+        return jax.nn.sigmoid(x)
+
+if "tanh" not in OPS:
+    @op(inplace=True, saves_output=True)
+    def tanh(input: T, *, out=None):
+        x = input if jnp.issubdtype(input.dtype, jnp.inexact) else input.astype(D.get_default_dtype().np)
+        return jnp.tanh(x)
+
+
+# ----- softmax family -----
+def _softmax_input(input, dim, dtype):
+    if dtype is not None:
+        input = input.astype(dtype.np)
+    elif not jnp.issubdtype(input.dtype, jnp.inexact):
+        raise RuntimeError(f'"softmax_lastdim_kernel_impl" not implemented for \'{_legacy(input)}\'')
+    n = max(input.ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return input, dim % n if input.ndim else None
+
+
+@op(saves_output=True)
+def softmax(input: T, dim, dtype=None):
+    x, axis = _softmax_input(input, dim, dtype)
+    return jax.nn.softmax(x, axis=axis) if axis is not None else jnp.ones_like(x)
+
+
+@op(saves_output=True)
+def log_softmax(input: T, dim, dtype=None):
+    x, axis = _softmax_input(input, dim, dtype)
+    return jax.nn.log_softmax(x, axis=axis) if axis is not None else jnp.zeros_like(x)
