@@ -15,7 +15,7 @@ from . import _ops  # noqa: E402
 from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_like, eye, from_numpy,  # noqa: E402,F401
                             full, full_like, linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros,
                             zeros_like)
-from ._ops.shape import expand_as, flatten, reshape  # noqa: E402,F401
+from ._ops.shape import *  # noqa: E402,F401,F403  (plain functions listed in each module's __all__)
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._ops.conversion import clone  # noqa: E402,F401

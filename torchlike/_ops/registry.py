@@ -306,11 +306,22 @@ class Op:
         key = (tuple(struct), compute, _freeze(tuple(static.values())))
         k = self.kernels.get(key)
         if k is None:
-            k = self.kernels[key] = Kernel(self._raw(struct, static, compute), self.grad_name, self.saves,
+            # A grad_name marked `static_args` is chosen from the static arguments (squeeze(dim) -> SqueezeBackward1).
+            # One also marked `scalar_args` gets `_given`: {operand: "s" (Python scalar) or "t"} (x ** 2 -> PowBackward0).
+            gname = self.grad_name
+            if getattr(gname, "static_args", False):
+                given = {n: "s" if s == "s" else "t" for (n, _), s in zip(self.tensor_params, struct) if s is not None}
+                gname = gname(**static, **({"_given": given} if getattr(gname, "scalar_args", False) else {}))
+            k = self.kernels[key] = Kernel(self._raw(struct, static, compute), gname, self.saves,
                                            self.saves_output)
         if not self.differentiable:
             operands = [None] * len(operands)
-        result = run_kernel(k, arrays, operands)
+        try:
+            result = run_kernel(k, arrays, operands)
+        except (TypeError, ValueError):
+            if self.promote is not None:
+                check_broadcast([t.shape for t in promo if isinstance(t, Tensor)])
+            raise
         if self.view:
             src = vals[self.tensor_params[0][0]]
             result._make_view_of(src, k)
@@ -336,6 +347,20 @@ class Op:
                     i += 1
             return fn(**kw)
         return raw
+
+
+def check_broadcast(shapes) -> None:
+    """PyTorch's error for operand shapes that don't broadcast: sizes compared from the right, each
+    operand against the broadcast of those before it, the dimension numbered in the result."""
+    acc: tuple = ()
+    for s in shapes:
+        n = max(len(acc), len(s))
+        a, b = (1,) * (n - len(acc)) + tuple(acc), (1,) * (n - len(s)) + tuple(s)
+        for i in range(n - 1, -1, -1):
+            if a[i] != b[i] and a[i] != 1 and b[i] != 1:
+                raise RuntimeError(f"The size of tensor a ({a[i]}) must match the size of tensor b ({b[i]}) at "
+                                   f"non-singleton dimension {i}") from None
+        acc = tuple(y if x == 1 else x for x, y in zip(a, b))
 
 
 def _cast(a, npdtype):
