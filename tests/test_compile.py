@@ -50,3 +50,25 @@ def test_untraceable_step_falls_back_with_warning():
         second = c(x)
     assert first == second
     assert any("runs eagerly" in str(m.message) for m in caught)
+
+
+def test_compiled_forward_is_one_differentiable_node():
+    rng = np.random.default_rng(1)
+    w = torch.tensor(rng.standard_normal((5, 3)).astype(np.float32), requires_grad=True)
+    x = torch.tensor(rng.standard_normal((4, 5)).astype(np.float32))
+
+    def fwd(x):
+        h = x @ w
+        return (h * h).sum(1)
+    f = torch.compile(fwd)
+    grads = []
+    for _ in range(3):
+        w.grad = None
+        y = f(x)
+        y.sum().backward()
+        grads.append(w.grad.numpy())
+    assert y.grad_fn.name() == "CompiledFunctionBackward"
+    w.grad = None
+    fwd(x).sum().backward()
+    for g in grads:
+        np.testing.assert_allclose(g, w.grad.numpy(), rtol=1e-6)

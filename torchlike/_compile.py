@@ -153,6 +153,66 @@ class _Program:
         return jax.tree_util.tree_unflatten(out_tree, result)
 
 
+class _ForwardProgram:
+    """A differentiable forward: ONE kernel on the tape, whose backward is its jax.vjp.
+
+    The kernel's inputs are the state arrays (parameters, buffers, RNG state) and the argument
+    arrays; its outputs are the forward's outputs and the new values of the state it wrote
+    (BatchNorm statistics, the RNG key), which are written back after the call."""
+
+    def __init__(self, fn, state: dict, leaves, tree, arg_tensors):
+        from ._ops.registry import Kernel
+        self.fn = fn
+        self.state = list(state)
+        self.state_refs = [weakref.ref(s) for s in self.state]
+        self.state_tensors = [state[s] for s in self.state]
+        self.meta = None
+        # The backward re-traces the forward (for its vjp) after the call returned, so the call's
+        # Python structure is kept: the tensors' storages are only borrowed while tracing.
+        self._ctx = (leaves, tree, list(arg_tensors))
+        self.kernel = Kernel(self._raw, "CompiledFunctionBackward", True)
+
+    alive = _Program.alive
+
+    def _raw(self, *arrays):
+        leaves, tree, arg_tensors = self._ctx
+        n = len(self.state)
+        saved = [(s, s.data, s.version) for s in self.state]
+        saved += [(t._storage, t._storage.data, t._storage.version) for t in arg_tensors]
+        obs = _Observer({id(s) for s in self.state} | {id(t._storage) for t in arg_tensors})
+        try:
+            for s, a in zip(self.state, arrays[:n]):
+                s.data, s.version = a, next(_fresh_versions)
+            for t, a in zip(arg_tensors, arrays[n:]):
+                t._storage.data, t._storage.version = a, next(_fresh_versions)
+            args, kwargs = jax.tree_util.tree_unflatten(tree, leaves)
+            with obs, _autograd.no_grad():
+                out = self.fn(*args, **kwargs)
+            if obs.reads:
+                raise _StateChanged(obs.reads)
+            out_leaves, out_tree = jax.tree_util.tree_flatten(out, is_leaf=lambda x: isinstance(x, Tensor))
+            out_tensors = [x for x in out_leaves if isinstance(x, Tensor)]
+            written = [i for i, (s, a) in enumerate(zip(self.state, arrays)) if s.data is not a]
+            self.meta = (written, out_leaves, out_tree, len(out_tensors))
+            return tuple(t._data for t in out_tensors) + tuple(self.state[i].data for i in written)
+        finally:
+            for s, d, v in saved:
+                s.data, s.version = d, v
+
+    def run(self, leaves, tree, arg_tensors, groups):
+        from ._ops.registry import run_kernel
+        self._ctx = (leaves, tree, list(arg_tensors))
+        arrays = [s.data for s in self.state] + [t._data for t in arg_tensors]
+        outs = run_kernel(self.kernel, arrays, self.state_tensors + list(arg_tensors))
+        written, out_leaves, out_tree, n_out = self.meta
+        for i, t in zip(written, outs[n_out:]):
+            s = self.state[i]
+            s.data, s.version = t._data, s.version + 1
+        it = iter(outs[:n_out])
+        result = [next(it) if isinstance(x, Tensor) else x for x in out_leaves]
+        return jax.tree_util.tree_unflatten(out_tree, result)
+
+
 class _StateChanged(Exception):
     """The traced step read state the eager run did not: trace again with it included."""
 
@@ -169,6 +229,7 @@ class CompiledFunction:
         self.fullgraph = fullgraph
         self.programs: dict = {}
         self.eager_reason = None
+        self.extra_key = tuple  # Python state the program depends on (a module's training flags)
         functools.update_wrapper(self, fn)
 
     def __call__(self, *args, **kwargs):
@@ -177,7 +238,7 @@ class CompiledFunction:
         leaves, tree, arg_tensors, static = _flatten_args(args, kwargs)
         groups = [g for o in _optimizers() for g in o.param_groups]
         key = (tree, static, _autograd.is_grad_enabled(), tuple(id(g) for g in groups),
-               tuple(_group_key(g) for g in groups))
+               tuple(_group_key(g) for g in groups), self.extra_key())
         prog = self.programs.get(key)
         if prog is not None and not prog.alive():
             prog = None
@@ -202,15 +263,20 @@ class CompiledFunction:
                 if isinstance(x, Tensor)]
         differentiable = not ran_backward and _autograd.is_grad_enabled() and any(o.requires_grad for o in outs)
         if differentiable:
-            self.eager_reason = "compiling a differentiable forward is not supported yet; it runs eagerly"
-            return out
-        self.programs[key] = _Program(self.fn, obs.reads)
+            leaves, tree, arg_tensors, _ = _flatten_args(args, kwargs)
+            self.programs[key] = _ForwardProgram(self.fn, obs.reads, leaves, tree, arg_tensors)
+        else:
+            self.programs[key] = _Program(self.fn, obs.reads)
         return out
 
     def _retrace(self, key, prog, extra, leaves, tree, arg_tensors, groups):
         state = {s: t for s, t in zip(prog.state, prog.state_tensors)}
         state.update(extra)
-        new = self.programs[key] = _Program(self.fn, state)
+        if isinstance(prog, _ForwardProgram):
+            new = _ForwardProgram(self.fn, state, leaves, tree, arg_tensors)
+        else:
+            new = _Program(self.fn, state)
+        self.programs[key] = new
         return new.run(leaves, tree, arg_tensors, groups)
 
     def _fall_back(self, err, args, kwargs):
@@ -226,16 +292,33 @@ def _group_key(g: dict) -> tuple:
                                                                                              tuple, type(None))))
 
 
+def _compile_module(model):
+    """`torch.compile(module)`: an OptimizedModule whose forward is compiled (train/eval aware)."""
+    from .nn import Module
+
+    class OptimizedModule(Module):
+        def __init__(self, mod):
+            super().__init__()
+            self._orig_mod = mod
+            self._compiled = CompiledFunction(mod.forward)
+            self._compiled.extra_key = lambda: tuple(m.training for m in mod.modules())
+
+        def forward(self, *args, **kwargs):
+            return self._compiled(*args, **kwargs)
+
+    return OptimizedModule(model)
+
+
 def compile(model=None, *, fullgraph: bool = False, dynamic=None, backend="inductor", mode=None, options=None,
             disable: bool = False):
-    """Mirrors `torch.compile`: for a function, one XLA program per step; a Module's forward
-    runs as it does eagerly until differentiable forwards are supported."""
+    """Mirrors `torch.compile`: a function or a Module's forward becomes one XLA program per
+    input signature (see the module docstring)."""
     if model is None:
         return lambda m: compile(m, fullgraph=fullgraph, dynamic=dynamic, backend=backend, mode=mode,
                                  options=options, disable=disable)
     if disable:
         return model
     from . import nn
-    if isinstance(model, getattr(nn, "Module", ())):
-        return model
+    if isinstance(model, nn.Module):
+        return _compile_module(model)
     return CompiledFunction(model, fullgraph)
