@@ -16,6 +16,7 @@ from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_l
                             full, full_like, linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros,
                             zeros_like)
 from ._ops.shape import *  # noqa: E402,F401,F403  (plain functions listed in each module's __all__)
+from ._ops.shape_join import *  # noqa: E402,F401,F403
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._ops.conversion import clone  # noqa: E402,F401

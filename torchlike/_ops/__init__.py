@@ -1,8 +1,8 @@
 """Every operator, each defined once; importing this package registers them all and attaches
 the Tensor methods, in-place variants and dunders that follow from the registry."""
 from .registry import OPS, op, T, TS, TO, TL  # noqa: F401
-from . import (creation, conversion, pointwise, reduction, sorting, shape, indexing, linalg, random,  # noqa: F401
-               nn_ops, nn_norm, nn_loss, conv)
+from . import (creation, conversion, pointwise, reduction, sorting, shape, shape_join, indexing, linalg,  # noqa: F401
+               random, nn_ops, nn_norm, nn_loss, conv)
 from ._attach import attach_methods
 
 attach_methods()
