@@ -20,6 +20,7 @@ from ._ops.shape_join import *  # noqa: E402,F401,F403
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._ops.conversion import clone  # noqa: E402,F401
+from ._ops.pointwise import allclose, equal, positive  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401
 

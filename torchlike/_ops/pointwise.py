@@ -1,21 +1,125 @@
-"""Pointwise operators: arithmetic, comparisons, unary maths. Each is one jax expression; the
-registry supplies promotion, broadcasting errors, methods, in-place variants and autograd."""
+"""Pointwise operators: arithmetic, comparisons, logical and bitwise ops, where/lerp/clamp. Each is
+one jax expression; the registry supplies promotion, broadcasting errors, methods, in-place
+variants and autograd. Unary maths lives in pointwise_math.py."""
 from __future__ import annotations
 
-import jax
+import numbers
+
 import jax.numpy as jnp
 
-from .registry import T, TS, op
+from .. import _dtype as D
+from .._tensor import Tensor
+from .registry import OPS, TS, Op, T, check_broadcast, op
+
+
+# ----- helpers shared with pointwise_math -----
+def legacy(x) -> str:
+    """PyTorch's short dtype name of an array (Float, Long, Bool, ...)."""
+    return D.from_numpy_dtype(x.dtype).legacy
+
+
+def not_implemented(kernel: str, x):
+    """PyTorch's error for a dtype a kernel has no implementation for."""
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{legacy(x)}'")
+
+
+def is_bool(x) -> bool:
+    return x.dtype == jnp.bool_
+
+
+def is_int(x) -> bool:
+    return jnp.issubdtype(x.dtype, jnp.integer)
+
+
+def is_float(x) -> bool:
+    return jnp.issubdtype(x.dtype, jnp.inexact)
+
+
+def const(v, like):
+    """A Python number as an array of `like`'s dtype (strict promotion: nothing implicit)."""
+    return jnp.asarray(v).astype(like.dtype)
+
+
+def names(fn):
+    """Mark a grad_fn-name function as chosen per kernel from its static arguments and `_given`
+    ({operand: "s" for a Python scalar, "t" for a tensor}): PyTorch names overloads apart."""
+    fn.static_args = fn.scalar_args = True
+    return fn
+
+
+def by_scalar(param: str, scalar_name: str, tensor_name: str):
+    """grad_fn name: one for `param` given as a Python scalar, another for a tensor."""
+    return names(lambda _given, **_: scalar_name if _given.get(param) == "s" else tensor_name)
+
+
+def precheck(o: Op, check) -> Op:
+    """Run check(bound arguments) before o's kernel, for PyTorch errors that depend on values or on
+    dtypes that promotion hides. check may return another op to call instead (a separate overload)."""
+    base = type(o)
+
+    class Checked(base):
+        def __call__(self, *args, **kwargs):
+            alt = check(self.bind(args, kwargs))
+            return alt(*args, **kwargs) if alt is not None else base.__call__(self, *args, **kwargs)
+    o.__class__ = Checked
+    return o
+
+
+def _dtype_of(v):
+    return v.dtype if isinstance(v, Tensor) else D.scalar_dtype(v) if isinstance(v, numbers.Number) else None
+
+
+def _int_divisor_zero(vals, a="input", b="other") -> None:
+    """Integer division by zero raises in PyTorch (a value check: one sync, integer operands only)."""
+    d = D.result_dtype([vals[a], vals[b]])
+    if d.category > D.INT:
+        return
+    other = vals[b]
+    zero = bool(jnp.any(other._data == 0)) if isinstance(other, Tensor) else other == 0
+    if zero:
+        raise RuntimeError("ZeroDivisionError")
+
+
+# ----- arithmetic -----
+def _alpha(x, alpha, name):
+    if alpha == 1:
+        return x
+    if not is_float(x) and isinstance(alpha, float):
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
+    if is_bool(x) and not isinstance(alpha, bool):
+        raise RuntimeError("Boolean alpha only supported for Boolean results.")
+    return x * const(alpha, x)
 
 
 @op(promote="same", inplace=True, linear=True)
 def add(input: TS, other: TS, *, alpha=1, out=None):
-    return input + other * alpha if alpha != 1 else input + other
+    return input + _alpha(other, alpha, "add")
 
 
-@op(promote="same", inplace=True, linear=True, aliases=("subtract",))
+def _bool_sub(vals, a="input", b="other"):
+    bools = [isinstance(v, Tensor) and v.dtype is D.bool_ for v in (vals[a], vals[b])]
+    if all(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if any(bools):
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
+# x - y is SubBackward0; 2 - x (Python's reflected form) is RsubBackward1.
+@op(promote="same", inplace=True, linear=True, aliases=("subtract",),
+    grad_name=by_scalar("input", "RsubBackward1", "SubBackward0"))
 def sub(input: TS, other: TS, *, alpha=1, out=None):
-    return input - other * alpha if alpha != 1 else input - other
+    return input - _alpha(other, alpha, "sub")
+
+
+@op(promote="same", linear=True, method=False, grad_name=by_scalar("other", "RsubBackward1", "RsubBackward0"))
+def rsub(input: TS, other: TS, *, alpha=1):
+    return other - _alpha(input, alpha, "rsub")
+
+
+precheck(OPS["sub"], _bool_sub)
+precheck(OPS["rsub"], _bool_sub)
 
 
 @op(promote="same", inplace=True, aliases=("multiply",))
@@ -23,36 +127,428 @@ def mul(input: TS, other: TS, *, out=None):
     return input * other
 
 
-@op(promote="float", inplace=True, aliases=("divide", "true_divide"))
+# 2 / x (the reflected form) is recorded as MulBackward0 by PyTorch.
+@op(promote="float", inplace=True, aliases=("divide", "true_divide"),
+    grad_name=by_scalar("input", "MulBackward0", "DivBackward0"))
 def div(input: TS, other: TS, *, rounding_mode=None, out=None):
     return input / other
 
 
+def _rounding_div(a, b, mode, kernel):
+    if is_bool(a):
+        raise not_implemented(kernel, a)
+    if mode not in ("trunc", "floor"):
+        raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
+    if is_int(a):
+        # The divisor is known non-zero here (checked before the call); keep XLA away from x / 0 anyway.
+        safe = jnp.where(b == 0, const(1, b), b)
+        q = a // safe
+        return q if mode == "floor" else jnp.where((q < 0) & (q * safe != a), q + const(1, q), q)
+    return jnp.trunc(a / b) if mode == "trunc" else jnp.floor_divide(a, b)
+
+
+@op(name="_div_rounding", promote="same", method=False, function=False, grad_name="DivBackward2")
+def div_rounding(input: TS, other: TS, *, rounding_mode=None, out=None):
+    return _rounding_div(input, other, rounding_mode, "div_floor_cpu" if rounding_mode == "floor" else "div_trunc_cpu")
+
+
+def _div_check(vals):
+    if vals["rounding_mode"] is not None:
+        _int_divisor_zero(vals)
+        return OPS["_div_rounding"]
+
+
+precheck(OPS["div"], _div_check)
+
+
+# PyTorch defines no derivative for floor_divide.
+@op(promote="same", inplace=True, differentiable=False)
+def floor_divide(input: TS, other: TS, *, out=None):
+    return _rounding_div(input, other, "floor", "div_floor_cpu")
+
+
+precheck(OPS["floor_divide"], _int_divisor_zero)
+
+
+@op(promote="same", inplace=True, grad_name=by_scalar("other", "RemainderBackward0", "RemainderBackward1"))
+def remainder(input: TS, other: TS, *, out=None):
+    """Mirrors `torch.remainder`: the result takes the sign of the divisor (Python's %)."""
+    if is_bool(input):
+        raise not_implemented("remainder_cpu", input)
+    if is_int(input):
+        return jnp.remainder(input, jnp.where(other == 0, const(1, other), other))
+    return jnp.remainder(input, other)
+
+
+@op(promote="same", inplace=True, grad_name=by_scalar("other", "FmodBackward0", "FmodBackward1"))
+def fmod(input: T, other: TS, *, out=None):
+    """Mirrors `torch.fmod`: the result takes the sign of the dividend (C's fmod)."""
+    if is_bool(input):
+        raise not_implemented("fmod_cpu", input)
+    if is_int(input):
+        return jnp.fmod(input, jnp.where(other == 0, const(1, other), other))
+    return jnp.fmod(input, other)
+
+
+precheck(OPS["remainder"], _int_divisor_zero)
+precheck(OPS["fmod"], _int_divisor_zero)
+
+_POW_NAMES = names(lambda _given, **_: "PowBackward2" if _given.get("input") == "s" else
+                   "PowBackward0" if _given.get("exponent") == "s" else "PowBackward1")
+
+
+def _int_pow(base, e):
+    """Integer power as PyTorch computes it: negative exponents give 0 except for bases 1 and -1."""
+    pos = jnp.power(base, jnp.maximum(e, const(0, e)))
+    one, minus_one = const(1, base), const(-1, base)
+    odd = (e % const(2, e)) != 0
+    neg = jnp.where(base == one, one, jnp.where(base == minus_one, jnp.where(odd, minus_one, one),
+                                                  const(0, base)))
+    return jnp.where(e < 0, neg, pos)
+
+
+@op(promote="same", inplace=True, grad_name=_POW_NAMES)
+def pow(input: TS, exponent: TS, *, out=None):
+    if is_bool(input):
+        raise not_implemented("pow", input)
+    if is_int(input):
+        return _int_pow(input, exponent)
+    return jnp.power(input, exponent)
+
+
+def _pow_check(vals):
+    base, e = vals["input"], vals["exponent"]
+    if isinstance(e, numbers.Integral) and not isinstance(e, bool) and e < 0:
+        if _dtype_of(base) is not None and _dtype_of(base).category <= D.INT:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+
+
+precheck(OPS["pow"], _pow_check)
+
+
+@op(inplace=True, grad_name=_POW_NAMES)
+def float_power(input: TS, exponent: TS, *, out=None):
+    """Mirrors `torch.float_power`: computed in double precision."""
+    wide = jnp.complex128 if jnp.iscomplexobj(input) or jnp.iscomplexobj(exponent) else jnp.float64
+    return jnp.power(input.astype(wide), exponent.astype(wide))
+
+
 @op(inplace=True, linear=True, aliases=("negative",))
 def neg(input: T, *, out=None):
+    if is_bool(input):
+        raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to "
+                           "invert a mask, use the `~` or `logical_not()` operator instead.")
     return -input
 
 
-@op(promote="float", inplace=True, saves_output=True)
-def exp(input: T, *, out=None):
-    return jnp.exp(input)
+def positive(input: Tensor) -> Tensor:
+    """Mirrors `torch.positive`: returns input itself."""
+    if input.dtype is D.bool_:
+        raise RuntimeError("The `+` operator, on a bool tensor is not supported.")
+    return input
+
+
+@op(inplace=True, aliases=("absolute",))
+def abs(input: T, *, out=None):
+    if is_bool(input):
+        raise not_implemented("abs_cpu", input)
+    return jnp.abs(input)
+
+
+def _sign(x):
+    if is_bool(x):
+        return x
+    s = jnp.sign(x)
+    return jnp.where(jnp.isnan(x), const(0, x), s) if is_float(x) else s
+
+
+@op(inplace=True)
+def sign(input: T, *, out=None):
+    """Mirrors `torch.sign` (sign(nan) is 0)."""
+    return _sign(input)
+
+
+@op(inplace=True)
+def sgn(input: T, *, out=None):
+    if jnp.iscomplexobj(input):
+        a = jnp.abs(input)
+        return jnp.where(a == 0, const(0, input), input / jnp.where(a == 0, const(1, a), a).astype(input.dtype))
+    return _sign(input)
 
 
 @op(promote="float", inplace=True)
-def log(input: T, *, out=None):
-    return jnp.log(input)
+def reciprocal(input: T, *, out=None):
+    return const(1, input) / input
 
 
-@op(inplace=True, saves_output=True)
-def relu(input: T):
-    return jnp.maximum(input, 0)
+@op(inplace=True, grad_name="PowBackward0")
+def square(input: T, *, out=None):
+    x = input.astype(jnp.int64) if is_bool(input) else input
+    return x * x
+
+
+# ----- comparisons -----
+def _comparison(name, fn, aliases=()):
+    def kernel(input: T, other: TS, *, out=None):
+        return fn(input, other)
+    kernel.__name__ = name
+    op(name, promote="same", inplace=True, differentiable=False, aliases=aliases)(kernel)
+
+
+_comparison("eq", jnp.equal)
+_comparison("ne", jnp.not_equal, ("not_equal",))
+_comparison("lt", jnp.less, ("less",))
+_comparison("le", jnp.less_equal, ("less_equal",))
+_comparison("gt", jnp.greater, ("greater",))
+_comparison("ge", jnp.greater_equal, ("greater_equal",))
+
+
+# JAX's max/min derivatives split ties 0.5/0.5, as PyTorch's maximum/minimum do.
+@op(promote="same")
+def maximum(input: T, other: T, *, out=None):
+    return jnp.maximum(input, other)
+
+
+@op(promote="same")
+def minimum(input: T, other: T, *, out=None):
+    return jnp.minimum(input, other)
+
+
+# fmax/fmin ignore a NaN operand; on ties PyTorch sends the whole gradient to input.
+@op(promote="same")
+def fmax(input: T, other: T, *, out=None):
+    return jnp.where((input >= other) | jnp.isnan(other) if is_float(other) else input >= other, input, other)
+
+
+@op(promote="same")
+def fmin(input: T, other: T, *, out=None):
+    return jnp.where((input <= other) | jnp.isnan(other) if is_float(other) else input <= other, input, other)
+
+
+@op(differentiable=False)
+def isclose(input: T, other: T, rtol=1e-05, atol=1e-08, equal_nan=False):
+    if input.dtype != other.dtype:
+        raise RuntimeError(f"{legacy(input)} did not match {legacy(other)}")
+    check_broadcast([input.shape, other.shape])
+    close = input == other
+    if is_float(input):
+        a, b = input, other
+        finite = jnp.isfinite(a) & jnp.isfinite(b)
+        close = close | (finite & (jnp.abs(a - b) <= const(atol, a) + const(rtol, a) * jnp.abs(b)))
+        if equal_nan:
+            close = close | (jnp.isnan(a) & jnp.isnan(b))
+    elif not is_bool(input):
+        a, b = input.astype(jnp.float64), other.astype(jnp.float64)
+        close = close | (jnp.abs(a - b) <= atol + rtol * jnp.abs(b))
+    return close
+
+
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
+    """Mirrors `torch.allclose`."""
+    return bool(jnp.all(OPS["isclose"](input, other, rtol, atol, equal_nan)._data))
+
+
+def equal(input: Tensor, other: Tensor) -> bool:
+    """Mirrors `torch.equal`: same shape and equal values (NaN is not equal to itself)."""
+    if tuple(input.shape) != tuple(other.shape):
+        return False
+    return bool(jnp.all(OPS["eq"](input, other)._data))
+
+
+# ----- logical and bitwise -----
+def _truth(x):
+    return x if is_bool(x) else x != const(0, x)
+
+
+@op(promote="same", inplace=True, differentiable=False)
+def logical_and(input: T, other: T, *, out=None):
+    return _truth(input) & _truth(other)
+
+
+@op(promote="same", inplace=True, differentiable=False)
+def logical_or(input: T, other: T, *, out=None):
+    return _truth(input) | _truth(other)
+
+
+@op(promote="same", inplace=True, differentiable=False)
+def logical_xor(input: T, other: T, *, out=None):
+    return _truth(input) ^ _truth(other)
+
+
+@op(inplace=True, differentiable=False)
+def logical_not(input: T, *, out=None):
+    return ~_truth(input)
+
+
+def _bitwise(name, fn, kernel_name, allow_bool=True):
+    def kernel(input: TS, other: TS, *, out=None):
+        if is_float(input) or (is_bool(input) and not allow_bool):
+            raise not_implemented(kernel_name, input)
+        return fn(input, other)
+    kernel.__name__ = name
+    op(name, promote="same", inplace=True, differentiable=False)(kernel)
+
+
+def _shift(x, s, left: bool):
+    """Shifts by the operand width or more give 0 (or the sign, shifting right), as in PyTorch."""
+    bits = const(x.dtype.itemsize * 8, s)
+    big = (s >= bits) | (s < const(0, s))
+    if left:
+        return jnp.where(big, const(0, x), jnp.left_shift(x, jnp.where(big, const(0, s), s)))
+    shifted = jnp.right_shift(x, jnp.where(big, bits - const(1, s), s))
+    return shifted
+
+
+_bitwise("bitwise_and", jnp.bitwise_and, "bitwise_and_cpu")
+_bitwise("bitwise_or", jnp.bitwise_or, "bitwise_or_cpu")
+_bitwise("bitwise_xor", jnp.bitwise_xor, "bitwise_xor_cpu")
+_bitwise("bitwise_left_shift", lambda a, b: _shift(a, b, True), "lshift_cpu", allow_bool=False)
+_bitwise("bitwise_right_shift", lambda a, b: _shift(a, b, False), "rshift_cpu", allow_bool=False)
+
+
+@op(inplace=True, differentiable=False)
+def bitwise_not(input: T, *, out=None):
+    if is_float(input):
+        raise not_implemented("bitwise_not_cpu", input)
+    return ~input
+
+
+# ----- selection, interpolation, clamping -----
+@op(promote="same", method=False)
+def where(condition: T, input: TS, other: TS, *, out=None):
+    # The condition took part in promotion (bool never widens a result) and was cast with the
+    # operands; it was checked to be bool before the call, so != 0 recovers it exactly.
+    return jnp.where(_truth(condition), input, other)
+
+
+def _where_check(vals):
+    c = vals["condition"]
+    if isinstance(c, Tensor) and c.dtype is not D.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype "
+                           f"{c.dtype.legacy}")
+
+
+precheck(OPS["where"], _where_check)
+
+
+def _tensor_where(self: Tensor, condition: Tensor, other) -> Tensor:
+    """Mirrors `torch.Tensor.where`: where(condition, self, other)."""
+    return OPS["where"](condition, self, other)
+
+
+Tensor.where = _tensor_where
+
+
+@op(inplace=True, grad_name=by_scalar("weight", "LerpBackward0", "LerpBackward1"))
+def lerp(input: T, end: T, weight: TS, *, out=None):
+    if not is_float(input):
+        raise not_implemented("lerp_kernel_scalar", input)
+    if end.dtype != input.dtype:
+        raise RuntimeError(f"expected dtype {input.dtype} for `end` but got dtype {end.dtype}")
+    check_broadcast([input.shape, end.shape, weight.shape])
+    w = weight.astype(input.dtype)
+    d = end - input
+    # PyTorch's two-sided form: exact at both ends (weight 0 gives input, weight 1 gives end).
+    return jnp.where(jnp.abs(w) < const(0.5, w), input + w * d, end - d * (const(1, w) - w))
+
+
+def _clamp(x, lo, hi):
+    # Written with where, not min/max: PyTorch passes the gradient to input at the boundary
+    # (x == min or x == max), where JAX's max/min would split it.
+    if lo is not None:
+        x = jnp.where(x < lo, lo, x)
+    if hi is not None:
+        x = jnp.where(x > hi, hi, x)
+    return x
+
+
+@op(promote="same", inplace=True, aliases=("clip",),
+    grad_name=names(lambda _given, **_: "ClampBackward0" if "t" in (_given.get("min"), _given.get("max"))
+                    else "ClampBackward1"))
+def clamp(input: T, min: TS = None, max: TS = None, *, out=None):
+    if min is None and max is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return _clamp(input, min, max)
+
+
+def _clamp_check(vals):
+    kinds = {isinstance(vals[n], Tensor) for n in ("min", "max") if vals[n] is not None}
+    if len(kinds) == 2:
+        raise TypeError("clamp() received an invalid combination of arguments - got (Tensor, Tensor, Number), "
+                        "but expected one of:")
+
+
+precheck(OPS["clamp"], _clamp_check)
+
+
+@op(promote="same", inplace=True, grad_name=by_scalar("min", "ClampMinBackward0", "ClampMinBackward1"))
+def clamp_min(input: T, min: TS, *, out=None):
+    return _clamp(input, min, None)
+
+
+@op(promote="same", inplace=True, grad_name=by_scalar("max", "ClampMaxBackward0", "ClampMaxBackward1"))
+def clamp_max(input: T, max: TS, *, out=None):
+    return _clamp(input, None, max)
 
 
 @op(promote="same", inplace=True)
-def pow(input: TS, exponent: TS, *, out=None):
-    return input ** exponent
+def addcmul(input: T, tensor1: T, tensor2: T, *, value=1, out=None):
+    return input + const(value, input) * tensor1 * tensor2
 
 
-@op(promote="same", differentiable=False)
-def eq(input: T, other: TS, *, out=None):
-    return input == other
+@op(promote="same", inplace=True)
+def addcdiv(input: T, tensor1: T, tensor2: T, *, value=1, out=None):
+    return input + const(value, input) * (tensor1 / tensor2)
+
+
+def _addcdiv_check(vals):
+    t1, t2 = vals["tensor1"], vals["tensor2"]
+    if all(isinstance(t, Tensor) and t.dtype.category <= D.INT for t in (t1, t2)):
+        raise RuntimeError("Integer division with addcdiv is no longer supported, and in a future  release addcdiv "
+                           "will perform a true division of tensor1 and tensor2. The historic addcdiv behavior can be "
+                           "implemented as (input + value * torch.trunc(tensor1 / tensor2)).to(input.dtype) for "
+                           "integer inputs and as (input + value * tensor1 / tensor2) for float inputs. The future "
+                           "addcdiv behavior is just the latter implementation: (input + value * tensor1 / tensor2), "
+                           "for all dtypes.")
+
+
+precheck(OPS["addcdiv"], _addcdiv_check)
+
+
+# PyTorch defines no derivative for heaviside.
+@op(inplace=True, differentiable=False)
+def heaviside(input: T, values: T, *, out=None):
+    if input.dtype != values.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    check_broadcast([input.shape, values.shape])
+    zero = const(0, input)
+    return jnp.where(input == zero, values, (input > zero).astype(input.dtype))
+
+
+@op(promote="float", inplace=True, grad_name=by_scalar("other", "CopysignBackward1", "CopysignBackward0"))
+def copysign(input: TS, other: TS, *, out=None):
+    return jnp.copysign(input, other)
+
+
+@op(inplace=True)
+def nan_to_num(input: T, nan=0.0, posinf=None, neginf=None, *, out=None):
+    if not is_float(input):
+        return input
+    fi = jnp.finfo(input.dtype)
+    hi = fi.max if posinf is None else posinf
+    lo = fi.min if neginf is None else neginf
+    x = jnp.where(jnp.isnan(input), const(nan, input), input)
+    return jnp.where(x == jnp.inf, const(hi, x), jnp.where(x == -jnp.inf, const(lo, x), x))
+
+
+# Written with where: JAX's maximum(x, 0) would give relu'(0) = 0.5; PyTorch defines 0.
+@op(inplace=True, saves_output=True)
+def relu(input: T):
+    if is_bool(input):
+        raise not_implemented("clamp_min_cpu", input)
+    return jnp.where(input > const(0, input), input, const(0, input))
+
+
+for _n in ("positive", "allclose", "equal"):
+    setattr(Tensor, _n, globals()[_n])
+Tensor.__pos__ = positive

@@ -1,0 +1,223 @@
+"""Pointwise maths: exponentials and logarithms, trigonometric and hyperbolic functions, special
+functions, rounding, two-argument maths (atan2, hypot, xlogy, logaddexp) and predicates."""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import jax.scipy.special as jsp
+
+from .pointwise import const, is_bool, is_float, is_int, names, not_implemented, precheck
+from .registry import OPS, T, TS, op
+
+
+def _unary(name, fn, *, aliases=(), saves_output=False, grad_name=None):
+    """A float-valued unary op: integer and bool inputs compute in the default float dtype."""
+    def kernel(input: T, *, out=None):
+        return fn(input)
+    kernel.__name__ = name
+    op(name, promote="float", inplace=True, saves_output=saves_output, aliases=aliases, grad_name=grad_name)(kernel)
+
+
+def _rsqrt(x):
+    return jax.lax.rsqrt(x)
+
+
+_unary("exp", jnp.exp, saves_output=True)
+_unary("exp2", jnp.exp2, saves_output=True)
+_unary("expm1", jnp.expm1, saves_output=True)
+_unary("log", jnp.log)
+_unary("log2", jnp.log2)
+_unary("log10", jnp.log10)
+_unary("log1p", jnp.log1p, grad_name="Log1PBackward0")
+_unary("sqrt", jnp.sqrt, saves_output=True)
+_unary("rsqrt", _rsqrt, saves_output=True)
+_unary("sin", jnp.sin)
+_unary("cos", jnp.cos)
+_unary("tan", jnp.tan, saves_output=True)
+_unary("asin", jnp.arcsin, aliases=("arcsin",))
+_unary("acos", jnp.arccos, aliases=("arccos",))
+_unary("atan", jnp.arctan, aliases=("arctan",))
+_unary("sinh", jnp.sinh)
+_unary("cosh", jnp.cosh)
+_unary("tanh", jnp.tanh, saves_output=True)
+_unary("asinh", jnp.arcsinh, aliases=("arcsinh",))
+_unary("acosh", jnp.arccosh, aliases=("arccosh",))
+_unary("atanh", jnp.arctanh, aliases=("arctanh",))
+_unary("sigmoid", jax.nn.sigmoid, saves_output=True)
+_unary("erf", jsp.erf)
+_unary("erfc", jsp.erfc)
+_unary("erfinv", jsp.erfinv)
+_unary("lgamma", jsp.gammaln)
+_unary("deg2rad", jnp.deg2rad, grad_name="Deg2RadBackward0")
+_unary("rad2deg", jnp.rad2deg, grad_name="Rad2DegBackward0")
+_unary("sinc", jnp.sinc)
+_unary("i0", jsp.i0)
+
+
+def _digamma(x):
+    # PyTorch gives -inf at 0 (the pole's limit from the right); jax gives nan there.
+    return jnp.where(x == const(0, x), const(-jnp.inf, x), jsp.digamma(x))
+
+
+_unary("digamma", _digamma)
+
+
+@op(promote="float", inplace=True)
+def logit(input: T, eps=None, *, out=None):
+    x = input
+    if eps is not None:
+        # where, not clip: the gradient is zero outside [eps, 1 - eps] and passes at its ends, as in PyTorch.
+        lo, hi = const(eps, x), const(1 - eps, x)
+        x = jnp.where(x < lo, lo, jnp.where(x > hi, hi, x))
+    return jnp.log(x / (const(1, x) - x))
+
+
+def _polygamma_check(vals):
+    if not isinstance(vals["n"], int) or vals["n"] < 0:
+        raise RuntimeError("polygamma(n, x) does not support negative n.")
+
+
+@op(promote="float", method=False)
+def polygamma(n, input: T, *, out=None):
+    if n == 0:
+        return _digamma(input)
+    return jsp.polygamma(jnp.asarray(n, dtype=input.dtype), input)
+
+
+precheck(OPS["polygamma"], _polygamma_check)
+
+
+def _tensor_polygamma(self, n):
+    """Mirrors `torch.Tensor.polygamma`."""
+    return OPS["polygamma"](n, self)
+
+
+def _rounding(name, fn, int_ok=True, kernel_name=None):
+    def kernel(input: T, *, out=None):
+        if is_bool(input) or (is_int(input) and not int_ok):
+            raise not_implemented(kernel_name or f"{name}_cpu", input)
+        return input if is_int(input) else fn(input)
+    kernel.__name__ = name
+    op(name, inplace=True, aliases=("fix",) if name == "trunc" else ())(kernel)
+
+
+_rounding("floor", jnp.floor)
+_rounding("ceil", jnp.ceil)
+_rounding("trunc", jnp.trunc)
+_rounding("frac", lambda x: x - jnp.trunc(x), int_ok=False)
+
+
+@op(inplace=True, grad_name=names(lambda _given, decimals, **_: "RoundBackward0" if decimals is None else "RoundBackward1"))
+def round(input: T, *, decimals=None, out=None):
+    """Mirrors `torch.round`: halves round to even."""
+    if is_bool(input) or (is_int(input) and decimals):
+        raise not_implemented("round_cpu", input)
+    if is_int(input):
+        return input
+    if not decimals:
+        return jnp.round(input)
+    s = const(10.0 ** abs(decimals), input)
+    return jnp.round(input * s) / s if decimals > 0 else jnp.round(input / s) * s
+
+
+# ----- two-argument maths -----
+@op(promote="float", inplace=True, aliases=("arctan2",))
+def atan2(input: T, other: T, *, out=None):
+    return jnp.arctan2(input, other)
+
+
+@op(promote="same", inplace=True)
+def hypot(input: T, other: T, *, out=None):
+    if not is_float(input):
+        raise not_implemented("hypot_cpu", input)
+    return jnp.hypot(input, other)
+
+
+@op(promote="float", inplace=True, grad_name=names(lambda _given, **_: {"s": "XlogyBackward1"}.get(
+    _given["input"], "XlogyBackward2" if _given["other"] == "s" else "XlogyBackward0")))
+def xlogy(input: TS, other: TS, *, out=None):
+    """Mirrors `torch.xlogy`: 0 where input is 0 (unless other is NaN)."""
+    zero = const(0, input)
+    safe = jnp.where(input == zero, const(1, other), other)
+    res = jnp.where(input == zero, zero, input * jnp.log(safe))
+    return jnp.where(jnp.isnan(other), other, res)
+
+
+@op(promote="same")
+def logaddexp(input: T, other: T, *, out=None):
+    if not is_float(input):
+        raise not_implemented("logaddexp_cpu", input)
+    return jnp.logaddexp(input, other)
+
+
+@op(promote="same")
+def logaddexp2(input: T, other: T, *, out=None):
+    if not is_float(input):
+        raise not_implemented("logaddexp2_cpu", input)
+    return jnp.logaddexp2(input, other)
+
+
+@op(promote="float", inplace=True)
+def ldexp(input: T, other: T, *, out=None):
+    return input * jnp.exp2(other)
+
+
+# PyTorch defines no derivative for nextafter.
+@op(promote="same", inplace=True, differentiable=False)
+def nextafter(input: T, other: T, *, out=None):
+    if not is_float(input):
+        raise not_implemented("nextafter_cpu", input)
+    return jnp.nextafter(input, other)
+
+
+@op(promote="same", inplace=True, differentiable=False)
+def gcd(input: T, other: T, *, out=None):
+    if not is_int(input):
+        raise not_implemented("gcd_cpu", input)
+    return jnp.gcd(input, other)
+
+
+@op(promote="same", inplace=True, differentiable=False)
+def lcm(input: T, other: T, *, out=None):
+    if not is_int(input):
+        raise not_implemented("lcm_cpu", input)
+    return jnp.lcm(input, other)
+
+
+# ----- predicates -----
+def _predicate(name, fn, int_value=False):
+    def kernel(input: T):
+        if not is_float(input):
+            return jnp.full(input.shape, int_value, dtype=jnp.bool_)
+        return fn(input)
+    kernel.__name__ = name
+    op(name, differentiable=False)(kernel)
+
+
+_predicate("isnan", jnp.isnan)
+_predicate("isinf", jnp.isinf)
+_predicate("isposinf", jnp.isposinf)
+_predicate("isneginf", jnp.isneginf)
+_predicate("isfinite", jnp.isfinite, int_value=True)
+_predicate("isreal", lambda x: jnp.isreal(x) if jnp.iscomplexobj(x) else jnp.ones(x.shape, jnp.bool_), True)
+
+
+@op(differentiable=False)
+def signbit(input: T, *, out=None):
+    if is_bool(input):
+        return jnp.zeros(input.shape, jnp.bool_)
+    return input < const(0, input) if is_int(input) else jnp.signbit(input)
+
+
+def _attach_methods():
+    from .._tensor import Tensor
+    Tensor.polygamma = _tensor_polygamma
+
+    def polygamma_(self, n):
+        from ._attach import assign, check_inplace
+        check_inplace(self)
+        return assign(self, OPS["polygamma"](n, self))
+    Tensor.polygamma_ = polygamma_
+
+
+_attach_methods()
