@@ -17,6 +17,7 @@ from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_l
                             zeros_like)
 from ._ops.shape import *  # noqa: E402,F401,F403  (plain functions listed in each module's __all__)
 from ._ops.shape_join import *  # noqa: E402,F401,F403
+from ._ops.indexing import *  # noqa: E402,F401,F403
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._ops.conversion import clone  # noqa: E402,F401
