@@ -1,1 +1,183 @@
-"""(to be filled in)"""
+"""Convolutions behind torch.nn.functional: conv1d/2d/3d and conv_transpose1d/2d/3d on
+`jax.lax.conv_general_dilated`, with PyTorch's argument checks and messages."""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from .. import _dtype as D
+from .registry import TO, T, op
+
+_DIMS = {1: ("NCH", "OIH", "NCH"), 2: ("NCHW", "OIHW", "NCHW"), 3: ("NCDHW", "OIDHW", "NCDHW")}
+
+
+def ntuple(v, n: int, name: str = "", what: str = "convolution") -> tuple:
+    """An int or a sequence as an n-tuple of ints (PyTorch's `_ntuple`, with its complaint)."""
+    if isinstance(v, (list, tuple)):
+        if len(v) == 1:
+            return tuple(int(v[0]) for _ in range(n))
+        if len(v) != n:
+            vals = ", ".join(str(x) for x in v)
+            raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to match the "
+                               f"{what} dimensions, but got {name}=[{vals}]")
+        return tuple(int(x) for x in v)
+    return (int(v),) * n
+
+
+def legacy(a) -> str:
+    return D.from_numpy_dtype(a.dtype).legacy
+
+
+def _shape(s) -> str:
+    return ", ".join(str(x) for x in s)
+
+
+def batchify(input, n: int, fname: str):
+    """Add the batch dimension to an unbatched input; complain about the wrong rank as PyTorch does."""
+    if input.ndim == n + 1:
+        return input[None], True
+    if input.ndim != n + 2:
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to {fname}, but got input of "
+                           f"size: [{_shape(input.shape)}]")
+    return input, False
+
+
+def _unbatched_name(n: int, batched_name: str):
+    def name(*arrays):
+        return "SqueezeBackward1" if arrays[0].ndim == n + 1 else batched_name
+    return name
+
+
+def _check_common(input, weight, bias, stride, dilation, groups, transposed: bool):
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"expected scalar type {legacy(input)} but found {legacy(weight)}")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d <= 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    out_ch = weight.shape[1] * groups if transposed else weight.shape[0]
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_ch):
+        raise RuntimeError(f"Given weight of size [{_shape(weight.shape)}], expected bias to be 1-dimensional with "
+                           f"{out_ch} elements, but got bias of size [{_shape(bias.shape)}] instead")
+    if bias is not None and bias.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {legacy(input)} but found {legacy(bias)}")
+
+
+def _conv_padding(padding, n, weight, stride, dilation):
+    if isinstance(padding, str):
+        if padding == "valid":
+            return ((0, 0),) * n
+        if padding != "same":
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
+        return tuple((t // 2, t - t // 2) for t in total)
+    pad = ntuple(padding, n, "padding")
+    if any(p < 0 for p in pad):
+        raise RuntimeError("negative padding is not supported")
+    return tuple((p, p) for p in pad)
+
+
+def convolution(input, weight, bias, stride, padding, dilation, groups, n: int, fname: str):
+    """The forward convolution of an n-d (batched or not) input."""
+    x, unbatched = batchify(input, n, fname)
+    stride, dilation = ntuple(stride, n, "stride"), ntuple(dilation, n, "dilation")
+    _check_common(x, weight, bias, stride, dilation, groups, False)
+    pads = _conv_padding(padding, n, weight, stride, dilation)
+    if weight.ndim != n + 2:
+        raise RuntimeError("weight should have at least three dimensions")
+    if x.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size [{_shape(weight.shape)}], expected input"
+                           f"[{_shape(x.shape)}] to have {weight.shape[1] * groups} channels, but got {x.shape[1]} "
+                           f"channels instead")
+    if weight.shape[0] % groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got "
+                           f"weight of size [{_shape(weight.shape)}] instead")
+    padded = [s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads)]
+    eff = [d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:])]
+    if any(p < e for p, e in zip(padded, eff)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, eff))}). Kernel size can't be greater than actual input size")
+    out = jax.lax.conv_general_dilated(x, weight, stride, pads, rhs_dilation=dilation, dimension_numbers=_DIMS[n],
+                                       feature_group_count=groups)
+    if bias is not None:
+        out = out + bias.reshape((1, -1) + (1,) * n)
+    return out[0] if unbatched else out
+
+
+def convolution_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, n: int, fname: str):
+    """The transposed (fractionally strided) convolution: a convolution of the stride-dilated input
+    with the flipped, in/out-swapped kernel."""
+    x, unbatched = batchify(input, n, fname)
+    stride, dilation = ntuple(stride, n, "stride"), ntuple(dilation, n, "dilation")
+    pad, opad = ntuple(padding, n, "padding"), ntuple(output_padding, n, "output_padding")
+    _check_common(x, weight, bias, stride, dilation, groups, True)
+    if x.shape[1] != weight.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size [{_shape(weight.shape)}], expected input"
+                           f"[{_shape(x.shape)}] to have {weight.shape[0]} channels, but got {x.shape[1]} channels "
+                           f"instead")
+    if any(p < 0 for p in pad):
+        raise RuntimeError("negative padding is not supported")
+    if any(o >= s and o >= d for o, s, d in zip(opad, stride, dilation)):
+        names = ["depth", "height", "width"][3 - n:]
+        parts = [f"output_padding_{w}: {o}" for w, o in zip(names, opad)]
+        parts += [f"stride_{w}: {s}" for w, s in zip(names, stride)]
+        parts += [f"dilation_{w}: {d}" for w, d in zip(names, dilation)]
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
+    cin, cout_g, ks = weight.shape[0], weight.shape[1], weight.shape[2:]
+    w = weight.reshape((groups, cin // groups, cout_g) + ks)
+    w = jnp.swapaxes(w, 1, 2).reshape((groups * cout_g, cin // groups) + ks)
+    w = jnp.flip(w, axis=tuple(range(2, n + 2)))
+    pads = [(d * (k - 1) - p, d * (k - 1) - p + o) for d, k, p, o in zip(dilation, ks, pad, opad)]
+    out_sizes = [(i - 1) * s - 2 * p + d * (k - 1) + o + 1
+                 for i, s, p, d, k, o in zip(x.shape[2:], stride, pad, dilation, ks, opad)]
+    if any(o <= 0 for o in out_sizes):
+        raise RuntimeError(f"Given input size per channel: ({' x '.join(map(str, x.shape[2:]))}). Calculated output "
+                           f"size per channel: ({' x '.join(map(str, out_sizes))}). Output size is too small")
+    out = jax.lax.conv_general_dilated(x, w, (1,) * n, pads, lhs_dilation=stride, rhs_dilation=dilation,
+                                       dimension_numbers=_DIMS[n], feature_group_count=groups)
+    if bias is not None:
+        out = out + bias.reshape((1, -1) + (1,) * n)
+    return out[0] if unbatched else out
+
+
+_CONV = "ConvolutionBackward0"
+
+
+@op(method=False, grad_name=_unbatched_name(1, _CONV))
+def conv1d(input: T, weight: T, bias: TO = None, stride=1, padding=0, dilation=1, groups=1):
+    return convolution(input, weight, bias, stride, padding, dilation, groups, 1, "conv1d")
+
+
+@op(method=False, grad_name=_unbatched_name(2, _CONV))
+def conv2d(input: T, weight: T, bias: TO = None, stride=1, padding=0, dilation=1, groups=1):
+    return convolution(input, weight, bias, stride, padding, dilation, groups, 2, "conv2d")
+
+
+@op(method=False, grad_name=_unbatched_name(3, _CONV))
+def conv3d(input: T, weight: T, bias: TO = None, stride=1, padding=0, dilation=1, groups=1):
+    return convolution(input, weight, bias, stride, padding, dilation, groups, 3, "conv3d")
+
+
+@op(method=False, grad_name=_unbatched_name(1, _CONV))
+def conv_transpose1d(input: T, weight: T, bias: TO = None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return convolution_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1,
+                                 "conv_transpose1d")
+
+
+@op(method=False, grad_name=_unbatched_name(2, _CONV))
+def conv_transpose2d(input: T, weight: T, bias: TO = None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return convolution_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2,
+                                 "conv_transpose2d")
+
+
+@op(method=False, grad_name=_unbatched_name(3, _CONV))
+def conv_transpose3d(input: T, weight: T, bias: TO = None, stride=1, padding=0, output_padding=0, groups=1,
+                     dilation=1):
+    return convolution_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 3,
+                                 "conv_transpose3d")

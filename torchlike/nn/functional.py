@@ -11,3 +11,4 @@ from ._functional_loss import (binary_cross_entropy, binary_cross_entropy_with_l
                                huber_loss, kl_div, l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss,
                                multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss,
                                soft_margin_loss, triplet_margin_loss)
+from ._functional_conv import *  # noqa: F401,F403

@@ -1,0 +1,341 @@
+"""Spatial operators behind torch.nn.functional: padding, interpolation, grid sampling, affine
+grids, pixel (un)shuffle, channel shuffle, and im2col/col2im (unfold/fold).
+
+Interpolation is separable: each spatial dimension is resampled by a constant (out x in) matrix
+built in numpy with PyTorch's index arithmetic (float32 for float32 inputs), so gradients are
+the exact transposes PyTorch accumulates.
+"""
+from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .conv import ntuple
+from .pooling import windows
+from .registry import T, op
+
+_HI = jax.lax.Precision.HIGHEST
+
+
+def _static_name(fn):
+    fn.static_args = True
+    return fn
+
+
+# ----- padding (PyTorch's order: last dimension first, (left, right) pairs) -----
+@op(method=False, grad_name="ConstantPadNdBackward0")
+def constant_pad_nd(input: T, pad, value=0):
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) // 2 > input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
+    cfg = [(0, 0, 0)] * input.ndim
+    for i in range(len(pad) // 2):
+        cfg[input.ndim - 1 - i] = (int(pad[2 * i]), int(pad[2 * i + 1]), 0)
+    for d, (lo, hi, _) in enumerate(cfg):
+        if input.shape[d] + lo + hi < 0:
+            raise RuntimeError(f"The input size {input.shape[d]}, plus negative padding {lo} and {hi} resulted in a "
+                               f"negative output size, which is invalid. Check dimension {d} of your input.")
+    return jax.lax.pad(input, jnp.asarray(value, input.dtype), cfg)
+
+
+_MODE_NAME = {"reflect": "Reflection", "replicate": "Replication", "circular": "Circular"}
+
+
+@op(method=False, function=False,
+    grad_name=_static_name(lambda pad, mode: f"{_MODE_NAME[mode]}Pad{len(pad) // 2}DBackward0"))
+def _pad_nonconstant(input: T, pad, mode):
+    """reflect / replicate / circular padding of the last len(pad)//2 dimensions."""
+    n = len(pad) // 2
+    if len(pad) % 2 or n not in (1, 2, 3) or input.ndim not in (n + 1, n + 2):
+        raise NotImplementedError(
+            f"Padding size {len(pad)} is not supported for {input.ndim}D input tensor.\nSupported combinations for "
+            "non-constant padding:\n  - 2D or 3D input: padding size = 2 (pads last dimension)\n  - 3D or 4D input: "
+            "padding size = 4 (pads last 2 dimensions)\n  - 4D or 5D input: padding size = 6 (pads last 3 dimensions)")
+    widths = [(0, 0)] * input.ndim
+    for i in range(n):
+        d = input.ndim - 1 - i
+        lo, hi = int(pad[2 * i]), int(pad[2 * i + 1])
+        size = input.shape[d]
+        if mode == "reflect" and (lo >= size or hi >= size):
+            raise RuntimeError(f"Argument #4: Padding size should be less than the corresponding input dimension, "
+                               f"but got: padding ({lo}, {hi}) at dimension {d} of input "
+                               f"[{', '.join(map(str, input.shape))}]")
+        if mode == "circular" and (lo > size or hi > size):
+            raise RuntimeError("Padding value causes wrapping around more than once.")
+        widths[d] = (lo, hi)
+    # Negative widths crop; jnp.pad takes only non-negative ones.
+    crop = tuple(slice(-lo if lo < 0 else None, hi if hi < 0 else None) for lo, hi in widths)
+    out = jnp.pad(input[crop] if mode != "circular" else input,
+                  [(max(lo, 0), max(hi, 0)) for lo, hi in widths],
+                  mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode])
+    return out[crop] if mode == "circular" else out
+
+
+# ----- interpolation -----
+def _scale(in_size, out_size, align_corners, scale, cubic=False):
+    if align_corners:
+        return np.float32((in_size - 1) / (out_size - 1)) if out_size > 1 else np.float32(0)
+    return np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(in_size / out_size)
+
+
+def _nearest_index(in_size, out_size, scale, exact):
+    if out_size == in_size and not exact:
+        return np.arange(out_size)
+    s = _scale(in_size, out_size, False, scale)
+    dst = np.arange(out_size, dtype=np.float32)
+    src = np.floor(((dst + np.float32(0.5)) if exact else dst) * s).astype(np.int64)
+    return np.minimum(src, in_size - 1)
+
+
+def _linear_matrix(in_size, out_size, align_corners, scale, dtype):
+    s = _scale(in_size, out_size, align_corners, scale)
+    dst = np.arange(out_size, dtype=dtype)
+    src = (s * dst).astype(dtype) if align_corners else np.maximum(s * (dst + dtype(0.5)) - dtype(0.5), 0)
+    i0 = src.astype(np.int64)
+    lam = (src - i0).astype(dtype)
+    i1 = i0 + (i0 < in_size - 1)
+    m = np.zeros((out_size, in_size), dtype)
+    np.add.at(m, (np.arange(out_size), i0), 1 - lam)
+    np.add.at(m, (np.arange(out_size), i1), lam)
+    return m
+
+
+def _cubic_matrix(in_size, out_size, align_corners, scale, dtype):
+    s = _scale(in_size, out_size, align_corners, scale)
+    dst = np.arange(out_size, dtype=dtype)
+    src = (s * dst).astype(dtype) if align_corners else (s * (dst + dtype(0.5)) - dtype(0.5)).astype(dtype)
+    i0 = np.floor(src).astype(np.int64)
+    t = (src - i0).astype(dtype)
+    a = dtype(-0.75)
+
+    def near(x):  # |x| <= 1
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+
+    def far(x):  # 1 < |x| < 2
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a
+    coeffs = [far(t + 1), near(t), near(1 - t), far(2 - t)]
+    m = np.zeros((out_size, in_size), dtype)
+    for k, c in enumerate(coeffs):
+        np.add.at(m, (np.arange(out_size), np.clip(i0 - 1 + k, 0, in_size - 1)), c)
+    return m
+
+
+_UP_NAMES = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear",
+             "bicubic": "Bicubic", "trilinear": "Trilinear"}
+
+
+@op(method=False, function=False,
+    grad_name=_static_name(lambda size, scales, mode, align_corners: f"Upsample{_UP_NAMES[mode]}{len(size)}DBackward0"))
+def _upsample(input: T, size, scales, mode, align_corners):
+    """Resample the trailing len(size) dimensions to `size` (PyTorch's upsample_* kernels)."""
+    n = len(size)
+    x = input
+    for j, (out, scale) in enumerate(zip(size, scales)):
+        axis = x.ndim - n + j
+        in_size = x.shape[axis]
+        if mode in ("nearest", "nearest-exact"):
+            x = jnp.take(x, jnp.asarray(_nearest_index(in_size, out, scale, mode == "nearest-exact")), axis=axis)
+            continue
+        dt = np.float64 if x.dtype == jnp.float64 else np.float32
+        build = _cubic_matrix if mode == "bicubic" else _linear_matrix
+        m = build(in_size, out, align_corners, scale, dt)
+        x = jnp.moveaxis(jnp.tensordot(x, jnp.asarray(m.T, x.dtype), axes=([axis], [0]), precision=_HI), -1, axis)
+    return x
+
+
+# ----- grid sampling -----
+def _unnormalize(c, size, align_corners):
+    return (c + 1) / 2 * (size - 1) if align_corners else ((c + 1) * size - 1) / 2
+
+
+def _reflect(c, low2, high2):
+    if low2 == high2:
+        return jnp.zeros_like(c)
+    lo, span = low2 / 2, (high2 - low2) / 2
+    c = jnp.abs(c - lo)
+    extra = jnp.fmod(c, span)
+    flips = jnp.floor(c / span)
+    return jnp.where(jnp.fmod(flips, 2) == 0, extra + lo, span - extra + lo)
+
+
+def _source(c, size, padding_mode, align_corners):
+    c = _unnormalize(c, size, align_corners)
+    if padding_mode == "reflection":
+        c = _reflect(c, 0, 2 * (size - 1)) if align_corners else _reflect(c, -1, 2 * size - 1)
+    if padding_mode in ("border", "reflection"):
+        c = jnp.clip(c, 0, size - 1)
+    return c
+
+
+@op(method=False, grad_name="GridSampler2DBackward0")
+def grid_sampler(input: T, grid: T, interpolation_mode=0, padding_mode=0, align_corners=False):
+    """2-d grid sampling; interpolation_mode 0 bilinear, 1 nearest; padding_mode 0 zeros, 1 border,
+    2 reflection (PyTorch's enum values)."""
+    if input.ndim != 4 or grid.ndim != 4:
+        raise NotImplementedError("grid_sample: only 4-D input (2-d sampling) is supported")
+    if interpolation_mode not in (0, 1):
+        raise NotImplementedError("grid_sample: bicubic interpolation is not supported")
+    if grid.shape[0] != input.shape[0] or grid.shape[-1] != 2:
+        raise RuntimeError(f"grid_sampler(): expected grid to have size 2 in last dimension and the same batch size "
+                           f"as input, but got grid with sizes [{', '.join(map(str, grid.shape))}]")
+    pm = ("zeros", "border", "reflection")[padding_mode]
+    n, c, h, w = input.shape
+    ho, wo = grid.shape[1:3]
+    grid = grid.astype(input.dtype)
+    ix = _source(grid[..., 0], w, pm, align_corners)
+    iy = _source(grid[..., 1], h, pm, align_corners)
+    flat = input.reshape(n, c, h * w)
+
+    def tap(yy, xx):
+        ok = (xx >= 0) & (xx <= w - 1) & (yy >= 0) & (yy <= h - 1)
+        pos = (jnp.clip(yy, 0, h - 1) * w + jnp.clip(xx, 0, w - 1)).astype(jnp.int64).reshape(n, 1, ho * wo)
+        vals = jnp.take_along_axis(flat, pos, axis=2).reshape(n, c, ho, wo)
+        return vals * ok[:, None].astype(input.dtype)
+    if interpolation_mode == 1:
+        return tap(jnp.round(iy), jnp.round(ix))
+    x0, y0 = jnp.floor(ix), jnp.floor(iy)
+    wx1, wy1 = ix - x0, iy - y0
+    wx0, wy0 = 1 - wx1, 1 - wy1
+    out = tap(y0, x0) * (wy0 * wx0)[:, None] + tap(y0, x0 + 1) * (wy0 * wx1)[:, None]
+    return out + tap(y0 + 1, x0) * (wy1 * wx0)[:, None] + tap(y0 + 1, x0 + 1) * (wy1 * wx1)[:, None]
+
+
+def _base_coords(steps, align_corners, dtype):
+    if steps <= 1:
+        return jnp.zeros((steps,), dtype)
+    r = jnp.linspace(-1.0, 1.0, steps, dtype=dtype)
+    return r if align_corners else r * (steps - 1) / steps
+
+
+@op(method=False, grad_name="AffineGridGeneratorBackward0")
+def affine_grid_generator(theta: T, size, align_corners):
+    if len(size) == 4:
+        n, _, h, w = size
+        if theta.shape != (n, 2, 3):
+            raise ValueError(f"Expected a batch of 2D affine matrices of shape Nx2x3 for size {tuple(size)}. "
+                             f"Got {tuple(theta.shape)}.")
+        ys, xs = _base_coords(h, align_corners, theta.dtype), _base_coords(w, align_corners, theta.dtype)
+        base = jnp.stack([jnp.broadcast_to(xs[None, :], (h, w)), jnp.broadcast_to(ys[:, None], (h, w)),
+                          jnp.ones((h, w), theta.dtype)], axis=-1)
+        return jnp.einsum("hwk,nik->nhwi", base, theta, precision=_HI)
+    if len(size) == 5:
+        n, _, d, h, w = size
+        if theta.shape != (n, 3, 4):
+            raise ValueError(f"Expected a batch of 3D affine matrices of shape Nx3x4 for size {tuple(size)}. "
+                             f"Got {tuple(theta.shape)}.")
+        zs, ys = _base_coords(d, align_corners, theta.dtype), _base_coords(h, align_corners, theta.dtype)
+        xs = _base_coords(w, align_corners, theta.dtype)
+        shape = (d, h, w)
+        base = jnp.stack([jnp.broadcast_to(xs[None, None, :], shape), jnp.broadcast_to(ys[None, :, None], shape),
+                          jnp.broadcast_to(zs[:, None, None], shape), jnp.ones(shape, theta.dtype)], axis=-1)
+        return jnp.einsum("dhwk,nik->ndhwi", base, theta, precision=_HI)
+    raise NotImplementedError(f"affine_grid only supports 4D and 5D sizes, for 2D and 3D affine transforms, "
+                              f"respectively. Got size {tuple(size)}.")
+
+
+# ----- shuffles -----
+@op(method=False)
+def pixel_shuffle(input: T, upscale_factor):
+    r = int(upscale_factor)
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    c, h, w = input.shape[-3:]
+    if c % (r * r):
+        raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
+                           f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
+    lead = input.shape[:-3]
+    x = input.reshape(lead + (c // (r * r), r, r, h, w))
+    k = len(lead)
+    x = jnp.transpose(x, tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2))
+    return x.reshape(lead + (c // (r * r), h * r, w * r))
+
+
+@op(method=False)
+def pixel_unshuffle(input: T, downscale_factor):
+    r = int(downscale_factor)
+    if input.ndim < 3:
+        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    c, h, w = input.shape[-3:]
+    for name, size, d in (("height", h, -2), ("width", w, -1)):
+        if size % r:
+            raise RuntimeError(f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but "
+                               f"input.size({d})={size} is not divisible by {r}")
+    lead = input.shape[:-3]
+    x = input.reshape(lead + (c, h // r, r, w // r, r))
+    k = len(lead)
+    x = jnp.transpose(x, tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))
+    return x.reshape(lead + (c * r * r, h // r, w // r))
+
+
+@op(method=False)
+def channel_shuffle(input: T, groups):
+    c = input.shape[1]
+    if groups <= 0:
+        raise RuntimeError(f"Number of groups to divide channels in must be positive. Value of groups:{groups}")
+    if c % groups:
+        raise RuntimeError(f"Number of channels must be divisible by groups. Got {c} channels and {groups} groups.")
+    x = input.reshape((input.shape[0], groups, c // groups) + input.shape[2:])
+    return jnp.swapaxes(x, 1, 2).reshape(input.shape)
+
+
+# ----- im2col / col2im -----
+def _block_index(sizes, k, d, p, s):
+    outs = [(i + 2 * pi - di * (ki - 1) - 1) // si + 1 for i, ki, di, pi, si in zip(sizes, k, d, p, s)]
+    idx = [np.arange(o)[:, None] * si + np.arange(ki)[None, :] * di for o, si, ki, di in zip(outs, s, k, d)]
+    return outs, idx
+
+
+@op(method=False, function=False, grad_name="Im2ColBackward0")
+def im2col(input: T, kernel_size, dilation=1, padding=0, stride=1):
+    if input.ndim not in (3, 4):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor for input with possible 0 batch size and non-zero "
+                           f"dimensions, but got: [{', '.join(map(str, input.shape))}]")
+    k, d = ntuple(kernel_size, 2, "kernel_size"), ntuple(dilation, 2, "dilation")
+    p, s = ntuple(padding, 2, "padding"), ntuple(stride, 2, "stride")
+    x = input if input.ndim == 4 else input[None]
+    outs, idx = _block_index(x.shape[2:], k, d, p, s)
+    if any(o <= 0 for o in outs):
+        raise RuntimeError(f"Given input with spatial size ({x.shape[2]}, {x.shape[3]}), kernel_size=({k[0]}, "
+                           f"{k[1]}), dilation=({d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), calculated shape of the "
+                           f"array of sliding blocks as ({outs[0]}, {outs[1]}), but its components must be at least "
+                           f"one.")
+    xp = jnp.pad(x, [(0, 0), (0, 0), (p[0], p[0]), (p[1], p[1])])
+    g = windows(xp, idx)  # (N, C, oh, ow, K)
+    n, c = x.shape[:2]
+    out = jnp.moveaxis(g, -1, 2).reshape(n, c * k[0] * k[1], outs[0] * outs[1])
+    return out if input.ndim == 4 else out[0]
+
+
+@op(method=False, function=False, grad_name="Col2ImBackward0")
+def col2im(input: T, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    if input.ndim not in (2, 3):
+        raise RuntimeError(f"Expected 2D or 3D (batch mode) tensor for input with possible 0 batch size and non-zero "
+                           f"dimensions, but got: [{', '.join(map(str, input.shape))}]")
+    size = ntuple(output_size, 2, "output_size")
+    k, d = ntuple(kernel_size, 2, "kernel_size"), ntuple(dilation, 2, "dilation")
+    p, s = ntuple(padding, 2, "padding"), ntuple(stride, 2, "stride")
+    x = input if input.ndim == 3 else input[None]
+    kk = k[0] * k[1]
+    if x.shape[1] % kk:
+        raise RuntimeError(f"Expected size of input's dimension 1 to be divisible by the product of kernel_size, but "
+                           f"got input.size(1)={x.shape[1]} and kernel_size=({k[0]}, {k[1]}).")
+    outs, idx = _block_index(size, k, d, p, s)
+    if x.shape[2] != outs[0] * outs[1]:
+        raise RuntimeError(f"Given output_size=({size[0]}, {size[1]}), kernel_size=({k[0]}, {k[1]}), dilation=("
+                           f"{d[0]}, {d[1]}), padding=({p[0]}, {p[1]}), stride=({s[0]}, {s[1]}), expected size of "
+                           f"input's dimension 2 to match the calculated number of sliding blocks {outs[0]} * "
+                           f"{outs[1]} = {outs[0] * outs[1]}, but got input.size(2)={x.shape[2]}.")
+    n, c = x.shape[0], x.shape[1] // kk
+    hp, wp = size[0] + 2 * p[0], size[1] + 2 * p[1]
+    # flat padded position of (kernel element, block): rows follow (kh, kw), columns (oh, ow)
+    pos = (idx[0].T[:, None, :, None] * wp + idx[1].T[None, :, None, :]).reshape(kk, -1)
+    vals = x.reshape(n, c, kk * x.shape[2])
+    out = jnp.zeros((n, c, hp * wp), input.dtype).at[:, :, jnp.asarray(pos.reshape(-1))].add(vals)
+    out = out.reshape(n, c, hp, wp)[:, :, p[0]:p[0] + size[0], p[1]:p[1] + size[1]]
+    return out if input.ndim == 3 else out[0]
+

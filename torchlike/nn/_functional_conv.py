@@ -1,0 +1,214 @@
+"""torch.nn.functional for convolution, pooling, padding, resampling and im2col: argument
+handling around the registry operators in _ops/conv.py, _ops/pooling.py and _ops/nn_misc.py."""
+from __future__ import annotations
+
+import math
+
+from .._ops import conv as _C
+from .._ops import nn_misc as _M
+from .._ops import pooling as _P
+from .._tensor import Tensor
+
+conv1d, conv2d, conv3d = _C.conv1d, _C.conv2d, _C.conv3d
+conv_transpose1d, conv_transpose2d, conv_transpose3d = _C.conv_transpose1d, _C.conv_transpose2d, _C.conv_transpose3d
+max_pool1d_with_indices, max_pool2d_with_indices = _P.max_pool1d_with_indices, _P.max_pool2d_with_indices
+max_pool3d_with_indices = _P.max_pool3d_with_indices
+avg_pool1d, avg_pool2d, avg_pool3d = _P.avg_pool1d, _P.avg_pool2d, _P.avg_pool3d
+adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d = (_P.adaptive_avg_pool1d, _P.adaptive_avg_pool2d,
+                                                                  _P.adaptive_avg_pool3d)
+adaptive_max_pool2d_with_indices = _P.adaptive_max_pool2d_with_indices
+adaptive_max_pool3d_with_indices = _P.adaptive_max_pool3d_with_indices
+lp_pool1d, lp_pool2d = _P.lp_pool1d, _P.lp_pool2d
+pixel_shuffle, pixel_unshuffle, channel_shuffle = _M.pixel_shuffle, _M.pixel_unshuffle, _M.channel_shuffle
+native_channel_shuffle = _M.channel_shuffle
+
+
+def _pick(res, return_indices: bool):
+    return res if return_indices else res[0]
+
+
+def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    """Mirrors `torch.nn.functional.max_pool1d`."""
+    return _pick(_P.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode), return_indices)
+
+
+def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    """Mirrors `torch.nn.functional.max_pool2d`."""
+    return _pick(_P.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode), return_indices)
+
+
+def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+               return_indices: bool = False):
+    """Mirrors `torch.nn.functional.max_pool3d`."""
+    return _pick(_P.max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode), return_indices)
+
+
+def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
+    """Mirrors `torch.nn.functional.adaptive_max_pool1d`."""
+    return _pick(_P.adaptive_max_pool1d(input, output_size), return_indices)
+
+
+def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
+    """Mirrors `torch.nn.functional.adaptive_max_pool2d`."""
+    return _pick(_P.adaptive_max_pool2d_with_indices(input, output_size), return_indices)
+
+
+def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
+    """Mirrors `torch.nn.functional.adaptive_max_pool3d`."""
+    return _pick(_P.adaptive_max_pool3d_with_indices(input, output_size), return_indices)
+
+
+def _unpool(input, indices, kernel_size, stride, padding, output_size, n):
+    k = _C.ntuple(kernel_size, n, "kernel_size")
+    s = k if stride is None else _C.ntuple(stride, n, "stride")
+    p = _C.ntuple(padding, n, "padding")
+    default = [(i - 1) * si - 2 * pi + ki for i, si, pi, ki in zip(input.shape[-n:], s, p, k)]
+    if output_size is None:
+        size = default
+    else:
+        size = [int(v) for v in output_size][-n:]
+        if len(output_size) not in (n, n + 1, n + 2):
+            raise ValueError(f"output_size should be a sequence containing {n} or {n + 2} elements, but it has a "
+                             f"length of '{len(output_size)}'")
+        for v, d, si in zip(size, default, s):
+            if not d - si < v < d + si:
+                raise ValueError(f"invalid output_size \"{list(size)}\" (dim 0 must be between {d - si} and "
+                                 f"{d + si})")
+    return _P._max_unpool(input, indices, tuple(size), n)
+
+
+def max_unpool1d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
+    """Mirrors `torch.nn.functional.max_unpool1d`."""
+    return _unpool(input, indices, kernel_size, stride, padding, output_size, 1)
+
+
+def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
+    """Mirrors `torch.nn.functional.max_unpool2d`."""
+    return _unpool(input, indices, kernel_size, stride, padding, output_size, 2)
+
+
+def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
+    """Mirrors `torch.nn.functional.max_unpool3d`."""
+    return _unpool(input, indices, kernel_size, stride, padding, output_size, 3)
+
+
+def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
+    """Mirrors `torch.nn.functional.pad` (pairs from the last dimension backwards)."""
+    pad = tuple(int(p) for p in pad)
+    if mode == "constant":
+        return _M.constant_pad_nd(input, pad, 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    return _M._pad_nonconstant(input, pad, mode)
+
+
+_INTERP_RANK = {"linear": 3, "bilinear": 4, "trilinear": 5, "bicubic": 4}
+
+
+def _interp_sizes(input, size, scale_factor, recompute_scale_factor, dim):
+    if size is not None and scale_factor is not None:
+        raise ValueError("only one of size or scale_factor should be defined")
+    if size is not None:
+        if isinstance(size, (list, tuple)):
+            if len(size) != dim:
+                raise ValueError(f"Input and output must have the same number of spatial dimensions, but got input "
+                                 f"with spatial dimensions of {list(input.shape[2:])} and output size of {size}. "
+                                 "Please provide input tensor in (N, C, d1, d2, ...,dK) format and output size in "
+                                 "(o1, o2, ...,oK) format.")
+            out = [int(v) for v in size]
+        else:
+            out = [int(size)] * dim
+        if recompute_scale_factor:
+            raise ValueError("recompute_scale_factor is not meaningful with an explicit size.")
+        return out, [None] * dim
+    if scale_factor is None:
+        raise ValueError("either size or scale_factor should be defined")
+    if isinstance(scale_factor, (list, tuple)):
+        if len(scale_factor) != dim:
+            raise ValueError(f"Input and scale_factor must have the same number of spatial dimensions, but got input "
+                             f"with spatial dimensions of {list(input.shape[2:])} and scale_factor of shape "
+                             f"{scale_factor}. Please provide input tensor in (N, C, d1, d2, ...,dK) format and "
+                             "scale_factor in (s1, s2, ...,sK) format.")
+        scales = [float(s) for s in scale_factor]
+    else:
+        scales = [float(scale_factor)] * dim
+    out = [math.floor(float(i) * s) for i, s in zip(input.shape[2:], scales)]
+    return out, ([None] * dim if recompute_scale_factor else scales)
+
+
+def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners: bool | None = None,
+                recompute_scale_factor: bool | None = None, antialias: bool = False) -> Tensor:
+    """Mirrors `torch.nn.functional.interpolate`; `antialias=True` and mode "area" beyond adaptive
+    average pooling are the same as PyTorch's except antialias, which is not supported."""
+    if mode in ("nearest", "area", "nearest-exact"):
+        if align_corners is not None:
+            raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear "
+                             "| bicubic | trilinear")
+    elif align_corners is None:
+        align_corners = False
+    if antialias:
+        raise NotImplementedError("interpolate: antialias=True is not supported")
+    dim = input.ndim - 2
+    modes = ("nearest", "linear", "bilinear", "bicubic", "trilinear", "area", "nearest-exact")
+    if mode not in modes or input.ndim not in (3, 4, 5):
+        raise NotImplementedError(f"Input Error: Only 3D, 4D and 5D input Tensors supported (got {input.ndim}D) for "
+                                  f"the modes: nearest | linear | bilinear | bicubic | trilinear | lanczos | area | "
+                                  f"nearest-exact (got {mode})")
+    if mode in _INTERP_RANK and input.ndim != _INTERP_RANK[mode]:
+        raise NotImplementedError(f"Got {input.ndim}D input, but {mode} mode needs {_INTERP_RANK[mode]}D input")
+    out, scales = _interp_sizes(input, size, scale_factor, recompute_scale_factor, dim)
+    if mode == "area":
+        return {1: adaptive_avg_pool1d, 2: adaptive_avg_pool2d, 3: adaptive_avg_pool3d}[dim](input, tuple(out))
+    return _M._upsample(input, tuple(out), tuple(scales), mode, bool(align_corners))
+
+
+def upsample(input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners=None) -> Tensor:
+    """Mirrors `torch.nn.functional.upsample`."""
+    return interpolate(input, size, scale_factor, mode, align_corners)
+
+
+def upsample_nearest(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    """Mirrors `torch.nn.functional.upsample_nearest`."""
+    return interpolate(input, size, scale_factor, mode="nearest")
+
+
+def upsample_bilinear(input: Tensor, size=None, scale_factor=None) -> Tensor:
+    """Mirrors `torch.nn.functional.upsample_bilinear` (align_corners=True)."""
+    return interpolate(input, size, scale_factor, mode="bilinear", align_corners=True)
+
+
+def grid_sample(input: Tensor, grid: Tensor, mode: str = "bilinear", padding_mode: str = "zeros",
+                align_corners: bool | None = None) -> Tensor:
+    """Mirrors `torch.nn.functional.grid_sample` for 4-D inputs, modes bilinear and nearest."""
+    if mode not in ("bilinear", "nearest", "bicubic"):
+        raise ValueError(f"nn.functional.grid_sample(): expected mode to be 'bilinear', 'nearest' or 'bicubic', but "
+                         f"got: '{mode}'")
+    if padding_mode not in ("zeros", "border", "reflection"):
+        raise ValueError(f"nn.functional.grid_sample(): expected padding_mode to be 'zeros', 'border', or "
+                         f"'reflection', but got: '{padding_mode}'")
+    return _M.grid_sampler(input, grid, ("bilinear", "nearest", "bicubic").index(mode),
+                           ("zeros", "border", "reflection").index(padding_mode), bool(align_corners))
+
+
+def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tensor:
+    """Mirrors `torch.nn.functional.affine_grid`."""
+    if not theta.is_floating_point():
+        raise ValueError(f"Expected theta to have floating point type, but got {theta.dtype}")
+    if min(size) <= 0:
+        raise ValueError(f"Expected non-zero, positive output size. Got {tuple(size)}")
+    return _M.affine_grid_generator(theta, tuple(int(s) for s in size), bool(align_corners))
+
+
+def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Mirrors `torch.nn.functional.unfold` (im2col)."""
+    return _M.im2col(input, kernel_size, dilation, padding, stride)
+
+
+def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
+    """Mirrors `torch.nn.functional.fold` (col2im)."""
+    return _M.col2im(input, output_size, kernel_size, dilation, padding, stride)
+
