@@ -58,9 +58,10 @@ def smooth_l1_loss(input: T, target: T, reduction="mean", beta=1.0):
     return reduce(jnp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
 
 
-@op(method=False, function=False, promote="same")
+@op(method=False, function=False)
 def huber_loss(input: T, target: T, reduction="mean", delta=1.0):
-    x, t = _broadcast(*_float_pair(input, target))
+    # PyTorch computes huber_loss in the input's dtype whatever the target's.
+    x, t = _broadcast(input, target.astype(input.dtype))
     d = jnp.abs(x - t)
     return reduce(jnp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
 

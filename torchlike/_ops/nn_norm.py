@@ -26,7 +26,7 @@ def _safe_norm(x, p, axis, keepdims=False):
     if p == 1:
         return jnp.sum(jnp.abs(x), axis=axis, keepdims=keepdims)
     a = jnp.abs(x)
-    s = jnp.sum(jnp.where(a > 0, a, 1) ** p * (a > 0), axis=axis, keepdims=keepdims)
+    s = jnp.sum(jnp.where(a > 0, jnp.where(a > 0, a, 1) ** p, 0), axis=axis, keepdims=keepdims)
     pos = s > 0
     return jnp.where(pos, jnp.where(pos, s, 1) ** (1.0 / p), 0).astype(x.dtype)
 
@@ -51,7 +51,7 @@ def _affine(y, weight, bias, shape):
 
 
 @op(method=False, function=False, grad_name="NativeBatchNormBackward0")
-def _batch_norm_train(input: T, weight: TO, bias: TO, eps=1e-5):
+def _batch_norm_train(input: T, weight: TO = None, bias: TO = None, eps=1e-5):
     """Normalize with batch statistics; also returns the batch mean and unbiased variance (no gradient)."""
     axes = (0,) + tuple(range(2, input.ndim))
     mean, var = _bn_stats(input, axes)
@@ -62,14 +62,14 @@ def _batch_norm_train(input: T, weight: TO, bias: TO, eps=1e-5):
 
 
 @op(method=False, function=False, grad_name="NativeBatchNormBackward0")
-def _batch_norm_eval(input: T, running_mean: T, running_var: T, weight: TO, bias: TO, eps=1e-5):
+def _batch_norm_eval(input: T, running_mean: T, running_var: T, weight: TO = None, bias: TO = None, eps=1e-5):
     shape = _channel_shape(input)
     y = (input - running_mean.reshape(shape)) * jax.lax.rsqrt(running_var.reshape(shape) + eps)
     return _affine(y, weight, bias, shape)
 
 
 @op(method=False, function=False, grad_name="ViewBackward0")
-def _instance_norm_train(input: T, weight: TO, bias: TO, eps=1e-5):
+def _instance_norm_train(input: T, weight: TO = None, bias: TO = None, eps=1e-5):
     """Per-(sample, channel) statistics; also returns their batch averages (mean, unbiased variance)."""
     axes = tuple(range(2, input.ndim))
     mean, var = _bn_stats(input, axes)
@@ -167,7 +167,7 @@ def embedding(weight: T, indices: T, padding_idx=-1, scale_grad_by_freq=False, s
 
 
 @op(method=False, function=False, grad_name="EmbeddingBagBackward0")
-def _embedding_bag(weight: T, indices: T, offsets: T, per_sample_weights: TO, mode="mean", include_last_offset=False,
+def _embedding_bag(weight: T, indices: T, offsets: T, per_sample_weights: TO = None, mode="mean", include_last_offset=False,
                    padding_idx=None):
     """Bags of indices[offsets[b]:offsets[b+1]] reduced by sum, mean or max (empty bags give 0)."""
     _check_indices(indices, "embedding_bag")

@@ -182,12 +182,12 @@ def prelu(input: T, weight: T):
     if n != 1:
         if input.ndim == 0:
             raise RuntimeError("Not allow zero-dim input tensor.")
-        c = input.shape[1] if input.ndim >= 2 else input.shape[0]
+        c = input.shape[1] if input.ndim >= 2 else 1
         if c != n:
             raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} "
                                f"and channel size = {c}.")
         shape = [1] * input.ndim
-        shape[1 if input.ndim >= 2 else 0] = n
+        shape[1] = n
         w = weight.reshape(shape)
     else:
         w = weight.reshape(())
