@@ -1,1 +1,2 @@
-"""(to be filled in)"""
+"""torch.utils (numpy level: importable inside DataLoader workers without JAX)."""
+from . import data  # noqa: F401

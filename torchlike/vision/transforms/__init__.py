@@ -1,0 +1,4 @@
+"""torchvision.transforms. Mirrors `torchvision.transforms` (numpy level: usable inside DataLoader workers)."""
+from . import functional  # noqa: F401
+from .transforms import *
+from .transforms import __all__  # noqa: F401
