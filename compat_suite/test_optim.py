@@ -1,5 +1,6 @@
 """Optimizers against real PyTorch: the same parameters and gradient sequence, 10 steps, every option;
 state_dict structure and values; a PyTorch state_dict loaded into torchlike (and back) continues identically."""
+
 import numpy as np
 import pytest
 
@@ -8,33 +9,60 @@ from .harness import assert_close, check, check_error, randn, torch, torchlike
 SHAPES = ((3, 4), (5,), (2, 2, 2), ())
 
 CASES = [
-    ("SGD", dict(lr=0.1)), ("SGD", dict(lr=0.1, momentum=0.9)), ("SGD", dict(lr=0.1, momentum=0.9, dampening=0.5)),
-    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True)), ("SGD", dict(lr=0.1, weight_decay=0.1)),
-    ("SGD", dict(lr=0.1, maximize=True)), ("SGD", dict(lr=0.1, momentum=0.5, weight_decay=0.2, maximize=True)),
-    ("SGD", dict(lr=0.1, momentum=0.8, nesterov=True, weight_decay=0.05)),
-    ("Adam", dict(lr=0.01)), ("Adam", dict(lr=0.01, amsgrad=True)), ("Adam", dict(lr=0.01, weight_decay=0.1)),
-    ("Adam", dict(lr=0.01, maximize=True)), ("Adam", dict(lr=0.02, betas=(0.8, 0.99))),
-    ("Adam", dict(lr=0.01, eps=1e-3)), ("Adam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)),
-    ("Adam", dict(lr=0.01, amsgrad=True, weight_decay=0.1, maximize=True)),
-    ("AdamW", dict(lr=0.01)), ("AdamW", dict(lr=0.01, amsgrad=True)), ("AdamW", dict(lr=0.01, weight_decay=0.5)),
-    ("AdamW", dict(lr=0.01, maximize=True)), ("AdamW", dict(lr=0.01, betas=(0.5, 0.9), eps=1e-4)),
-    ("AdamW", dict(lr=0.01, amsgrad=True, weight_decay=0.3, maximize=True)),
-    ("RMSprop", dict(lr=0.01)), ("RMSprop", dict(lr=0.01, centered=True)), ("RMSprop", dict(lr=0.01, momentum=0.9)),
-    ("RMSprop", dict(lr=0.01, centered=True, momentum=0.5)), ("RMSprop", dict(lr=0.01, alpha=0.9)),
-    ("RMSprop", dict(lr=0.01, weight_decay=0.1)), ("RMSprop", dict(lr=0.01, maximize=True, eps=1e-3)),
-    ("Adagrad", dict(lr=0.1)), ("Adagrad", dict(lr=0.1, lr_decay=0.1)),
-    ("Adagrad", dict(lr=0.1, initial_accumulator_value=0.5)), ("Adagrad", dict(lr=0.1, weight_decay=0.1)),
-    ("Adagrad", dict(lr=0.1, maximize=True, eps=1e-3)),
-    ("Adadelta", dict()), ("Adadelta", dict(lr=0.5, rho=0.5)), ("Adadelta", dict(eps=1e-3)),
-    ("Adadelta", dict(weight_decay=0.1)), ("Adadelta", dict(maximize=True)),
-    ("Adamax", dict(lr=0.01)), ("Adamax", dict(lr=0.01, betas=(0.8, 0.9))), ("Adamax", dict(lr=0.01, weight_decay=0.1)),
-    ("Adamax", dict(lr=0.01, maximize=True, eps=1e-3)),
-    ("NAdam", dict(lr=0.01)), ("NAdam", dict(lr=0.01, momentum_decay=0.01)), ("NAdam", dict(lr=0.01, weight_decay=0.1)),
-    ("NAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)), ("NAdam", dict(lr=0.01, maximize=True)),
-    ("NAdam", dict(lr=0.01, betas=(0.8, 0.99))),
-    ("RAdam", dict(lr=0.01)), ("RAdam", dict(lr=0.01, weight_decay=0.1)),
-    ("RAdam", dict(lr=0.01, weight_decay=0.1, decoupled_weight_decay=True)), ("RAdam", dict(lr=0.01, maximize=True)),
-    ("RAdam", dict(lr=0.01, betas=(0.9, 0.9))),
+    ("SGD", {"lr": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "dampening": 0.5}),
+    ("SGD", {"lr": 0.05, "momentum": 0.9, "nesterov": True}),
+    ("SGD", {"lr": 0.1, "weight_decay": 0.1}),
+    ("SGD", {"lr": 0.1, "maximize": True}),
+    ("SGD", {"lr": 0.1, "momentum": 0.5, "weight_decay": 0.2, "maximize": True}),
+    ("SGD", {"lr": 0.1, "momentum": 0.8, "nesterov": True, "weight_decay": 0.05}),
+    ("Adam", {"lr": 0.01}),
+    ("Adam", {"lr": 0.01, "amsgrad": True}),
+    ("Adam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("Adam", {"lr": 0.01, "maximize": True}),
+    ("Adam", {"lr": 0.02, "betas": (0.8, 0.99)}),
+    ("Adam", {"lr": 0.01, "eps": 1e-3}),
+    ("Adam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("Adam", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.1, "maximize": True}),
+    ("AdamW", {"lr": 0.01}),
+    ("AdamW", {"lr": 0.01, "amsgrad": True}),
+    ("AdamW", {"lr": 0.01, "weight_decay": 0.5}),
+    ("AdamW", {"lr": 0.01, "maximize": True}),
+    ("AdamW", {"lr": 0.01, "betas": (0.5, 0.9), "eps": 1e-4}),
+    ("AdamW", {"lr": 0.01, "amsgrad": True, "weight_decay": 0.3, "maximize": True}),
+    ("RMSprop", {"lr": 0.01}),
+    ("RMSprop", {"lr": 0.01, "centered": True}),
+    ("RMSprop", {"lr": 0.01, "momentum": 0.9}),
+    ("RMSprop", {"lr": 0.01, "centered": True, "momentum": 0.5}),
+    ("RMSprop", {"lr": 0.01, "alpha": 0.9}),
+    ("RMSprop", {"lr": 0.01, "weight_decay": 0.1}),
+    ("RMSprop", {"lr": 0.01, "maximize": True, "eps": 1e-3}),
+    ("Adagrad", {"lr": 0.1}),
+    ("Adagrad", {"lr": 0.1, "lr_decay": 0.1}),
+    ("Adagrad", {"lr": 0.1, "initial_accumulator_value": 0.5}),
+    ("Adagrad", {"lr": 0.1, "weight_decay": 0.1}),
+    ("Adagrad", {"lr": 0.1, "maximize": True, "eps": 1e-3}),
+    ("Adadelta", {}),
+    ("Adadelta", {"lr": 0.5, "rho": 0.5}),
+    ("Adadelta", {"eps": 1e-3}),
+    ("Adadelta", {"weight_decay": 0.1}),
+    ("Adadelta", {"maximize": True}),
+    ("Adamax", {"lr": 0.01}),
+    ("Adamax", {"lr": 0.01, "betas": (0.8, 0.9)}),
+    ("Adamax", {"lr": 0.01, "weight_decay": 0.1}),
+    ("Adamax", {"lr": 0.01, "maximize": True, "eps": 1e-3}),
+    ("NAdam", {"lr": 0.01}),
+    ("NAdam", {"lr": 0.01, "momentum_decay": 0.01}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("NAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("NAdam", {"lr": 0.01, "maximize": True}),
+    ("NAdam", {"lr": 0.01, "betas": (0.8, 0.99)}),
+    ("RAdam", {"lr": 0.01}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1}),
+    ("RAdam", {"lr": 0.01, "weight_decay": 0.1, "decoupled_weight_decay": True}),
+    ("RAdam", {"lr": 0.01, "maximize": True}),
+    ("RAdam", {"lr": 0.01, "betas": (0.9, 0.9)}),
 ]
 IDS = [f"{n}-{'-'.join(f'{k}={v}' for k, v in kw.items()) or 'default'}" for n, kw in CASES]
 
@@ -66,28 +94,31 @@ def _state_tensors(opt, params):
 @pytest.mark.parametrize("name,kwargs", CASES, ids=IDS)
 def test_trajectory(name, kwargs):
     """10 steps with the same gradients: parameters and every state tensor agree."""
+
     def fn(t):
         params = _params(t)
         opt = getattr(t.optim, name)(params, **kwargs)
         _run(t, opt, params, 10)
         return params + _state_tensors(opt, params)
+
     check(fn, grad=False, area="optim", name=f"optim.{name}")
 
 
 @pytest.mark.parametrize("name,kwargs", CASES[::3], ids=IDS[::3])
 def test_trajectory_float64_and_skipped_grads(name, kwargs):
     """float64 parameters; one parameter without a gradient each step is skipped as PyTorch skips it."""
+
     def fn(t):
         params = _params(t, np.float64)
         opt = getattr(t.optim, name)(params, **kwargs)
         _run(t, opt, params, 10, skip_every=True)
         return params + _state_tensors(opt, params)
+
     check(fn, grad=False, area="optim", name=f"optim.{name}.f64")
 
 
 def _structure(sd):
-    return ({k: sorted(v) for k, v in sd["state"].items()},
-            [{k: v for k, v in g.items()} for g in sd["param_groups"]])
+    return ({k: sorted(v) for k, v in sd["state"].items()}, [{k: v for k, v in g.items()} for g in sd["param_groups"]])
 
 
 @pytest.mark.parametrize("name,kwargs", CASES, ids=IDS)
@@ -163,6 +194,7 @@ def test_param_groups_with_own_options():
         opt = t.optim.SGD([{"params": params[:2]}, {"params": params[2:], "lr": 0.5, "momentum": 0.9}], lr=0.1)
         _run(t, opt, params, 10)
         return params
+
     check(fn, grad=False, area="optim", name="optim.groups")
 
 
@@ -175,6 +207,7 @@ def test_lr_change_between_steps():
             _set_grads(t, params, k)
             opt.step()
         return params
+
     check(fn, grad=False, area="optim", name="optim.lr_change")
 
 
@@ -187,6 +220,7 @@ def test_zero_grad_to_zeros_and_none():
         zeros = [p.grad.clone() for p in params]
         opt.zero_grad()
         return zeros + [p.grad is None for p in params]
+
     check(fn, grad=False, area="optim", name="optim.zero_grad")
 
 
@@ -219,6 +253,7 @@ def test_step_hooks_order_and_closure():
         h1.remove()
         opt.step()
         return [loss, str(calls)]
+
     check(fn, grad=False, area="optim", name="optim.hooks")
 
 
@@ -251,6 +286,7 @@ ERRORS = [
 
 def _required(t):
     import importlib
+
     return importlib.import_module(t.__name__ + ".optim.optimizer").required
 
 
@@ -263,8 +299,11 @@ def _twice(t):
 def _bad_load(t, which):
     a, b = t.ones(2, requires_grad=True), t.ones(2, requires_grad=True)
     opt = t.optim.SGD([a, b], lr=0.1)
-    sd = t.optim.SGD([{"params": [a]}, {"params": [b]}], lr=0.1).state_dict() if which == 0 else \
-        t.optim.SGD([a], lr=0.1).state_dict()
+    sd = (
+        t.optim.SGD([{"params": [a]}, {"params": [b]}], lr=0.1).state_dict()
+        if which == 0
+        else t.optim.SGD([a], lr=0.1).state_dict()
+    )
     opt.load_state_dict(sd)
 
 

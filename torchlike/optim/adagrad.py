@@ -1,4 +1,5 @@
 """Adagrad (lr_decay, initial_accumulator_value)."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -35,9 +36,20 @@ class Adagrad(Optimizer):
     _state_keys = ("step", "sum")
     _hyper_keys = ("lr", "lr_decay", "eps", "weight_decay")
 
-    def __init__(self, params, lr=1e-2, lr_decay: float = 0, weight_decay: float = 0,
-                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
-                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        lr_decay: float = 0,
+        weight_decay: float = 0,
+        initial_accumulator_value: float = 0,
+        eps: float = 1e-10,
+        foreach: bool | None = None,
+        *,
+        maximize: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
         check_lr(lr)
         if not 0.0 <= lr_decay:
             raise ValueError(f"Invalid lr_decay value: {lr_decay}")
@@ -47,9 +59,17 @@ class Adagrad(Optimizer):
             raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
-        defaults = dict(lr=lr, lr_decay=lr_decay, eps=eps, weight_decay=weight_decay,
-                        initial_accumulator_value=initial_accumulator_value, foreach=foreach, maximize=maximize,
-                        differentiable=differentiable, fused=fused)
+        defaults = {
+            "lr": lr,
+            "lr_decay": lr_decay,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "initial_accumulator_value": initial_accumulator_value,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
         super().__init__(params, defaults)
         for group in self.param_groups:
             for p in group["params"]:
@@ -60,8 +80,7 @@ class Adagrad(Optimizer):
 
     def _init_state(self, p, group):
         init = group["initial_accumulator_value"]
-        return {"step": _ops.creation.zeros((), dtype=scalar_dtype()),
-                "sum": _ops.creation.full_like(p, init)}
+        return {"step": _ops.creation.zeros((), dtype=scalar_dtype()), "sum": _ops.creation.full_like(p, init)}
 
     def share_memory(self) -> None:
         """Mirrors `torch.optim.Adagrad.share_memory` (a no-op: there is one process's memory)."""

@@ -1,4 +1,5 @@
 """Adam (and, with decoupled weight decay, AdamW)."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -27,8 +28,8 @@ def adam_update(params, grads, states, h, *, decay, decoupled, amsgrad, maximize
         m = lerp(states["exp_avg"][i], g, 1 - b1)
         v = states["exp_avg_sq"][i] * b2.astype(dt) + (1 - b2).astype(dt) * (g * g)
         n = step.astype(jnp.float64)
-        step_size = lr / (1 - b1 ** n)
-        bc2_sqrt = jnp.sqrt(1 - b2 ** n)
+        step_size = lr / (1 - b1**n)
+        bc2_sqrt = jnp.sqrt(1 - b2**n)
         if amsgrad:
             vmax = jnp.maximum(states["max_exp_avg_sq"][i], v)
             out["max_exp_avg_sq"].append(vmax)
@@ -59,16 +60,38 @@ class Adam(Optimizer):
     _state_keys = ("step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq")
     _hyper_keys = ("lr", "beta1", "beta2", "eps", "weight_decay")
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,
-                 amsgrad: bool = False, *, foreach: bool | None = None, maximize: bool = False,
-                 capturable: bool = False, differentiable: bool = False, fused: bool | None = None,
-                 decoupled_weight_decay: bool = False) -> None:
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+        fused: bool | None = None,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
         check_lr(lr)
         check_common(eps=eps, betas=betas, weight_decay=weight_decay)
         betas = tuple(float(b.item()) if isinstance(b, Tensor) else b for b in betas)
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad, maximize=maximize,
-                        foreach=foreach, capturable=capturable, differentiable=differentiable, fused=fused,
-                        decoupled_weight_decay=decoupled_weight_decay)
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "amsgrad": amsgrad,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+            "fused": fused,
+            "decoupled_weight_decay": decoupled_weight_decay,
+        }
         super().__init__(params, defaults)
 
     def __setstate__(self, state):
@@ -80,8 +103,12 @@ class Adam(Optimizer):
                 group.setdefault(k, None)
 
     def _static(self, group):
-        return (("decay", group["weight_decay"] != 0), ("decoupled", bool(group["decoupled_weight_decay"])),
-                ("amsgrad", bool(group["amsgrad"])), ("maximize", bool(group["maximize"])))
+        return (
+            ("decay", group["weight_decay"] != 0),
+            ("decoupled", bool(group["decoupled_weight_decay"])),
+            ("amsgrad", bool(group["amsgrad"])),
+            ("maximize", bool(group["maximize"])),
+        )
 
     def _init_state(self, p, group):
         keys = ("exp_avg", "exp_avg_sq") + (("max_exp_avg_sq",) if group["amsgrad"] else ())

@@ -1,4 +1,5 @@
 """NAdam (Nesterov-accelerated Adam, with momentum decay)."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -20,7 +21,7 @@ def nadam_update(params, grads, states, h, *, decay, decoupled, maximize):
         g = -g if maximize else g
         step = states["step"][i] + 1
         n = step.astype(jnp.float64)
-        bc2 = 1 - b2 ** n
+        bc2 = 1 - b2**n
         if decay:
             if decoupled:
                 p = p * (1 - lr * h["weight_decay"]).astype(dt)
@@ -49,26 +50,54 @@ class NAdam(Optimizer):
     _state_keys = ("step", "mu_product", "exp_avg", "exp_avg_sq")
     _hyper_keys = ("lr", "beta1", "beta2", "eps", "weight_decay", "momentum_decay")
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0,
-                 momentum_decay: float = 4e-3, decoupled_weight_decay: bool = False, *, foreach: bool | None = None,
-                 maximize: bool = False, capturable: bool = False, differentiable: bool = False) -> None:
+    def __init__(
+        self,
+        params,
+        lr=2e-3,
+        betas=(0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum_decay: float = 4e-3,
+        decoupled_weight_decay: bool = False,
+        *,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        capturable: bool = False,
+        differentiable: bool = False,
+    ) -> None:
         check_lr(lr)
         check_common(eps=eps, betas=betas, weight_decay=weight_decay)
         if not 0.0 <= momentum_decay:
             raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
-        defaults = dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, momentum_decay=momentum_decay,
-                        decoupled_weight_decay=decoupled_weight_decay, maximize=maximize, foreach=foreach,
-                        capturable=capturable, differentiable=differentiable)
+        defaults = {
+            "lr": lr,
+            "betas": betas,
+            "eps": eps,
+            "weight_decay": weight_decay,
+            "momentum_decay": momentum_decay,
+            "decoupled_weight_decay": decoupled_weight_decay,
+            "maximize": maximize,
+            "foreach": foreach,
+            "capturable": capturable,
+            "differentiable": differentiable,
+        }
         super().__init__(params, defaults)
 
     def _static(self, group):
-        return (("decay", group["weight_decay"] != 0), ("decoupled", bool(group["decoupled_weight_decay"])),
-                ("maximize", bool(group["maximize"])))
+        return (
+            ("decay", group["weight_decay"] != 0),
+            ("decoupled", bool(group["decoupled_weight_decay"])),
+            ("maximize", bool(group["maximize"])),
+        )
 
     def _init_state(self, p, group):
         st = zeros_state(p, "exp_avg", "exp_avg_sq")
-        st = {"step": st["step"], "mu_product": _ops.creation.ones((), dtype=scalar_dtype()),
-              "exp_avg": st["exp_avg"], "exp_avg_sq": st["exp_avg_sq"]}
+        st = {
+            "step": st["step"],
+            "mu_product": _ops.creation.ones((), dtype=scalar_dtype()),
+            "exp_avg": st["exp_avg"],
+            "exp_avg_sq": st["exp_avg_sq"],
+        }
         return st
 
     def step(self, closure=None):

@@ -1,13 +1,15 @@
 """Optimizer: PyTorch's param_groups / state / state_dict, with each group updated in one jitted call."""
+
 from __future__ import annotations
 
 import functools
 import warnings
 import weakref
 from collections import OrderedDict, defaultdict
+from collections.abc import Callable
 from copy import deepcopy
 from itertools import chain
-from typing import Any, Callable
+from typing import Any, ClassVar
 
 import jax
 import numpy as np
@@ -17,7 +19,7 @@ from .. import _dtype as D
 from .._tensor import Tensor
 from ..nn.modules.module import RemovableHandle
 
-__all__ = ["Optimizer", "required", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
+__all__ = ["Optimizer", "register_optimizer_step_post_hook", "register_optimizer_step_pre_hook", "required"]
 
 
 class _RequiredParameter:
@@ -67,8 +69,9 @@ def _hooked_step(func):
                 if isinstance(result, tuple) and len(result) == 2:
                     args, kwargs = result
                 else:
-                    raise RuntimeError(f"{func} must return None or a tuple of (new_args, new_kwargs), but got "
-                                       f"{result}.")
+                    raise RuntimeError(
+                        f"{func} must return None or a tuple of (new_args, new_kwargs), but got {result}."
+                    )
         with _autograd.no_grad():
             out = func(*args, **kwargs)
         self._optimizer_step_code()
@@ -116,7 +119,9 @@ def _hyper(value):
 def lerp(start, end, weight):
     """`start.lerp(end, weight)` for a scalar weight, with PyTorch's two-sided formula."""
     w = weight.astype(start.dtype)
-    return jax.numpy.where(weight < 0.5, start + w * (end - start), end - (end - start) * (1 - weight).astype(start.dtype))
+    return jax.numpy.where(
+        weight < 0.5, start + w * (end - start), end - (end - start) * (1 - weight).astype(start.dtype)
+    )
 
 
 _JITS: dict = {}
@@ -137,7 +142,7 @@ class Optimizer:
     Subclasses supply `_kernel` (a pure jax update over lists of arrays), `_state_keys`, `_hyper_keys`,
     `_static(group)` and `_init_state(p, group)`; `_step_groups` runs one jitted call per group."""
 
-    _instances: "weakref.WeakSet" = weakref.WeakSet()  # torchlike.compile traces lrs of live optimizers
+    _instances: ClassVar[weakref.WeakSet] = weakref.WeakSet()  # torchlike.compile traces lrs of live optimizers
     _kernel = None
     _state_keys: tuple = ()
     _hyper_keys: tuple = ()
@@ -156,8 +161,10 @@ class Optimizer:
         self._optimizer_load_state_dict_pre_hooks: OrderedDict = OrderedDict()
         self._optimizer_load_state_dict_post_hooks: OrderedDict = OrderedDict()
         if isinstance(params, Tensor):
-            raise TypeError("params argument given to the optimizer should be an iterable of Tensors or dicts, "
-                            "but got " + _typename(params))
+            raise TypeError(
+                "params argument given to the optimizer should be an iterable of Tensors or dicts, "
+                "but got " + _typename(params)
+            )
         self.state: defaultdict = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
         param_groups = list(params)
@@ -177,9 +184,14 @@ class Optimizer:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks", "_optimizer_state_dict_pre_hooks",
-                     "_optimizer_state_dict_post_hooks", "_optimizer_load_state_dict_pre_hooks",
-                     "_optimizer_load_state_dict_post_hooks"):
+        for name in (
+            "_optimizer_step_pre_hooks",
+            "_optimizer_step_post_hooks",
+            "_optimizer_state_dict_pre_hooks",
+            "_optimizer_state_dict_post_hooks",
+            "_optimizer_load_state_dict_pre_hooks",
+            "_optimizer_load_state_dict_post_hooks",
+        ):
             self.__dict__.setdefault(name, OrderedDict())
         self.defaults.setdefault("differentiable", False)
         Optimizer._instances.add(self)
@@ -202,8 +214,10 @@ class Optimizer:
         if isinstance(params, Tensor):
             param_group["params"] = [params]
         elif isinstance(params, set):
-            raise TypeError("optimizer parameters need to be organized in ordered collections, but the ordering of "
-                            "tensors in sets will change between runs. Please use a list instead.")
+            raise TypeError(
+                "optimizer parameters need to be organized in ordered collections, but the ordering of "
+                "tensors in sets will change between runs. Please use a list instead."
+            )
         else:
             param_group["params"] = list(params)
         names = [p[0] for p in param_group["params"] if isinstance(p, tuple)]
@@ -223,15 +237,20 @@ class Optimizer:
             param_group.setdefault(name, default)
         params = param_group["params"]
         if len(params) != len(set(map(id, params))):
-            warnings.warn("optimizer contains a parameter group with duplicate parameters; in future, this will cause "
-                          "an error; see github.com/pytorch/pytorch/issues/40967 for more information", stacklevel=3)
+            warnings.warn(
+                "optimizer contains a parameter group with duplicate parameters; in future, this will cause "
+                "an error; see github.com/pytorch/pytorch/issues/40967 for more information",
+                stacklevel=3,
+            )
         seen: set[int] = set()
         for group in self.param_groups:
             seen.update(map(id, group["params"]))
             if ("param_names" in param_group) != ("param_names" in group):
                 txt = "with names" if "param_names" in param_group else "without names"
-                raise ValueError("all optimizer param groups should be with/without names. "
-                                 f"cannot add param group {txt} to the optimizer")
+                raise ValueError(
+                    "all optimizer param groups should be with/without names. "
+                    f"cannot add param group {txt} to the optimizer"
+                )
         if not seen.isdisjoint(map(id, param_group["params"])):
             raise ValueError("some parameters appear in more than one parameter group")
         self.param_groups.append(param_group)
@@ -272,8 +291,9 @@ class Optimizer:
         if p.is_complex():
             raise NotImplementedError(f"torchlike.optim.{type(self).__name__}: complex parameters are not supported")
         if p.grad.dtype != p.dtype:
-            raise RuntimeError(f"{type(self).__name__}: gradient dtype {p.grad.dtype} does not match the parameter "
-                               f"dtype {p.dtype}")
+            raise RuntimeError(
+                f"{type(self).__name__}: gradient dtype {p.grad.dtype} does not match the parameter dtype {p.dtype}"
+            )
 
     def _update_group(self, group: dict, params: list) -> None:
         """Run the group's pure update on all its parameters with a gradient, in one jitted call."""
@@ -376,10 +396,14 @@ class Optimizer:
         if len(groups) != len(saved_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
         if any(len(g["params"]) != len(s["params"]) for g, s in zip(groups, saved_groups)):
-            raise ValueError("loaded state dict contains a parameter group that doesn't match the size of optimizer's "
-                             "group")
-        id_map = dict(zip(chain.from_iterable(g["params"] for g in saved_groups),
-                          chain.from_iterable(g["params"] for g in groups)))
+            raise ValueError(
+                "loaded state dict contains a parameter group that doesn't match the size of optimizer's group"
+            )
+        id_map = dict(
+            zip(
+                chain.from_iterable(g["params"] for g in saved_groups), chain.from_iterable(g["params"] for g in groups)
+            )
+        )
         state: defaultdict = defaultdict(dict)
         for k, v in state_dict["state"].items():
             if k in id_map:
@@ -406,6 +430,7 @@ class Optimizer:
         for st in self.state.values():
             if isinstance(st, dict) and "step" in st and not isinstance(st["step"], Tensor):
                 from .._ops.creation import tensor
+
                 st["step"] = tensor(float(st["step"]), dtype=scalar_dtype())
 
 

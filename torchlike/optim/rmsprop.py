@@ -1,4 +1,5 @@
 """RMSprop (centered, momentum)."""
+
 from __future__ import annotations
 
 import jax.numpy as jnp
@@ -46,9 +47,20 @@ class RMSprop(Optimizer):
     _state_keys = ("step", "square_avg", "grad_avg", "momentum_buffer")
     _hyper_keys = ("lr", "alpha", "eps", "weight_decay", "momentum")
 
-    def __init__(self, params, lr=1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
-                 momentum: float = 0, centered: bool = False, capturable: bool = False, foreach: bool | None = None,
-                 maximize: bool = False, differentiable: bool = False) -> None:
+    def __init__(
+        self,
+        params,
+        lr=1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        momentum: float = 0,
+        centered: bool = False,
+        capturable: bool = False,
+        foreach: bool | None = None,
+        maximize: bool = False,
+        differentiable: bool = False,
+    ) -> None:
         check_lr(lr)
         if not 0.0 <= eps:
             raise ValueError(f"Invalid epsilon value: {eps}")
@@ -58,13 +70,27 @@ class RMSprop(Optimizer):
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
         if not 0.0 <= alpha:
             raise ValueError(f"Invalid alpha value: {alpha}")
-        defaults = dict(lr=lr, momentum=momentum, alpha=alpha, eps=eps, centered=centered, weight_decay=weight_decay,
-                        capturable=capturable, foreach=foreach, maximize=maximize, differentiable=differentiable)
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "alpha": alpha,
+            "eps": eps,
+            "centered": centered,
+            "weight_decay": weight_decay,
+            "capturable": capturable,
+            "foreach": foreach,
+            "maximize": maximize,
+            "differentiable": differentiable,
+        }
         super().__init__(params, defaults)
 
     def _static(self, group):
-        return (("decay", group["weight_decay"] != 0), ("centered", bool(group["centered"])),
-                ("momentum", group["momentum"] > 0), ("maximize", bool(group["maximize"])))
+        return (
+            ("decay", group["weight_decay"] != 0),
+            ("centered", bool(group["centered"])),
+            ("momentum", group["momentum"] > 0),
+            ("maximize", bool(group["maximize"])),
+        )
 
     def _init_state(self, p, group):
         st = zeros_state(p, "square_avg")

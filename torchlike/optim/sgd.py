@@ -1,4 +1,5 @@
 """SGD with momentum, dampening, Nesterov, weight decay and maximize."""
+
 from __future__ import annotations
 
 from .optimizer import Optimizer, check_lr
@@ -29,16 +30,36 @@ class SGD(Optimizer):
     _state_keys = ("momentum_buffer",)
     _hyper_keys = ("lr", "momentum", "dampening", "weight_decay")
 
-    def __init__(self, params, lr=1e-3, momentum: float = 0, dampening: float = 0, weight_decay=0,
-                 nesterov: bool = False, *, maximize: bool = False, foreach: bool | None = None,
-                 differentiable: bool = False, fused: bool | None = None) -> None:
+    def __init__(
+        self,
+        params,
+        lr=1e-3,
+        momentum: float = 0,
+        dampening: float = 0,
+        weight_decay=0,
+        nesterov: bool = False,
+        *,
+        maximize: bool = False,
+        foreach: bool | None = None,
+        differentiable: bool = False,
+        fused: bool | None = None,
+    ) -> None:
         check_lr(lr)
         if momentum < 0.0:
             raise ValueError(f"Invalid momentum value: {momentum}")
         if weight_decay < 0.0:
             raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay, nesterov=nesterov,
-                        maximize=maximize, foreach=foreach, differentiable=differentiable, fused=fused)
+        defaults = {
+            "lr": lr,
+            "momentum": momentum,
+            "dampening": dampening,
+            "weight_decay": weight_decay,
+            "nesterov": nesterov,
+            "maximize": maximize,
+            "foreach": foreach,
+            "differentiable": differentiable,
+            "fused": fused,
+        }
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, defaults)
@@ -52,8 +73,12 @@ class SGD(Optimizer):
                 group.setdefault(k, None)
 
     def _static(self, group):
-        return (("decay", group["weight_decay"] != 0), ("momentum", group["momentum"] != 0),
-                ("nesterov", bool(group["nesterov"])), ("maximize", bool(group["maximize"])))
+        return (
+            ("decay", group["weight_decay"] != 0),
+            ("momentum", group["momentum"] != 0),
+            ("nesterov", bool(group["nesterov"])),
+            ("maximize", bool(group["maximize"])),
+        )
 
     def _update_group(self, group, params):
         for p in params:
@@ -67,4 +92,3 @@ class SGD(Optimizer):
     def step(self, closure=None):
         """Mirrors `torch.optim.SGD.step`."""
         return self._step_groups(closure)
-
