@@ -189,14 +189,22 @@ def to_torch(obj):
 _rng_state = {"key": None, "gen": None}
 
 
+def seed_transforms(seed: int) -> None:
+    """Seed the random transforms for one DataLoader epoch in the main process."""
+    _rng_state["key"], _rng_state["gen"] = ("loader", seed), np.random.default_rng([int(seed), 0x7E1])
+
+
 def transform_rng() -> np.random.Generator:
     """The numpy Generator random transforms draw from.
 
-    In a worker it is seeded from the worker's seed; in the main process from torchlike's
-    initial seed, so `torch.manual_seed` makes augmentation reproducible.
+    In a worker it is seeded from the worker's seed; in the main process from the DataLoader's
+    per-epoch seed, or outside a loader from torchlike's initial seed, so `torch.manual_seed` makes
+    augmentation reproducible.
     """
     if _worker_info is not None:
         key = ("worker", _worker_info.seed)
+    elif _rng_state["key"] is not None and _rng_state["key"][0] == "loader":
+        return _rng_state["gen"]
     else:
         tl = sys.modules.get("torchlike")
         seed_fn = getattr(tl, "initial_seed", None) if tl is not None else None

@@ -120,7 +120,7 @@ class MultiProcessIter(BaseIter):
         dead = [w for i, w in enumerate(self._workers) if self._workers_status[i] and not w.is_alive()]
         if dead:
             pids = ", ".join(str(w.pid) for w in dead)
-            self._shutdown_workers()
+            self._shutdown_workers(force=True)
             raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly")
 
     def _next_data(self):
@@ -163,14 +163,15 @@ class MultiProcessIter(BaseIter):
             data.reraise()
         return to_torch(data)
 
-    def _shutdown_workers(self) -> None:
+    def _shutdown_workers(self, force: bool = False) -> None:
+        """Stop the workers: ask them to exit, then terminate any still running after a grace period."""
         if getattr(self, "_shutdown", True):
             return
         self._shutdown = True
         self._done_event.set()
         for q in self._index_queues:
             q.put(None)
-        deadline = time.monotonic() + 5.0
+        deadline = time.monotonic() + (0.0 if force else 5.0)
         for w in self._workers:
             w.join(timeout=max(0.0, deadline - time.monotonic()))
             if w.is_alive():

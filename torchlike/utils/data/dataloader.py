@@ -5,10 +5,10 @@ import multiprocessing
 import warnings
 
 from . import _collate
-from ._common import host_mode, to_torch
+from ._common import host_mode, seed_transforms, to_torch
 from ._fetch import make_fetcher
 from .dataset import IterableDataset
-from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, draw_seed
 
 __all__ = ["DataLoader"]
 
@@ -190,6 +190,7 @@ class _SingleProcessIter(BaseIter):
         super().__init__(loader)
         self._fetcher = make_fetcher(self._iterable, self._dataset, self._auto_collation, self._collate_fn,
                                      self._drop_last)
+        seed_transforms(draw_seed(self._generator))
 
     def _next_data(self):
         index = self._next_index()
