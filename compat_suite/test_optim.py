@@ -310,3 +310,62 @@ def _bad_load(t, which):
 @pytest.mark.parametrize("i", range(len(ERRORS)))
 def test_errors(i):
     check_error(ERRORS[i], area="optim", name=f"optim.error{i}")
+
+
+def _lbfgs_problem(t):
+    """A smooth nonquadratic loss of two parameter tensors, and the closure LBFGS calls."""
+    a = t.tensor(randn(6, 4, seed=3))
+    b = t.tensor(randn(6, seed=4))
+    w = t.tensor(randn(4, seed=5) * 0.1, requires_grad=True)
+    v = t.tensor(randn(2, 2, seed=6) * 0.1, requires_grad=True)
+
+    def loss_fn():
+        r = a @ w - b
+        return (r * r).sum() / 6 + (v * v * v * v).sum() + ((v.sum() - 1.0) ** 2) + 0.1 * (w * w).sum()
+
+    return [w, v], loss_fn
+
+
+# Few iterations per step: near the optimum, stopping tests compare values at rounding level.
+LBFGS_CASES = [
+    {"max_iter": 4}, {"line_search_fn": "strong_wolfe", "max_iter": 4}, {"history_size": 3, "max_iter": 6},
+    {"lr": 0.5, "max_iter": 4}, {"history_size": 2, "line_search_fn": "strong_wolfe", "max_iter": 5},
+    {"tolerance_grad": 1e-1, "max_iter": 5}, {"max_iter": 3, "max_eval": 2},
+]
+
+
+@pytest.mark.parametrize("kwargs", LBFGS_CASES, ids=[str(i) for i in range(len(LBFGS_CASES))])
+def test_lbfgs(kwargs):
+    def fn(t):
+        params, loss_fn = _lbfgs_problem(t)
+        opt = t.optim.LBFGS(params, **kwargs)
+
+        def closure():
+            opt.zero_grad()
+            loss = loss_fn()
+            loss.backward()
+            return loss
+
+        losses = [opt.step(closure).detach() for _ in range(3)]
+        st = opt.state[params[0]]
+        return params + losses + [st["func_evals"], st["n_iter"], st["d"], st["prev_flat_grad"]]
+
+    check(fn, grad=False, area="optim", name="optim.LBFGS")
+
+
+def test_lbfgs_state_dict_keys():
+    keys = []
+    for t in (torch, torchlike):
+        params, loss_fn = _lbfgs_problem(t)
+        opt = t.optim.LBFGS(params, max_iter=3)
+
+        def closure(opt=opt, loss_fn=loss_fn):
+            opt.zero_grad()
+            loss = loss_fn()
+            loss.backward()
+            return loss
+
+        opt.step(closure)
+        sd = opt.state_dict()
+        keys.append((sorted(sd["state"][0]), sd["param_groups"]))
+    assert keys[0] == keys[1]

@@ -1,10 +1,15 @@
 """L-BFGS with an optional strong-Wolfe line search.
 
 The algorithm is sequential and decides on values (line search, stopping tests), so it runs eagerly
-on torchlike tensors over the flattened parameters, syncing scalars where PyTorch does."""
+on jax arrays over the flattened parameters. Scalars PyTorch keeps as 0-d tensors are numpy scalars
+of the parameters' dtype here (same rounding); they are stored in `state` as torchlike tensors."""
 from __future__ import annotations
 
-from .. import _ops
+import jax.numpy as jnp
+import numpy as np
+
+from .. import _autograd
+from .._tensor import Tensor
 from .optimizer import Optimizer, check_lr
 
 __all__ = ["LBFGS"]
@@ -16,13 +21,47 @@ def _cubic_interpolate(x1, f1, g1, x2, f2, g2, bounds=None):
     d1 = g1 + g2 - 3 * (f1 - f2) / (x1 - x2)
     d2_square = d1**2 - g1 * g2
     if d2_square >= 0:
-        d2 = d2_square.sqrt() if hasattr(d2_square, "sqrt") else d2_square**0.5
+        d2 = np.sqrt(d2_square)
         if x1 <= x2:
             pos = x2 - (x2 - x1) * ((g2 + d2 - d1) / (g2 - g1 + 2 * d2))
         else:
             pos = x1 - (x1 - x2) * ((g1 + d2 - d1) / (g1 - g2 + 2 * d2))
         return min(max(pos, lo), hi)
     return (lo + hi) / 2.0
+
+
+def _scalar(a):
+    """A 0-d array as a numpy scalar of its dtype (PyTorch's 0-d tensor arithmetic keeps that dtype)."""
+    return np.asarray(a)[()]
+
+
+def _dot(a, b):
+    return _scalar(jnp.dot(a, b))
+
+
+def _absmax(a):
+    return _scalar(jnp.max(jnp.abs(a)))
+
+
+def _axpy(y, alpha, x):
+    """y + alpha * x with alpha rounded to y's dtype, as `y.add(x, alpha=alpha)`."""
+    return y + jnp.asarray(alpha, dtype=y.dtype) * x
+
+
+def _to_tensor(v):
+    if isinstance(v, (list, tuple)):
+        return type(v)(_to_tensor(e) for e in v)
+    if isinstance(v, (np.generic, jnp.ndarray)):
+        return Tensor._wrap(jnp.asarray(v))
+    return v
+
+
+def _to_array(v):
+    if isinstance(v, (list, tuple)):
+        return type(v)(_to_array(e) for e in v)
+    if isinstance(v, Tensor):
+        return _scalar(v._data) if v.ndim == 0 else v._data
+    return v
 
 
 class _Bracket:
@@ -37,30 +76,29 @@ class _Bracket:
 
 def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_change=1e-9, max_ls=25):
     """Line search satisfying the strong Wolfe conditions (bracketing, then zoom by cubic interpolation)."""
-    d_norm = d.abs().max()
-    g = g.clone()
+    d_norm = _absmax(d)
     f_new, g_new = obj_func(x, t, d)
     evals = 1
-    gtd_new = g_new.dot(d)
+    gtd_new = _dot(g_new, d)
     t_prev, f_prev, g_prev, gtd_prev = 0, f, g, gtd
     done, ls_iter, br = False, 0, None
     while ls_iter < max_ls:
         if f_new > (f + c1 * t * gtd) or (ls_iter > 1 and f_new >= f_prev):
-            br = _Bracket([t_prev, t], [f_prev, f_new], [g_prev, g_new.clone()], [gtd_prev, gtd_new])
+            br = _Bracket([t_prev, t], [f_prev, f_new], [g_prev, g_new], [gtd_prev, gtd_new])
             break
         if abs(gtd_new) <= -c2 * gtd:
             br = _Bracket([t], [f_new], [g_new], None)
             done = True
             break
         if gtd_new >= 0:
-            br = _Bracket([t_prev, t], [f_prev, f_new], [g_prev, g_new.clone()], [gtd_prev, gtd_new])
+            br = _Bracket([t_prev, t], [f_prev, f_new], [g_prev, g_new], [gtd_prev, gtd_new])
             break
         step_lo, step_hi = t + 0.01 * (t - t_prev), t * 10
         t, t_prev = _cubic_interpolate(t_prev, f_prev, gtd_prev, t, f_new, gtd_new, bounds=(step_lo, step_hi)), t
-        f_prev, g_prev, gtd_prev = f_new, g_new.clone(), gtd_new
+        f_prev, g_prev, gtd_prev = f_new, g_new, gtd_new
         f_new, g_new = obj_func(x, t, d)
         evals += 1
-        gtd_new = g_new.dot(d)
+        gtd_new = _dot(g_new, d)
         ls_iter += 1
     if ls_iter == max_ls:
         br = _Bracket([0, t], [f, f_new], [g, g_new], None)
@@ -73,17 +111,17 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
         t, insuf_progress = _keep_inside(t, br.t, insuf_progress)
         f_new, g_new = obj_func(x, t, d)
         evals += 1
-        gtd_new = g_new.dot(d)
+        gtd_new = _dot(g_new, d)
         ls_iter += 1
         if f_new > (f + c1 * t * gtd) or f_new >= br.f[low]:
-            br.set(high, t, f_new, g_new.clone(), gtd_new)
+            br.set(high, t, f_new, g_new, gtd_new)
             low, high = (0, 1) if br.f[0] <= br.f[1] else (1, 0)
         else:
             if abs(gtd_new) <= -c2 * gtd:
                 done = True
             elif gtd_new * (br.t[high] - br.t[low]) >= 0:
                 br.set(high, br.t[low], br.f[low], br.g[low], br.gtd[low])
-            br.set(low, t, f_new, g_new.clone(), gtd_new)
+            br.set(low, t, f_new, g_new, gtd_new)
     return br.f[low], br.g[low], br.t[low], evals
 
 
@@ -102,6 +140,8 @@ def _keep_inside(t, bracket, insuf_progress):
 class LBFGS(Optimizer):
     """Mirrors `torch.optim.LBFGS` (one parameter group; step requires a closure)."""
 
+    _STATE = ("d", "t", "old_dirs", "old_stps", "ro", "H_diag", "prev_flat_grad", "prev_loss", "al")
+
     def __init__(self, params, lr=1, max_iter: int = 20, max_eval: int | None = None, tolerance_grad: float = 1e-7,
                  tolerance_change: float = 1e-9, history_size: int = 100, line_search_fn: str | None = None) -> None:
         check_lr(lr)
@@ -118,33 +158,28 @@ class LBFGS(Optimizer):
             if p.is_complex():
                 raise NotImplementedError("torchlike.optim.LBFGS: complex parameters are not supported")
 
-    def _numel(self) -> int:
-        return sum(p.numel() for p in self._params)
-
     def _gather_flat_grad(self):
-        views = [p.new_zeros(p.numel()) if p.grad is None else p.grad.reshape(-1) for p in self._params]
-        return _ops.OPS["cat"](views, 0)
+        return jnp.concatenate([jnp.zeros(p.numel(), p._data.dtype) if p.grad is None else p.grad._data.reshape(-1)
+                                for p in self._params])
 
     def _add_grad(self, step_size, update) -> None:
         offset = 0
         for p in self._params:
             n = p.numel()
-            p.add_(update[offset:offset + n].view_as(p), alpha=float(step_size))
+            p._write(_axpy(p._data, step_size, update[offset:offset + n].reshape(p._data.shape)))
             offset += n
 
     def _directional_evaluate(self, closure, x, t, d):
         self._add_grad(t, d)
         loss = float(closure())
         flat_grad = self._gather_flat_grad()
-        for p, pdata in zip(self._params, x):
-            p.copy_(pdata)
+        for p, data in zip(self._params, x):
+            p._write(data)
         return loss, flat_grad
 
     def step(self, closure):
         """Mirrors `torch.optim.LBFGS.step`: runs up to max_iter iterations, calling closure for loss and grads."""
-        from .. import _autograd
         group = self.param_groups[0]
-        lr = float(group["lr"])
         state = self.state[self._params[0]]
         state.setdefault("func_evals", 0)
         state.setdefault("n_iter", 0)
@@ -152,78 +187,75 @@ class LBFGS(Optimizer):
         def closure_with_grad():
             with _autograd.enable_grad():
                 return closure()
+
         orig_loss = closure_with_grad()
-        loss = float(orig_loss)
         state["func_evals"] += 1
         flat_grad = self._gather_flat_grad()
-        if flat_grad.abs().max() <= group["tolerance_grad"]:
+        if _absmax(flat_grad) <= group["tolerance_grad"]:
             return orig_loss
-        self._iterate(group, state, closure_with_grad, loss, flat_grad, lr)
+        mem = {k: _to_array(state.get(k)) for k in self._STATE}
+        self._iterate(group, state, mem, closure_with_grad, float(orig_loss), flat_grad)
+        state.update({k: _to_tensor(v) for k, v in mem.items() if v is not None or k in state})
         return orig_loss
 
-    def _iterate(self, group, state, closure, loss, flat_grad, lr) -> None:
-        max_iter, max_eval = group["max_iter"], group["max_eval"]
-        tol_change = group["tolerance_change"]
-        d, t = state.get("d"), state.get("t")
-        old_dirs, old_stps, ro = state.get("old_dirs"), state.get("old_stps"), state.get("ro")
-        h_diag, prev_flat_grad, prev_loss = state.get("H_diag"), state.get("prev_flat_grad"), state.get("prev_loss")
+    def _iterate(self, group, state, mem, closure, loss, flat_grad) -> None:
+        max_iter, max_eval, tol_change = group["max_iter"], group["max_eval"], group["tolerance_change"]
+        lr = float(group["lr"])
         n_iter, current_evals = 0, 1
         while n_iter < max_iter:
             n_iter += 1
             state["n_iter"] += 1
             if state["n_iter"] == 1:
-                d, old_dirs, old_stps, ro, h_diag = flat_grad.neg(), [], [], [], 1
+                mem.update(d=-flat_grad, old_dirs=[], old_stps=[], ro=[], H_diag=1)
             else:
-                h_diag = self._update_history(group, flat_grad, prev_flat_grad, d, t, old_dirs, old_stps, ro, h_diag)
-                d = self._two_loop(state, group, flat_grad, old_dirs, old_stps, ro, h_diag)
-            if prev_flat_grad is None:
-                prev_flat_grad = flat_grad.clone()
+                self._update_history(group, mem, flat_grad)
+                mem["d"] = self._two_loop(group, mem, flat_grad)
+            mem["prev_flat_grad"], mem["prev_loss"] = flat_grad, loss
+            if state["n_iter"] == 1:
+                t = min(1.0, 1.0 / _scalar(jnp.sum(jnp.abs(flat_grad)))) * lr
             else:
-                prev_flat_grad.copy_(flat_grad)
-            prev_loss = loss
-            t = min(1.0, 1.0 / flat_grad.abs().sum()) * lr if state["n_iter"] == 1 else lr
-            gtd = flat_grad.dot(d)
+                t = lr
+            d = mem["d"]
+            gtd = _dot(flat_grad, d)
             if gtd > -tol_change:
+                mem["t"] = t
                 break
             loss, flat_grad, t, opt_cond, evals = self._move(group, closure, loss, flat_grad, t, d, gtd, n_iter,
                                                              max_eval - current_evals)
+            mem["t"] = t
             current_evals += evals
             state["func_evals"] += evals
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:
                 break
-            if d.mul(t).abs().max() <= tol_change or abs(loss - prev_loss) < tol_change:
+            if _absmax(d * jnp.asarray(t, d.dtype)) <= tol_change or abs(loss - mem["prev_loss"]) < tol_change:
                 break
-        state.update({"d": d, "t": t, "old_dirs": old_dirs, "old_stps": old_stps, "ro": ro, "H_diag": h_diag,
-                      "prev_flat_grad": prev_flat_grad, "prev_loss": prev_loss})
 
-    def _update_history(self, group, flat_grad, prev_flat_grad, d, t, old_dirs, old_stps, ro, h_diag):
-        y = flat_grad.sub(prev_flat_grad)
-        s = d.mul(t)
-        ys = y.dot(s)
+    def _update_history(self, group, mem, flat_grad) -> None:
+        y = flat_grad - mem["prev_flat_grad"]
+        s = mem["d"] * jnp.asarray(mem["t"], mem["d"].dtype)
+        ys = _dot(y, s)
         if ys > 1e-10:
-            if len(old_dirs) == group["history_size"]:
-                old_dirs.pop(0)
-                old_stps.pop(0)
-                ro.pop(0)
-            old_dirs.append(y)
-            old_stps.append(s)
-            ro.append(1.0 / ys)
-            h_diag = ys / y.dot(y)
-        return h_diag
+            if len(mem["old_dirs"]) == group["history_size"]:
+                for k in ("old_dirs", "old_stps", "ro"):
+                    mem[k].pop(0)
+            mem["old_dirs"].append(y)
+            mem["old_stps"].append(s)
+            mem["ro"].append(1.0 / ys)
+            mem["H_diag"] = ys / _dot(y, y)
 
-    def _two_loop(self, state, group, flat_grad, old_dirs, old_stps, ro, h_diag):
+    def _two_loop(self, group, mem, flat_grad):
         """The L-BFGS two-loop recursion: the approximate inverse Hessian times -grad."""
-        if "al" not in state:
-            state["al"] = [None] * group["history_size"]
-        al = state["al"]
-        q = flat_grad.neg()
-        for i in range(len(old_dirs) - 1, -1, -1):
-            al[i] = old_stps[i].dot(q) * ro[i]
-            q.add_(old_dirs[i], alpha=-float(al[i]))
-        r = q.mul(h_diag)
-        for i in range(len(old_dirs)):
-            be_i = old_dirs[i].dot(r) * ro[i]
-            r.add_(old_stps[i], alpha=float(al[i] - be_i))
+        if mem["al"] is None:
+            mem["al"] = [None] * group["history_size"]
+        al, dirs, stps, ro = mem["al"], mem["old_dirs"], mem["old_stps"], mem["ro"]
+        q = -flat_grad
+        for i in range(len(dirs) - 1, -1, -1):
+            al[i] = _dot(stps[i], q) * ro[i]
+            q = _axpy(q, -al[i], dirs[i])
+        r = q * jnp.asarray(mem["H_diag"], q.dtype)
+        for i in range(len(dirs)):
+            be_i = _dot(dirs[i], r) * ro[i]
+            r = _axpy(r, al[i] - be_i, stps[i])
         return r
 
     def _move(self, group, closure, loss, flat_grad, t, d, gtd, n_iter, max_ls):
@@ -231,15 +263,15 @@ class LBFGS(Optimizer):
         if group["line_search_fn"] is not None:
             if group["line_search_fn"] != "strong_wolfe":
                 raise RuntimeError("only 'strong_wolfe' is supported")
-            x_init = [p.clone() for p in self._params]
+            x_init = [p._data for p in self._params]
             loss, flat_grad, t, evals = _strong_wolfe(
                 lambda x, t_, d_: self._directional_evaluate(closure, x, t_, d_), x_init, t, d, loss, flat_grad,
                 gtd, max_ls=max_ls)
             self._add_grad(t, d)
-            return loss, flat_grad, t, bool(flat_grad.abs().max() <= group["tolerance_grad"]), evals
+            return loss, flat_grad, t, bool(_absmax(flat_grad) <= group["tolerance_grad"]), evals
         self._add_grad(t, d)
         if n_iter == group["max_iter"]:
             return loss, flat_grad, t, False, 0
         loss = float(closure())
         flat_grad = self._gather_flat_grad()
-        return loss, flat_grad, t, bool(flat_grad.abs().max() <= group["tolerance_grad"]), 1
+        return loss, flat_grad, t, bool(_absmax(flat_grad) <= group["tolerance_grad"]), 1
