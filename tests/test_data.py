@@ -11,10 +11,25 @@ import numpy as np
 import pytest
 
 import torchlike
-from torchlike.utils.data import (BatchSampler, ChainDataset, ConcatDataset, DataLoader, Dataset, IterableDataset,
-                                  RandomSampler, SequentialSampler, StackDataset, Subset, SubsetRandomSampler,
-                                  TensorDataset, WeightedRandomSampler, default_collate, default_convert,
-                                  get_worker_info, random_split)
+from torchlike.utils.data import (
+    BatchSampler,
+    ChainDataset,
+    ConcatDataset,
+    DataLoader,
+    Dataset,
+    IterableDataset,
+    RandomSampler,
+    SequentialSampler,
+    StackDataset,
+    Subset,
+    SubsetRandomSampler,
+    TensorDataset,
+    WeightedRandomSampler,
+    default_collate,
+    default_convert,
+    get_worker_info,
+    random_split,
+)
 
 Point = collections.namedtuple("Point", "x y")
 
@@ -184,7 +199,7 @@ def test_seeded_shuffle_is_reproducible():
         return [b[1].tolist() for b in DataLoader(Squares(12), batch_size=4, shuffle=True)]
 
     a, b = order(), order()
-    assert a == b and sorted(sum(a, [])) == list(range(12)) and sum(a, []) != list(range(12))
+    assert a == b and sorted(i for b in a for i in b) == list(range(12)) and [i for b in a for i in b] != list(range(12))
 
 
 # ----- DataLoader (main process) -----
@@ -255,7 +270,7 @@ def test_worker_batches_match_main_process_order():
 
 def test_iterable_dataset_sharded_by_worker_info():
     out = [b.tolist() for b in DataLoader(Stream(10), batch_size=2, num_workers=2)]
-    assert sorted(sum(out, [])) == list(range(10))
+    assert sorted(i for b in out for i in b) == list(range(10))
     assert out[0] == [0, 2] and out[1] == [1, 3]
 
 

@@ -38,7 +38,7 @@ def run(script: str, args: list) -> int:
         raise
     except BaseException as e:  # noqa: BLE001 - reported as Python reports an uncaught exception
         tb = _script_frames(e.__traceback__, path)
-        sys.excepthook(type(e), e, tb)
+        sys.excepthook(type(e), e.with_traceback(tb), tb)
         return 130 if isinstance(e, KeyboardInterrupt) else 1
     return 0
 
