@@ -11,8 +11,8 @@ def run(tmp_path, source, *args):
     script = tmp_path / "script.py"
     script.write_text(textwrap.dedent(source))
     env = dict(os.environ, PYTHONPATH=ROOT)
-    return subprocess.run([sys.executable, "-m", "torchlike", "run", str(script), *args], cwd=tmp_path, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run([sys.executable, "-m", "torchlike", "run", str(script), *args], check=False, cwd=tmp_path,
+                          env=env, capture_output=True, text=True, timeout=300)
 
 
 def test_argv_name_and_aliases(tmp_path):

@@ -46,7 +46,9 @@ def _unpack(img):
         if img.ndim == 2:
             return img[None], lambda r: r[0]
         if img.ndim == 3:
-            return img.transpose(2, 0, 1), lambda r: np.ascontiguousarray(r.transpose(1, 2, 0))
+            # a single-channel result is H x W, as PIL's mode "L"
+            return img.transpose(2, 0, 1), lambda r: r[0] if r.shape[0] == 1 else np.ascontiguousarray(
+                r.transpose(1, 2, 0))
         raise ValueError(f"pic should be 2/3 dimensional. Got {img.ndim} dimensions.")
     raise TypeError(f"img should be PIL Image or Tensor or ndarray. Got {type(img)}")
 
