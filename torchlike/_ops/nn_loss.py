@@ -102,12 +102,12 @@ def _nll_parts(logp, target, weight, ignore_index):
 
 
 def _check_nll(input, target, weight):
-    if target.dtype not in (jnp.int64, jnp.uint8):
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {D.from_numpy_dtype(target.dtype).legacy}")
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
     if input.ndim == 2 and target.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
+    if target.dtype not in (jnp.int64, jnp.uint8):
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {D.from_numpy_dtype(target.dtype).legacy}")
     if input.ndim > 1 and input.shape[0] != target.shape[0]:
         raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
                          f"({target.shape[0]}).")

@@ -291,12 +291,13 @@ class ModuleDict(Module):
         _update_pairs(self, modules, "ModuleDict")
 
 
-def _param_str(p) -> str:
+def _param_str(p, legacy_type: bool = False) -> str:
+    """ParameterList prints the dtype, ParameterDict the legacy type name (as PyTorch does)."""
     if isinstance(p, Tensor):
         size = "x".join(str(s) for s in p.size())
         dev = f" ({p.device})" if p.device.type == "cuda" else ""
         kind = "Parameter" if isinstance(p, Parameter) else "Tensor"
-        return f"{kind} containing: [{p.dtype} of size {size}{dev}]"
+        return f"{kind} containing: [{p.type() if legacy_type else p.dtype} of size {size}{dev}]"
     return "Object of type: " + type(p).__name__
 
 
@@ -442,7 +443,7 @@ class ParameterDict(Module):
         _update_pairs(self, parameters, "ParametersDict", sort_mappings=True)
 
     def extra_repr(self) -> str:
-        return "\n".join(f"  ({k}): {_param_str(p)}" for k, p in self.items())
+        return "\n".join(f"  ({k}): {_param_str(p, True)}" for k, p in self.items())
 
     def __call__(self, input):
         raise RuntimeError("ParameterDict should not be called.")

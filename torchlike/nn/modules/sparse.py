@@ -113,16 +113,16 @@ class EmbeddingBag(Module):
                                self.padding_idx)
 
     def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
+        s = f"{self.num_embeddings!r}, {self.embedding_dim!r}"
         if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
+            s += f", max_norm={self.max_norm!r}"
         if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
+            s += f", norm_type={self.norm_type!r}"
         if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
-        s += f", mode={self.mode}"
+            s += f", scale_grad_by_freq={self.scale_grad_by_freq!r}"
+        s += f", mode={self.mode!r}"
         if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
+            s += f", padding_idx={self.padding_idx!r}"
         return s
 
     @classmethod
