@@ -12,3 +12,4 @@ from ._functional_loss import (binary_cross_entropy, binary_cross_entropy_with_l
                                multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss,
                                soft_margin_loss, triplet_margin_loss)
 from ._functional_conv import *  # noqa: F401,F403
+from ._functional_attn import *  # noqa: F401,F403
