@@ -399,6 +399,14 @@ class Tensor:
             device, (str, _device_cls)) else device)
 
 
+def concrete(*xs) -> bool:
+    """Whether these tensors/arrays hold values (False inside a torchlike.compile trace).
+
+    Checks that read values back to Python (an index out of range, a target outside [0, C))
+    run only when True: inside a compiled program the values are not known until it runs."""
+    return not any(isinstance(x._data if isinstance(x, Tensor) else x, jax.core.Tracer) for x in xs)
+
+
 def _rebuild(array, requires_grad):
     t = Tensor._wrap(jnp.asarray(array))
     t._requires_grad = requires_grad
