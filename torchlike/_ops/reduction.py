@@ -1,21 +1,56 @@
-"""Reductions: sum, mean, ... with PyTorch's dim/keepdim/dtype arguments."""
+"""Reductions: sum, mean, std/var, max/min, argmax, all/any, logsumexp, cumulative ops, ... with
+PyTorch's dim/keepdim/dtype arguments. Functions that return PyTorch's named tuples are thin Python
+wrappers around a registered op (see torchlike/return_types.py)."""
 from __future__ import annotations
 
+import builtins
+import math
+
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .registry import T, op
+from .. import return_types as RT
+from .._tensor import Tensor
+from .registry import OPS, TO, T, op
+
+__all__ = ["max", "min", "aminmax", "cummax", "cummin"]
+
+
+# ----- helpers shared with sorting.py and linalg.py -----
+def legacy(x) -> str:
+    return D.from_numpy_dtype(x.dtype).legacy
+
+
+def is_float(x) -> bool:
+    return jnp.issubdtype(x.dtype, jnp.inexact)
 
 
 def _dims(dim, ndim):
     if dim is None or dim == ():
         return None
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    n = max(ndim, 1)
+    n = builtins.max(ndim, 1)
     for d in dims:
         if not -n <= d < n:
             raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {d})")
     return tuple(d % n for d in dims) if ndim else None
+
+
+def one_dim(dim, ndim) -> int | None:
+    """A single dim wrapped; None for a 0-d input (whose only 'dim' is the tensor itself)."""
+    d = _dims(dim, ndim)
+    return d[0] if d is not None else None
+
+
+def nonempty_dim(name, x, d) -> None:
+    if d is not None and x.shape[d] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {d} to have non-zero size.")
+
+
+def needs_dim(name, x, kind=RuntimeError, tail=" Specify the reduction dim with the 'dim' argument.") -> None:
+    if x.size == 0:
+        raise kind(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.{tail}")
 
 
 def _sum_dtype(x, dtype):
@@ -24,6 +59,27 @@ def _sum_dtype(x, dtype):
     return jnp.int64 if jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_ else x.dtype
 
 
+def named(o, rtype: str, name: str | None = None):
+    """A Python function calling op o and returning its tuple as torch.return_types.<rtype>."""
+    def fn(*args, **kwargs):
+        return RT.wrap(rtype, o(*args, **kwargs))
+    fn.__name__ = fn.__qualname__ = name or rtype
+    fn.__doc__ = f"Mirrors `torch.{name or rtype}`."
+    return fn
+
+
+def by_static(fn):
+    fn.static_args = True
+    return fn
+
+
+def take(x, idx, axis, keepdim):
+    """x at indices idx (reduced along axis, kept as size 1): the gradient goes to those entries only."""
+    v = jnp.take_along_axis(x, idx, axis=axis)
+    return v if keepdim else jnp.squeeze(v, axis)
+
+
+# ----- sums and means -----
 @op(linear=True)
 def sum(input: T, dim=None, keepdim=False, *, dtype=None, out=None):
     return jnp.sum(input.astype(_sum_dtype(input, dtype)), axis=_dims(dim, input.ndim), keepdims=keepdim)
@@ -34,4 +90,296 @@ def mean(input: T, dim=None, keepdim=False, *, dtype=None, out=None):
     if dtype is None and not jnp.issubdtype(input.dtype, jnp.inexact):
         raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
                            f"complex dtype. Got: {D.from_numpy_dtype(input.dtype).legacy}")
+    if dtype is not None and dtype.category < D.FLOAT:
+        raise RuntimeError(f"mean(): could not infer output dtype. Optional dtype must be either a floating point or "
+                           f"complex dtype. Got: {dtype.legacy}")
     return jnp.mean(input.astype(dtype.np) if dtype else input, axis=_dims(dim, input.ndim), keepdims=keepdim)
+
+
+def _no_nan(x):
+    return jnp.where(jnp.isnan(x), jnp.zeros((), x.dtype), x) if is_float(x) else x
+
+
+@op()
+def nansum(input: T, dim=None, keepdim=False, *, dtype=None, out=None):
+    x = _no_nan(input)
+    return jnp.sum(x.astype(_sum_dtype(input, dtype)), axis=_dims(dim, input.ndim), keepdims=keepdim)
+
+
+@op()
+def nanmean(input: T, dim=None, keepdim=False, *, dtype=None, out=None):
+    if not is_float(input) and dtype is None:
+        raise RuntimeError(f"nanmean(): expected input to have floating point or complex dtype but got "
+                           f"{legacy(input)}")
+    x = input.astype(dtype.np) if dtype is not None else input
+    axis = _dims(dim, input.ndim)
+    count = jnp.sum((~jnp.isnan(x)).astype(x.dtype), axis=axis, keepdims=keepdim)
+    return jnp.sum(_no_nan(x), axis=axis, keepdims=keepdim) / count
+
+
+@op()
+def prod(input: T, dim=None, keepdim=False, *, dtype=None, out=None):
+    if isinstance(dim, (tuple, list)):
+        raise TypeError("prod() received an invalid combination of arguments - got (Tensor, tuple), but expected "
+                        "one of:\n * (Tensor input, *, dtype dtype = None)\n * (Tensor input, int dim, bool keepdim = "
+                        "False, *, dtype dtype = None)")
+    return jnp.prod(input.astype(_sum_dtype(input, dtype)), axis=_dims(dim, input.ndim), keepdims=keepdim)
+
+
+# ----- variance and standard deviation -----
+def _correction(dim, unbiased, correction):
+    if isinstance(dim, bool):  # the legacy form std(input, unbiased)
+        dim, unbiased = None, dim
+    if correction is None:
+        return dim, 1 if unbiased is None or unbiased else 0
+    if unbiased is not None:
+        raise RuntimeError("Cannot specify both unbiased and correction")
+    return dim, correction
+
+
+def _var(name, x, dim, unbiased, keepdim, correction):
+    if not is_float(x):
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    dim, corr = _correction(dim, unbiased, correction)
+    axis = _dims(dim, x.ndim)
+    n = math.prod(x.shape[a] for a in axis) if axis is not None else x.size
+    m = jnp.mean(x, axis=axis, keepdims=True)
+    s = jnp.sum(jnp.square(jnp.abs(x - m)), axis=axis, keepdims=keepdim)
+    v = s / jnp.asarray(builtins.max(0, n - corr), s.dtype)
+    return v, (m if keepdim else jnp.squeeze(m, axis))
+
+
+@op()
+def var(input: T, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    return _var("var", input, dim, unbiased, keepdim, correction)[0]
+
+
+@op()
+def std(input: T, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    return jnp.sqrt(_var("std", input, dim, unbiased, keepdim, correction)[0])
+
+
+@op(method=False)
+def var_mean(input: T, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    return _var("var_mean", input, dim, unbiased, keepdim, correction)
+
+
+@op(method=False)
+def std_mean(input: T, dim=None, unbiased=None, keepdim=False, *, correction=None, out=None):
+    v, m = _var("std_mean", input, dim, unbiased, keepdim, correction)
+    return jnp.sqrt(v), m
+
+
+# ----- max / min -----
+def _extreme_name(kind):
+    return by_static(lambda dim=None, keepdim=False: f"{kind}Backward1" if dim is None else f"{kind}Backward0")
+
+
+def _extreme(name, x, dim, keepdim, largest):
+    if dim is None:
+        needs_dim(name, x)
+        return jnp.max(x) if largest else jnp.min(x)
+    d = one_dim(dim, x.ndim)
+    if d is None:
+        return x, jnp.zeros((), jnp.int64)
+    nonempty_dim(name, x, d)
+    idx = (jnp.argmax if largest else jnp.argmin)(x, axis=d, keepdims=True).astype(jnp.int64)
+    return take(x, idx, d, keepdim), (idx if keepdim else jnp.squeeze(idx, d))
+
+
+@op(name="_max", method=False, function=False, grad_name=_extreme_name("Max"))
+def _max(input: T, dim=None, keepdim=False, *, out=None):
+    return _extreme("max", input, dim, keepdim, True)
+
+
+@op(name="_min", method=False, function=False, grad_name=_extreme_name("Min"))
+def _min(input: T, dim=None, keepdim=False, *, out=None):
+    return _extreme("min", input, dim, keepdim, False)
+
+
+def _max_min(kind, o, binary):
+    def fn(input, dim=None, keepdim=False, *, other=None, out=None):
+        if isinstance(dim, Tensor) or other is not None:
+            return OPS[binary](input, other if other is not None else dim, out=out)
+        if dim is None:
+            return o(input, out=out)
+        return RT.wrap(kind, o(input, dim, keepdim, out=out))
+    fn.__name__ = fn.__qualname__ = kind
+    fn.__doc__ = f"Mirrors `torch.{kind}`: the whole-tensor value, (values, indices) along dim, or {binary}."
+    return fn
+
+
+max = _max_min("max", _max, "maximum")
+min = _max_min("min", _min, "minimum")
+
+
+def _amax_amin(name, x, dim, keepdim, largest):
+    axis = _dims(dim, x.ndim)
+    if axis is None:
+        if x.size == 0:
+            needs_dim(name, x)
+    else:
+        for d in axis:
+            nonempty_dim(name, x, d)
+    # jnp.max's gradient splits evenly among tied extremes, as PyTorch's amax/amin does.
+    return (jnp.max if largest else jnp.min)(x, axis=axis, keepdims=keepdim)
+
+
+@op()
+def amax(input: T, dim=(), keepdim=False, *, out=None):
+    return _amax_amin("amax", input, dim, keepdim, True)
+
+
+@op()
+def amin(input: T, dim=(), keepdim=False, *, out=None):
+    return _amax_amin("amin", input, dim, keepdim, False)
+
+
+@op(name="aminmax")
+def _aminmax(input: T, *, dim=None, keepdim=False, out=None):
+    if dim is None and input.size == 0:
+        raise RuntimeError("aminmax(): cannot compute aminmax over an empty dimension as the operation has no "
+                           "identity.")
+    if dim is None and keepdim:
+        shape = (1,) * input.ndim
+        return jnp.min(input).reshape(shape), jnp.max(input).reshape(shape)
+    return (_amax_amin("aminmax", input, dim if dim is not None else (), keepdim, False),
+            _amax_amin("aminmax", input, dim if dim is not None else (), keepdim, True))
+
+
+aminmax = named(_aminmax, "aminmax")
+
+
+def _arg(name, x, dim, keepdim, largest):
+    f = jnp.argmax if largest else jnp.argmin
+    if x.dtype == jnp.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
+    if dim is None:
+        needs_dim(name, x, IndexError, "")
+        i = f(x.reshape(-1)).astype(jnp.int64)
+        return i.reshape((1,) * x.ndim) if keepdim else i
+    d = one_dim(dim, x.ndim)
+    if d is None:
+        return jnp.zeros((), jnp.int64)
+    nonempty_dim(name, x, d)
+    return f(x, axis=d, keepdims=keepdim).astype(jnp.int64)
+
+
+@op(differentiable=False)
+def argmax(input: T, dim=None, keepdim=False, *, out=None):
+    return _arg("argmax", input, dim, keepdim, True)
+
+
+@op(differentiable=False)
+def argmin(input: T, dim=None, keepdim=False, *, out=None):
+    return _arg("argmin", input, dim, keepdim, False)
+
+
+# ----- logical and counting -----
+def _truth_reduce(f, x, dim, keepdim):
+    r = f(x != jnp.zeros((), x.dtype), axis=_dims(dim, x.ndim), keepdims=keepdim)
+    return r.astype(jnp.uint8) if x.dtype == jnp.uint8 else r
+
+
+@op(differentiable=False)
+def all(input: T, dim=None, keepdim=False, *, out=None):
+    return _truth_reduce(jnp.all, input, dim, keepdim)
+
+
+@op(differentiable=False)
+def any(input: T, dim=None, keepdim=False, *, out=None):
+    return _truth_reduce(jnp.any, input, dim, keepdim)
+
+
+@op(differentiable=False)
+def count_nonzero(input: T, dim=None):
+    return jnp.sum((input != jnp.zeros((), input.dtype)).astype(jnp.int64), axis=_dims(dim, input.ndim))
+
+
+@op(promote="float")
+def logsumexp(input: T, dim, keepdim=False, *, out=None):
+    return jax.nn.logsumexp(input, axis=_dims(dim, input.ndim), keepdims=keepdim)
+
+
+# ----- cumulative -----
+def _cum(f, x, dim, dtype):
+    d = one_dim(dim, x.ndim)
+    x = x.astype(_sum_dtype(x, dtype))
+    return x if d is None else f(x, axis=d)
+
+
+@op(linear=True, inplace=True)
+def cumsum(input: T, dim, *, dtype=None, out=None):
+    return _cum(jnp.cumsum, input, dim, dtype)
+
+
+@op(inplace=True)
+def cumprod(input: T, dim, *, dtype=None, out=None):
+    return _cum(jnp.cumprod, input, dim, dtype)
+
+
+@op()
+def logcumsumexp(input: T, dim, *, out=None):
+    if not is_float(input):
+        raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{legacy(input)}'")
+    d = one_dim(dim, input.ndim)
+    return input if d is None or input.shape[d] == 0 else jax.lax.cumlogsumexp(input, axis=d)
+
+
+def _cum_extreme(x, dim, largest):
+    d = one_dim(dim, x.ndim)
+    if d is None:
+        return x, jnp.zeros((), jnp.int64)
+    if x.shape[d] == 0:
+        return x, jnp.zeros(x.shape, jnp.int64)
+    shape = [1] * x.ndim
+    shape[d] = x.shape[d]
+    pos = jnp.broadcast_to(jnp.arange(x.shape[d], dtype=jnp.int64).reshape(shape), x.shape)
+    key = jax.lax.stop_gradient(x)
+
+    def pick(a, b):
+        # The later element wins ties (PyTorch reports the last position of the running extreme); NaN beats all.
+        (va, ia), (vb, ib) = a, b
+        later = (vb >= va) if largest else (vb <= va)
+        if is_float(x):
+            later = (later & ~jnp.isnan(va)) | jnp.isnan(vb)
+        return jnp.where(later, vb, va), jnp.where(later, ib, ia)
+    _, idx = jax.lax.associative_scan(pick, (key, pos), axis=d)
+    return jnp.take_along_axis(x, idx, axis=d), idx
+
+
+@op(name="cummax")
+def _cummax(input: T, dim, *, out=None):
+    return _cum_extreme(input, dim, True)
+
+
+@op(name="cummin")
+def _cummin(input: T, dim, *, out=None):
+    return _cum_extreme(input, dim, False)
+
+
+cummax = named(_cummax, "cummax")
+cummin = named(_cummin, "cummin")
+
+
+@op()
+def diff(input: T, n=1, dim=-1, prepend: TO = None, append: TO = None, *, out=None):
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    d = one_dim(dim, input.ndim)
+    parts = [p.astype(input.dtype) for p in (prepend, input, append) if p is not None]
+    x = jnp.concatenate(parts, axis=d) if len(parts) > 1 else input
+    for _ in range(n):
+        if x.shape[d] == 0:
+            break
+        a, b = jax.lax.slice_in_dim(x, 1, None, axis=d), jax.lax.slice_in_dim(x, 0, -1, axis=d)
+        x = jnp.logical_xor(a, b) if x.dtype == jnp.bool_ else a - b
+    return x
+
+
+def _install():
+    for name, fn in {"max": max, "min": min, "aminmax": aminmax, "cummax": cummax, "cummin": cummin}.items():
+        setattr(Tensor, name, fn)
+
+
+_install()
