@@ -17,6 +17,10 @@ from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_l
                             zeros_like)
 from ._ops.shape import *  # noqa: E402,F401,F403  (plain functions listed in each module's __all__)
 from ._ops.shape_join import *  # noqa: E402,F401,F403
+from ._ops.reduction import *  # noqa: E402,F401,F403
+from ._ops.sorting import *  # noqa: E402,F401,F403
+from ._ops.linalg import *  # noqa: E402,F401,F403
+from . import return_types  # noqa: E402,F401
 from ._ops.indexing import *  # noqa: E402,F401,F403
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
@@ -60,4 +64,5 @@ __version__ = "0.1.0"
 
 from . import nn, optim, utils, cuda, backends  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
+from . import linalg  # noqa: E402,F401
 from ._aliases import install_as_torch  # noqa: E402,F401
