@@ -24,6 +24,11 @@ from . import return_types  # noqa: E402,F401
 from ._ops.indexing import *  # noqa: E402,F401,F403
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
+from ._ops.random import (bernoulli, multinomial, normal, poisson, rand, rand_like, randint,  # noqa: E402,F401
+                          randint_like, randn, randn_like, randperm)
+from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,  # noqa: E402,F401
+                      set_rng_state)
+from . import random  # noqa: E402,F401
 from ._ops.conversion import clone  # noqa: E402,F401
 from ._ops.pointwise import allclose, equal, positive  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
