@@ -87,14 +87,14 @@ def collate(batch, *, collate_fn_map=None):
         except TypeError:
             return values
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
-        return elem_type(*(collate(list(s), collate_fn_map=collate_fn_map) for s in zip(*batch)))
+        return elem_type(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
         it = iter(batch)
         size = len(next(it))
         if not all(len(e) == size for e in it):
             raise RuntimeError("each element in list of batch should be of equal size")
         transposed = list(zip(*batch))
-        out = [collate(list(s), collate_fn_map=collate_fn_map) for s in transposed]
+        out = [collate(s, collate_fn_map=collate_fn_map) for s in transposed]
         if isinstance(elem, tuple):
             return out  # PyTorch returns a list for tuples
         try:

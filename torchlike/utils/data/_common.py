@@ -156,8 +156,12 @@ def to_tensor(array: np.ndarray):
         array = array.copy()
     if in_worker():
         return array.view(WorkerTensor)
-    from torchlike._ops.creation import from_numpy
-    return from_numpy(array)
+    return _place(array)
+
+
+def _place(array: np.ndarray):
+    from torchlike._ops.creation import place  # from_numpy would turn a 0-d array into 1-d
+    return place(array)
 
 
 def as_numpy(x) -> np.ndarray:
@@ -170,8 +174,7 @@ def as_numpy(x) -> np.ndarray:
 def to_torch(obj):
     """Replace every WorkerTensor in a (nested) batch by a torchlike Tensor: run in the main process."""
     if isinstance(obj, WorkerTensor):
-        from torchlike._ops.creation import from_numpy
-        return from_numpy(obj.view(np.ndarray).copy(order="C"))
+        return _place(obj.view(np.ndarray).copy(order="C"))
     if isinstance(obj, dict):
         try:
             return type(obj)({k: to_torch(v) for k, v in obj.items()})
