@@ -68,8 +68,8 @@ def _batches(lib, **kw):
     return [_norm(b) for b in lib.utils.data.DataLoader(Rows(11), **kw)]
 
 
-@pytest.mark.parametrize("kw", [dict(batch_size=4), dict(batch_size=4, drop_last=True), dict(batch_size=None),
-                                dict(batch_size=3, sampler=list(range(10, -1, -2)))])
+@pytest.mark.parametrize("kw", [{"batch_size": 4}, {"batch_size": 4, "drop_last": True}, {"batch_size": None},
+                                {"batch_size": 3, "sampler": list(range(10, -1, -2))}])
 def test_dataloader_batches_match(kw):
     theirs = _batches(torch, **kw)
     assert _batches(torchlike, **kw) == theirs
@@ -122,8 +122,8 @@ def test_seeded_order_deterministic_with_and_without_workers():
 
 
 def test_argument_errors_match():
-    for kw in (dict(sampler=[0, 1], shuffle=True), dict(batch_sampler=[[0]], batch_size=2), dict(num_workers=-1),
-               dict(persistent_workers=True), dict(prefetch_factor=2), dict(batch_size=None, drop_last=True)):
+    for kw in ({"sampler": [0, 1], "shuffle": True}, {"batch_sampler": [[0]], "batch_size": 2}, {"num_workers": -1},
+               {"persistent_workers": True}, {"prefetch_factor": 2}, {"batch_size": None, "drop_last": True}):
         with pytest.raises(ValueError) as theirs:
             torch.utils.data.DataLoader(Rows(3), **kw)
         with pytest.raises(ValueError) as ours:
