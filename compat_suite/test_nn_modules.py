@@ -89,7 +89,7 @@ def run_case(name, build, inputs, steps=("train",), tol=None):
     _record("nn_modules", name, 0.0)
 
 
-nn = lambda t: t.nn  # noqa: E731
+nn = lambda t: t.nn
 X46, X235, X2344 = randn(4, 6), randn(2, 3, 5), randn(2, 3, 4, 4)
 
 LAYERS = [
@@ -168,7 +168,13 @@ ACTIVATIONS = ["ReLU", "ReLU6", "LeakyReLU", "ELU", "SELU", "CELU", "GELU", "SiL
                "Softplus", "Softsign", "Hardtanh", "Hardswish", "Hardsigmoid", "Hardshrink", "Softshrink",
                "Tanhshrink", "LogSigmoid"]
 WIDE = rand(3, 7, low=-5, high=5)
-LAYERS += [(a, (lambda name: lambda t: getattr(t.nn, name)())(a), [WIDE]) for a in ACTIVATIONS]
+
+
+def _default(name):
+    return lambda t: getattr(t.nn, name)()
+
+
+LAYERS += [(a, _default(a), [WIDE]) for a in ACTIVATIONS]
 
 
 @pytest.mark.parametrize("name,build,inputs", LAYERS, ids=[c[0] for c in LAYERS])
@@ -236,10 +242,14 @@ LOSSES = [
     ("GaussianNLLLoss full", lambda t: t.nn.GaussianNLLLoss(full=True, reduction="sum"),
      [X46, C(T46), rand(4, 1, low=0.1, high=2)]),
 ]
+def _reduced(name, reduction):
+    return lambda t: getattr(t.nn, name)(reduction=reduction)
+
+
 REDUCED = ["L1Loss", "MSELoss", "SmoothL1Loss", "HuberLoss", "SoftMarginLoss", "MultiLabelSoftMarginLoss"]
 for _loss in REDUCED:
     for _red in ("sum", "none"):
-        LOSSES.append((f"{_loss} {_red}", (lambda n, r: lambda t: getattr(t.nn, n)(reduction=r))(_loss, _red),
+        LOSSES.append((f"{_loss} {_red}", _reduced(_loss, _red),
                        [X235, C(randn(2, 3, 5, seed=1)) if _loss not in ("SoftMarginLoss",) else
                         C(np.sign(randn(2, 3, 5, seed=1)))]))
 
@@ -444,9 +454,9 @@ def test_hooks_match():
         log = seen.setdefault(t.__name__, [])
         m[0].register_forward_pre_hook(lambda mod, args: (args[0] * 2,))
         m[1].register_forward_hook(lambda mod, args, out: out + 1)
-        m[2].register_full_backward_hook(lambda mod, gi, go: log.append(
+        m[2].register_full_backward_hook(lambda mod, gi, go, log=log: log.append(
             (np.asarray(gi[0].detach()), np.asarray(go[0].detach()))))
-        m[2].register_forward_hook(lambda mod, args, kwargs, out: log.append(np.asarray(out.detach())),
+        m[2].register_forward_hook(lambda mod, args, kwargs, out, log=log: log.append(np.asarray(out.detach())),
                                    with_kwargs=True)
         x = t.tensor(randn(5, 3), requires_grad=True)
         m(x).pow(2).sum().backward()

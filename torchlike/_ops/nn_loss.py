@@ -8,7 +8,7 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .nn_norm import _safe_norm
-from .registry import T, TO, op
+from .registry import TO, T, op
 
 _LOG_2PI = math.log(2 * math.pi)
 

@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .registry import T, TO, op
+from .registry import TO, T, op
 
 sg = jax.lax.stop_gradient
 

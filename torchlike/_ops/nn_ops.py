@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .registry import OPS, T, TO, op
+from .registry import OPS, TO, T, op
 
 _CTYPE = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
           "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool"}
@@ -102,7 +102,7 @@ def celu(input: T, alpha=1.0):
 @op(method=False, function=False)
 def gelu(input: T, approximate="none"):
     if approximate not in ("none", "tanh"):
-        raise RuntimeError(f"approximate argument must be either none or tanh.")
+        raise RuntimeError("approximate argument must be either none or tanh.")
     return jax.nn.gelu(input, approximate=approximate == "tanh")
 
 

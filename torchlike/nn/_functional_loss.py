@@ -15,8 +15,7 @@ def _legacy_reduction(size_average, reduce, reduction: str) -> str:
     """PyTorch's mapping of the deprecated size_average/reduce arguments onto reduction."""
     if size_average is None and reduce is None:
         return reduction
-    warnings.warn("size_average and reduce args will be deprecated, please use reduction='{}' instead.".format(
-        _legacy_string(size_average, reduce)), stacklevel=3)
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{_legacy_string(size_average, reduce)}' instead.", stacklevel=3)
     return _legacy_string(size_average, reduce)
 
 

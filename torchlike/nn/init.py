@@ -16,9 +16,23 @@ from .. import _autograd
 from .._tensor import Tensor
 from ._functional import _next_key
 
-__all__ = ["calculate_gain", "uniform_", "normal_", "trunc_normal_", "constant_", "ones_", "zeros_", "eye_",
-           "dirac_", "xavier_uniform_", "xavier_normal_", "kaiming_uniform_", "kaiming_normal_", "orthogonal_",
-           "sparse_"]
+__all__ = [
+    "calculate_gain",
+    "constant_",
+    "dirac_",
+    "eye_",
+    "kaiming_normal_",
+    "kaiming_uniform_",
+    "normal_",
+    "ones_",
+    "orthogonal_",
+    "sparse_",
+    "trunc_normal_",
+    "uniform_",
+    "xavier_normal_",
+    "xavier_uniform_",
+    "zeros_",
+]
 
 
 def _key(generator=None):
@@ -192,7 +206,7 @@ def sparse_(tensor: Tensor, sparsity: float, std: float = 0.01, generator=None) 
     rows, cols = tensor.shape
     k1, k2 = jax.random.split(_key(generator))
     w = jax.random.normal(k1, (rows, cols), _draw_dtype(tensor)) * std
-    num_zeros = int(math.ceil(sparsity * rows))
+    num_zeros = math.ceil(sparsity * rows)
     perm = jax.vmap(lambda k: jax.random.permutation(k, rows))(jax.random.split(k2, cols))  # (cols, rows)
     zero = jnp.zeros((rows, cols), bool).at[perm[:, :num_zeros].T, jnp.arange(cols)[None, :]].set(True)
     return _fill(tensor, jnp.where(zero, 0, w))

@@ -27,8 +27,7 @@ class Unflatten(Module):
         super().__init__()
         if isinstance(dim, int):
             if not isinstance(unflattened_size, (tuple, list)):
-                raise TypeError("unflattened_size must be tuple of ints, but found type {}".format(
-                    type(unflattened_size).__name__))
+                raise TypeError(f"unflattened_size must be tuple of ints, but found type {type(unflattened_size).__name__}")
             for e in unflattened_size:
                 if not isinstance(e, int):
                     raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "

@@ -241,7 +241,7 @@ class Module:
                              "in the forward() method.")
         self._parameters[name] = param
 
-    def add_module(self, name: str, module: "Module | None") -> None:
+    def add_module(self, name: str, module: Module | None) -> None:
         """Mirrors `torch.nn.Module.add_module`."""
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"{typename(module)} is not a Module subclass")
@@ -257,7 +257,7 @@ class Module:
 
     register_module = add_module
 
-    def get_submodule(self, target: str) -> "Module":
+    def get_submodule(self, target: str) -> Module:
         """Mirrors `torch.nn.Module.get_submodule`."""
         if target == "":
             return self
@@ -267,7 +267,7 @@ class Module:
                 raise AttributeError(mod._get_name() + " has no attribute `" + item + "`")
             mod = getattr(mod, item)
             if not isinstance(mod, Module):
-                raise AttributeError("`" + item + "` is not an nn.Module")
+                raise AttributeError("`" + item + "` is not an nn.Module")  # noqa: TRY004 - as PyTorch
         return mod
 
     def get_parameter(self, target: str) -> Parameter:
@@ -278,7 +278,7 @@ class Module:
             raise AttributeError(mod._get_name() + " has no attribute `" + name + "`")
         p = getattr(mod, name)
         if not isinstance(p, Parameter):
-            raise AttributeError("`" + name + "` is not an nn.Parameter")
+            raise AttributeError("`" + name + "` is not an nn.Parameter")  # noqa: TRY004 - as PyTorch
         return p
 
     def get_buffer(self, target: str) -> Tensor:
@@ -433,18 +433,18 @@ class Module:
             yield from m.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     # ----- modes and gradients -----
-    def train(self, mode: bool = True) -> "Module":
+    def train(self, mode: bool = True) -> Module:
         if not isinstance(mode, bool):
-            raise ValueError("training mode is expected to be boolean")
+            raise ValueError("training mode is expected to be boolean")  # noqa: TRY004 - as PyTorch
         self.training = mode
         for m in self.children():
             m.train(mode)
         return self
 
-    def eval(self) -> "Module":
+    def eval(self) -> Module:
         return self.train(False)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Module":
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
@@ -463,17 +463,17 @@ class Module:
                     g.requires_grad_(False)
                 g._write(jnp.zeros_like(g._data))
 
-    def share_memory(self) -> "Module":
+    def share_memory(self) -> Module:
         return self
 
-    def apply(self, fn) -> "Module":
+    def apply(self, fn) -> Module:
         for m in self.children():
             m.apply(fn)
         fn(self)
         return self
 
     # ----- conversion -----
-    def _apply(self, fn, recurse: bool = True) -> "Module":
+    def _apply(self, fn, recurse: bool = True) -> Module:
         """Convert every parameter and buffer with fn; parameters keep their identity (p.data = ...)."""
         if recurse:
             for m in self.children():
@@ -494,7 +494,7 @@ class Module:
                     self._buffers[k] = fn(b)
         return self
 
-    def to(self, *args, **kwargs) -> "Module":
+    def to(self, *args, **kwargs) -> Module:
         """Mirrors `torch.nn.Module.to`: floating (and complex) tensors take the dtype; all take the device."""
         from ..._ops.conversion import _parse_to
         dtype, device, _ = _parse_to(args, dict(kwargs))
@@ -508,28 +508,28 @@ class Module:
             return t.to(device) if device is not None else t
         return self._apply(convert)
 
-    def cuda(self, device=None) -> "Module":
+    def cuda(self, device=None) -> Module:
         return self._apply(lambda t: t.cuda(device))
 
-    def cpu(self) -> "Module":
+    def cpu(self) -> Module:
         return self._apply(lambda t: t.cpu())
 
-    def type(self, dst_type) -> "Module":
+    def type(self, dst_type) -> Module:
         return self._apply(lambda t: t.type(dst_type))
 
-    def _cast_floats(self, d) -> "Module":
+    def _cast_floats(self, d) -> Module:
         return self._apply(lambda t: t.to(d) if t.is_floating_point() else t)
 
-    def float(self) -> "Module":
+    def float(self) -> Module:
         return self._cast_floats(D.float32)
 
-    def double(self) -> "Module":
+    def double(self) -> Module:
         return self._cast_floats(D.float64)
 
-    def half(self) -> "Module":
+    def half(self) -> Module:
         return self._cast_floats(D.float16)
 
-    def bfloat16(self) -> "Module":
+    def bfloat16(self) -> Module:
         return self._cast_floats(D.bfloat16)
 
     # ----- state dict -----
