@@ -217,3 +217,11 @@ def test_init_functions():
     p = nn.Parameter(torch.zeros(3))
     nn.init.ones_(p)
     assert p.grad_fn is None and p.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_manual_seed_reproduces_init_and_dropout():
+    draws = []
+    for _ in range(2):
+        torch.manual_seed(7)
+        draws.append((nn.Linear(3, 2).weight.tolist(), F.dropout(torch.ones(16)).tolist()))
+    assert draws[0] == draws[1]
