@@ -4,6 +4,9 @@ import pytest
 
 from .harness import LIBS, check, check_error, randint, randn, torch, torchlike
 
+# PyTorch warns about copy-constructing from tensors and lists of arrays; those cases are deliberate.
+pytestmark = pytest.mark.filterwarnings("ignore::UserWarning")
+
 # (name, fn(t) -> tensor or value). Compared for shape, dtype, values and requires_grad.
 VALUE_CASES = [
     ("tensor_float_list", lambda t: t.tensor([1.5, -2.0, 3.25])),

@@ -76,31 +76,67 @@ def _dtype(dtype) -> D.dtype:
     return D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
 
 
-def _real_np(d: D.dtype):
-    return d.to_real().np
+# ----- samplers -----
+# Every draw is made flat, at a bucketed length, by one jitted sampler per (distribution, length,
+# dtype); a cheap per-shape kernel then slices and reshapes it (and applies tensor parameters).
+# A new shape therefore costs a small compile, not a new copy of the generator.
+
+def _work(d) -> np.dtype:
+    """The float dtype a sample for dtype d is computed in."""
+    return np.dtype(np.float64) if d in (np.float64, np.complex128) or not jnp.issubdtype(d, jnp.inexact) else \
+        np.dtype(np.float32)
 
 
-# ----- samplers (jitted; shape and dtype static, bounds traced) -----
+def _sample(kind: str, key, shape, d, params):
+    """Draw `kind` with the given traced parameters, as dtype d."""
+    w = _work(d)
+    p = [q.astype(w) for q in params]
+    if kind == "uniform":
+        if jnp.issubdtype(d, jnp.complexfloating):
+            u = jax.random.uniform(key, shape + (2,), w, p[0], p[1])
+            return jax.lax.complex(u[..., 0], u[..., 1]).astype(d)
+        return jax.random.uniform(key, shape, w, p[0], p[1]).astype(d)
+    if kind == "normal":
+        z = jax.random.normal(key, shape, d if jnp.issubdtype(d, jnp.complexfloating) else w)
+        return (z * p[1].astype(z.dtype) + p[0].astype(z.dtype)).astype(d)
+    if kind == "random":
+        return jax.random.randint(key, shape, params[0], params[1], jnp.int64).astype(d)
+    if kind == "exponential":
+        return (jax.random.exponential(key, shape, w) / p[0]).astype(d)
+    if kind == "geometric":
+        u = jax.random.uniform(key, shape, w, jnp.finfo(w).tiny, 1.0)
+        return jnp.ceil(jnp.log(u) / jnp.log1p(-p[0])).astype(d)
+    if kind == "log_normal":
+        return jnp.exp(jax.random.normal(key, shape, w) * p[1] + p[0]).astype(d)
+    if kind == "cauchy":
+        return (jax.random.cauchy(key, shape, w) * p[1] + p[0]).astype(d)
+    raise ValueError(kind)
 
-@functools.partial(jax.jit, static_argnames=("shape", "dtype"))
-def _uniform(key, low, high, *, shape, dtype):
-    d = jnp.dtype(dtype)
-    if jnp.issubdtype(d, jnp.complexfloating):
-        r = jnp.finfo(d).dtype
-        u = jax.random.uniform(key, shape + (2,), r, low.astype(r), high.astype(r))
-        return jax.lax.complex(u[..., 0], u[..., 1]).astype(d)
-    return jax.random.uniform(key, shape, d, low.astype(d), high.astype(d))
+
+def _bucket(n: int) -> int:
+    """The length a flat draw of n values is made at (at most 1/8 of it is wasted)."""
+    if n <= 64:
+        return 64
+    step = 1 << (n.bit_length() - 4)
+    return -(-n // step) * step
 
 
-@functools.partial(jax.jit, static_argnames=("shape", "dtype"))
-def _normal(key, mean, std, *, shape, dtype):
-    d = jnp.dtype(dtype)
-    return jax.random.normal(key, shape, d) * std.astype(d) + mean.astype(d)
+@functools.partial(jax.jit, static_argnames=("kind", "n", "dtype"))
+def _flat_sample(key, params, *, kind, n, dtype):
+    return _sample(kind, key, (n,), np.dtype(dtype), params)
 
 
-@functools.partial(jax.jit, static_argnames=("shape", "dtype"))
-def _randint(key, low, high, *, shape, dtype):
-    return jax.random.randint(key, shape, low, high, jnp.int64).astype(dtype)
+def _flat(kind: str, n: int, d, generator, device, *params):
+    """A flat draw of at least n values of dtype d (a numpy dtype) on `device`."""
+    return _flat_sample(_key(generator, device), tuple(params), kind=kind, n=_bucket(n), dtype=np.dtype(d))
+
+
+def _shaped(flat, shape):
+    """The first prod(shape) values of a flat draw, in `shape` (traceable)."""
+    return jax.lax.slice(flat, (0,), (math.prod(shape),)).reshape(shape)
+
+
+_take = jax.jit(_shaped, static_argnums=1)
 
 
 @functools.partial(jax.jit, static_argnames=("n", "dtype"))
@@ -108,29 +144,13 @@ def _randperm(key, *, n, dtype):
     return jax.random.permutation(key, n).astype(dtype)
 
 
-def _bucket(n: int) -> int:
-    """The length a flat draw of n values is made at: a few sizes cover all shapes, so a new shape
-    costs a slice instead of compiling the generator again (at most 1/8 of the draw is wasted)."""
-    if n <= 64:
-        return 64
-    step = 1 << (n.bit_length() - 4)
-    return -(-n // step) * step
-
-
-@functools.partial(jax.jit, static_argnames=("n", "shape"))
-def _take(flat, *, n, shape):
-    return jax.lax.slice(flat, (0,), (n,)).reshape(shape)
-
-
-def _draw(name: str, shape, d: D.dtype, device, generator, low, high):
-    """Run a tensor-free sampler on `device` and wrap its output."""
-    key = _key(generator, device if device is not None else "cpu")
-    fn = {"uniform": _uniform, "normal": _normal, "randint": _randint}[name]
-    arg_t = np.int64 if name == "randint" else np.float64
+def _draw(kind: str, shape, d: D.dtype, device, generator, low, high):
+    """A tensor-free draw of `shape` on `device`."""
+    arg_t = np.int64 if kind == "random" else np.float64
     shape = tuple(shape)
-    n = math.prod(shape)
-    flat = fn(key, arg_t(low), arg_t(high), shape=(_bucket(n),), dtype=d.np)
-    return Tensor._wrap(_take(flat, n=n, shape=shape))
+    flat = _flat(kind, math.prod(shape), d.np, generator, device if device is not None else "cpu", arg_t(low),
+                 arg_t(high))
+    return Tensor._wrap(_take(flat, shape))
 
 
 # ----- rand / randn / randint / randperm -----
@@ -207,7 +227,7 @@ def randint(*args, size=None, low=None, high=None, generator=None, out=None, dty
     d = D.to_dtype(dtype) if dtype is not None else D.int64
     low, high = int(low), int(high)
     _check_int_range(low, high, d)
-    return _finish(_draw("randint", _size((size,), "randint"), d, device, generator, low, high), requires_grad, out)
+    return _finish(_draw("random", _size((size,), "randint"), d, device, generator, low, high), requires_grad, out)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, layout=None, device=None, requires_grad=False,
@@ -231,56 +251,20 @@ def randperm(n, *, generator=None, out=None, dtype=None, layout=None, device=Non
     return _finish(Tensor._wrap(_randperm(key, n=n, dtype=d.np)), requires_grad, out)
 
 
-# ----- samples that depend on tensors (recorded on the tape with a zero gradient) -----
+# ----- in-place samples (recorded on the tape with a zero gradient) -----
 
-def _work(d) -> np.dtype:
-    """The float dtype a sample for dtype d is computed in."""
-    return np.dtype(np.float64) if d in (np.float64, np.complex128) or not jnp.issubdtype(d, jnp.inexact) else \
-        np.dtype(np.float32)
-
-
-def _sample(kind: str, key, shape, d, params):
-    """Draw `kind` with the given traced parameters, as dtype d."""
-    w = _work(d)
-    p = [q.astype(w) for q in params]
-    if kind == "uniform":
-        if jnp.issubdtype(d, jnp.complexfloating):
-            u = jax.random.uniform(key, shape + (2,), w, p[0], p[1])
-            return jax.lax.complex(u[..., 0], u[..., 1]).astype(d)
-        return jax.random.uniform(key, shape, w, p[0], p[1]).astype(d)
-    if kind == "normal":
-        z = jax.random.normal(key, shape, d if jnp.issubdtype(d, jnp.complexfloating) else w)
-        return (z * p[1].astype(z.dtype) + p[0].astype(z.dtype)).astype(d)
-    if kind == "bernoulli":
-        return (jax.random.uniform(key, shape, w) < p[0]).astype(d)
-    if kind == "random":
-        return jax.random.randint(key, shape, params[0], params[1], jnp.int64).astype(d)
-    if kind == "exponential":
-        return (jax.random.exponential(key, shape, w) / p[0]).astype(d)
-    if kind == "geometric":
-        u = jax.random.uniform(key, shape, w, jnp.finfo(w).tiny, 1.0)
-        return jnp.ceil(jnp.log(u) / jnp.log1p(-p[0])).astype(d)
-    if kind == "log_normal":
-        return jnp.exp(jax.random.normal(key, shape, w) * p[1] + p[0]).astype(d)
-    if kind == "cauchy":
-        return (jax.random.cauchy(key, shape, w) * p[1] + p[0]).astype(d)
-    raise ValueError(kind)
-
-
-def _inplace_builder(kind):
-    def raw(key, x, *params):
-        return jax.lax.stop_gradient(_sample(kind, key, x.shape, x.dtype, params))
+def _inplace_build():
+    def raw(flat, x):
+        return jax.lax.stop_gradient(_shaped(flat, x.shape))
     return raw
 
 
 def _inplace(self: Tensor, kind: str, grad_name: str, generator, *params) -> Tensor:
     """Overwrite self with a sample of its shape and dtype (a node with zero gradient if self requires grad)."""
     check_inplace(self)
-    k = _kernel("inplace_" + kind, grad_name, _inplace_builder, kind)
-    key = _key(generator, self.device)
-    arrays = [key, self._data] + [p._data if isinstance(p, Tensor) else p for p in params]
-    operands = [None, self] + [None] * len(params)
-    return assign(self, run_kernel(k, arrays, operands))
+    flat = _flat(kind, self.numel(), self.dtype.np, generator, self.device, *params)
+    return assign(self, run_kernel(_kernel("inplace", grad_name, _inplace_build), [flat, self._data],
+                                   [None, self]))
 
 
 def uniform_(self, from_=0.0, to=1.0, *, generator=None, **kw) -> Tensor:
@@ -303,12 +287,12 @@ def normal_(self, mean=0.0, std=1.0, *, generator=None) -> Tensor:
 
 def bernoulli_(self, p=0.5, *, generator=None) -> Tensor:
     """Mirrors `Tensor.bernoulli_(p)`: p a float or a tensor broadcastable to self."""
+    check_inplace(self)
     if isinstance(p, Tensor):
-        return _inplace(self, "bernoulli", "BernoulliBackward1", generator,
-                        Tensor._wrap(jnp.broadcast_to(p._data, tuple(self.shape))))
+        return assign(self, _bernoulli(self, p._data, "BernoulliBackward1", generator))
     if not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
-    return _inplace(self, "bernoulli", "BernoulliBackward2", generator, np.float64(p))
+    return assign(self, _bernoulli(self, np.float64(p), "BernoulliBackward2", generator))
 
 
 def _default_random_range(d: D.dtype) -> tuple[int, int]:
@@ -413,9 +397,10 @@ def zero_(self) -> Tensor:
 
 # ----- normal / bernoulli / poisson / multinomial -----
 
-def _normal_build(shape, dtype):
-    def raw(key, mean, std):
-        return jax.lax.stop_gradient(_sample("normal", key, shape, np.dtype(dtype), (mean, std)))
+def _normal_build(shape):
+    def raw(z, mean, std):
+        z = _shaped(z, shape)
+        return jax.lax.stop_gradient(z * std.astype(z.dtype) + mean.astype(z.dtype))
     return raw
 
 
@@ -452,23 +437,30 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
     grad_name = "NormalBackward3" if len(tensors) == 2 else "NormalBackward1" if tensors[0] is mean else \
         "NormalBackward2"
     (ma, mo), (sa, so) = _operand(mean), _operand(std)
-    k = _kernel("normal_t", grad_name, _normal_build, shape, d.np)
-    res = run_kernel(k, [_key(generator, tensors[0].device), ma, sa], [None, mo, so])
+    z = _flat("normal", math.prod(shape), d.np, generator, tensors[0].device, np.float64(0), np.float64(1))
+    res = run_kernel(_kernel("normal_t", grad_name, _normal_build, shape), [z, ma, sa], [None, mo, so])
     if out is not None:
         out._replace_data(res._data)
         return out
     return res
 
 
-def _bernoulli_build(shape, dtype):
-    def raw(key, x, p):
-        return jax.lax.stop_gradient(_sample("bernoulli", key, shape, np.dtype(dtype), (p,)))
+def _bernoulli_build():
+    def raw(u, x, p):
+        u = _shaped(u, x.shape)
+        return jax.lax.stop_gradient((u < p.astype(u.dtype)).astype(x.dtype))
     return raw
+
+
+def _bernoulli(x: Tensor, p, grad_name: str, generator) -> Tensor:
+    """1 with probability p (a float or an array broadcastable to x), in x's shape and dtype."""
+    u = _flat("uniform", x.numel(), _work(x.dtype.np), generator, x.device, np.float64(0), np.float64(1))
+    return run_kernel(_kernel("bernoulli", grad_name, _bernoulli_build), [u, x._data, p], [None, x, None])
 
 
 def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
     """Mirrors `torch.bernoulli`: 1 with probability `input` (or `p`), in input's dtype."""
-    d, shape = input.dtype, tuple(input.shape)
+    d = input.dtype
     if p is None:
         _float_only("bernoulli_tensor_cpu_p_", d)
         if input.numel() and bool(jnp.any((input._data < 0) | (input._data > 1))):
@@ -479,8 +471,7 @@ def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
         prob, name = np.float64(p), "NotImplemented"  # PyTorch's name for this form's node
-    k = _kernel("bernoulli_t", name, _bernoulli_build, shape, d.np)
-    res = run_kernel(k, [_key(generator, input.device), input._data, prob], [None, input, None])
+    res = _bernoulli(input, prob, name, generator)
     if out is not None:
         out._replace_data(res._data)
         return out
