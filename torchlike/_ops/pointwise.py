@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numbers
 
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
@@ -78,6 +79,58 @@ def _int_divisor_zero(vals, a="input", b="other") -> None:
     zero = bool(jnp.any(other._data == 0)) if isinstance(other, Tensor) else other == 0
     if zero:
         raise RuntimeError("ZeroDivisionError")
+
+
+# ----- derivatives PyTorch defines differently from JAX -----
+@jax.custom_jvp
+def real_abs(x):
+    return jnp.abs(x)
+
+
+@real_abs.defjvp
+def _real_abs_jvp(primals, tangents):
+    # JAX's |x|' is 1 at 0; PyTorch's is sign(x), 0 at 0.
+    (x,), (t,) = primals, tangents
+    return jnp.abs(x), jnp.sign(x) * t
+
+
+def _extremum(pick_x):
+    """maximum/minimum with PyTorch's derivative: ties split 0.5/0.5, and where an operand is NaN
+    (no order holds) each operand receives the whole gradient. JAX gives the NaN case to one side."""
+    @jax.custom_jvp
+    def f(x, y):
+        return jnp.where(pick_x(x, y) | jnp.isnan(x), x, y)
+
+    @f.defjvp
+    def jvp(primals, tangents):
+        (x, y), (tx, ty) = primals, tangents
+        half, one, zero = const(0.5, x), const(1, x), const(0, x)
+        wx = jnp.where(x == y, half, jnp.where(pick_x(y, x), zero, one))
+        wy = jnp.where(x == y, half, jnp.where(pick_x(x, y), zero, one))
+        return f(x, y), wx * tx + wy * ty
+    return f
+
+
+_float_maximum = _extremum(lambda a, b: a > b)
+_float_minimum = _extremum(lambda a, b: a < b)
+
+
+@jax.custom_jvp
+def float_pow(x, y):
+    return jnp.power(x, y)
+
+
+@float_pow.defjvp
+def _float_pow_jvp(primals, tangents):
+    # PyTorch: d/dx is 0 where the exponent is 0 (JAX: 0 * x**-1, NaN at x = 0); d/dy is 0 where
+    # x == 0 and y >= 0 (JAX: x**y * log(x) with a NaN or -inf factor there).
+    (x, y), (tx, ty) = primals, tangents
+    out = jnp.power(x, y)
+    zero, one = const(0, out), const(1, y)
+    dx = jnp.where(y == zero, zero, y * jnp.power(x, y - one))
+    dy = jnp.where((x == zero) & (y >= zero), zero, out * jnp.log(jnp.where(x == zero, const(1, x), x)))
+    dy = jnp.where((x == zero) & (y < zero), out * jnp.log(x), dy)
+    return out, dx * tx + dy * ty
 
 
 # ----- arithmetic -----
@@ -213,14 +266,14 @@ def pow(input: TS, exponent: TS, *, out=None):
         raise not_implemented("pow", input)
     if is_int(input):
         return _int_pow(input, exponent)
-    return jnp.power(input, exponent)
+    return float_pow(input, exponent) if not jnp.iscomplexobj(input) else jnp.power(input, exponent)
 
 
 def _pow_check(vals):
     base, e = vals["input"], vals["exponent"]
-    if isinstance(e, numbers.Integral) and not isinstance(e, bool) and e < 0:
-        if _dtype_of(base) is not None and _dtype_of(base).category <= D.INT:
-            raise RuntimeError("Integers to negative integer powers are not allowed.")
+    d = _dtype_of(base)
+    if isinstance(e, numbers.Integral) and not isinstance(e, bool) and e < 0 and d is not None and d.category <= D.INT:
+        raise RuntimeError("Integers to negative integer powers are not allowed.")
 
 
 precheck(OPS["pow"], _pow_check)
@@ -230,7 +283,9 @@ precheck(OPS["pow"], _pow_check)
 def float_power(input: TS, exponent: TS, *, out=None):
     """Mirrors `torch.float_power`: computed in double precision."""
     wide = jnp.complex128 if jnp.iscomplexobj(input) or jnp.iscomplexobj(exponent) else jnp.float64
-    return jnp.power(input.astype(wide), exponent.astype(wide))
+    if wide == jnp.complex128:
+        return jnp.power(input.astype(wide), exponent.astype(wide))
+    return float_pow(input.astype(wide), exponent.astype(wide))
 
 
 @op(inplace=True, linear=True, aliases=("negative",))
@@ -252,7 +307,7 @@ def positive(input: Tensor) -> Tensor:
 def abs(input: T, *, out=None):
     if is_bool(input):
         raise not_implemented("abs_cpu", input)
-    return jnp.abs(input)
+    return real_abs(input) if is_float(input) and not jnp.iscomplexobj(input) else jnp.abs(input)
 
 
 def _sign(x):
@@ -303,15 +358,14 @@ _comparison("gt", jnp.greater, ("greater",))
 _comparison("ge", jnp.greater_equal, ("greater_equal",))
 
 
-# JAX's max/min derivatives split ties 0.5/0.5, as PyTorch's maximum/minimum do.
 @op(promote="same")
 def maximum(input: T, other: T, *, out=None):
-    return jnp.maximum(input, other)
+    return _float_maximum(input, other) if is_float(input) else jnp.maximum(input, other)
 
 
 @op(promote="same")
 def minimum(input: T, other: T, *, out=None):
-    return jnp.minimum(input, other)
+    return _float_minimum(input, other) if is_float(input) else jnp.minimum(input, other)
 
 
 # fmax/fmin ignore a NaN operand; on ties PyTorch sends the whole gradient to input.
@@ -413,6 +467,33 @@ def bitwise_not(input: T, *, out=None):
     return ~input
 
 
+_COMPARE_ = {"eq": jnp.equal, "ne": jnp.not_equal, "lt": jnp.less, "le": jnp.less_equal, "gt": jnp.greater,
+             "ge": jnp.greater_equal}
+
+
+@op(name="_compare_", promote="same", method=False, function=False,
+    grad_name=names(lambda _given, cmp, dtype: "".join(w.capitalize() for w in cmp.split("_")) + "Backward0"))
+def compare_inplace(input: T, other: TS, *, cmp="eq", dtype=None):
+    """x.eq_(y) and friends: the truth value written back in x's dtype. PyTorch records a node
+    (EqBackward0, ...) whose gradient is zero, cutting x off from its earlier history."""
+    return _COMPARE_[cmp](input, other).astype(dtype.np)
+
+
+def _compare_method(cmp):
+    def method(self, other):
+        from ._attach import assign, check_inplace
+        check_inplace(self)
+        return assign(self, OPS["_compare_"](self, other, cmp=cmp, dtype=self.dtype))
+    method.__name__ = cmp + "_"
+    return method
+
+
+for _cmp, _aliases in {"eq": (), "ne": ("not_equal",), "lt": ("less",), "le": ("less_equal",), "gt": ("greater",),
+                       "ge": ("greater_equal",)}.items():
+    for _n in (_cmp,) + _aliases:
+        setattr(Tensor, _n + "_", _compare_method(_cmp))
+
+
 # ----- selection, interpolation, clamping -----
 @op(promote="same", method=False)
 def where(condition: T, input: TS, other: TS, *, out=None):
@@ -454,7 +535,9 @@ def lerp(input: T, end: T, weight: TS, *, out=None):
 
 def _clamp(x, lo, hi):
     # Written with where, not min/max: PyTorch passes the gradient to input at the boundary
-    # (x == min or x == max), where JAX's max/min would split it.
+    # (x == min or x == max), where JAX's max/min would split it; a NaN input gets none.
+    if is_float(x):
+        x = jnp.where(jnp.isnan(x), jax.lax.stop_gradient(x), x)
     if lo is not None:
         x = jnp.where(x < lo, lo, x)
     if hi is not None:
@@ -527,7 +610,9 @@ def heaviside(input: T, values: T, *, out=None):
 
 @op(promote="float", inplace=True, grad_name=by_scalar("other", "CopysignBackward1", "CopysignBackward0"))
 def copysign(input: TS, other: TS, *, out=None):
-    return jnp.copysign(input, other)
+    # Through |input|: PyTorch's derivative is 0 at input == 0, JAX's copysign gives +-1 there.
+    a = real_abs(input)
+    return jnp.where(jnp.signbit(other), -a, a)
 
 
 @op(inplace=True)

@@ -2,12 +2,14 @@
 functions, rounding, two-argument maths (atan2, hypot, xlogy, logaddexp) and predicates."""
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
 
-from .pointwise import const, is_bool, is_float, is_int, names, not_implemented, precheck
-from .registry import OPS, T, TS, op
+from .pointwise import const, is_bool, is_float, is_int, names, not_implemented, precheck, real_abs
+from .registry import OPS, TS, T, op
 
 
 def _unary(name, fn, *, aliases=(), saves_output=False, grad_name=None):
@@ -81,7 +83,8 @@ def _polygamma_check(vals):
 def polygamma(n, input: T, *, out=None):
     if n == 0:
         return _digamma(input)
-    return jsp.polygamma(jnp.asarray(n, dtype=input.dtype), input)
+    # psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x), written out: jax's polygamma needs implicit promotion.
+    return const((-1) ** (n + 1) * math.factorial(n), input) * jsp.zeta(const(n + 1, input), input)
 
 
 precheck(OPS["polygamma"], _polygamma_check)
@@ -137,24 +140,49 @@ def hypot(input: T, other: T, *, out=None):
     _given["input"], "XlogyBackward2" if _given["other"] == "s" else "XlogyBackward0")))
 def xlogy(input: TS, other: TS, *, out=None):
     """Mirrors `torch.xlogy`: 0 where input is 0 (unless other is NaN)."""
-    zero = const(0, input)
-    safe = jnp.where(input == zero, const(1, other), other)
-    res = jnp.where(input == zero, zero, input * jnp.log(safe))
-    return jnp.where(jnp.isnan(other), other, res)
+    return _xlogy(input, other)
+
+
+def _xlogy_value(x, y):
+    zero = const(0, x)
+    res = jnp.where(x == zero, zero, x * jnp.log(jnp.where(x == zero, const(1, y), y)))
+    return jnp.where(jnp.isnan(y), y, res)
+
+
+@jax.custom_jvp
+def _xlogy(x, y):
+    return _xlogy_value(x, y)
+
+
+@_xlogy.defjvp
+def _xlogy_jvp(primals, tangents):
+    # PyTorch: d/dx = xlogy(x != 0, y), d/dy = x / y (NaN at x = y = 0, where JAX's masking gives 0).
+    (x, y), (tx, ty) = primals, tangents
+    dx = _xlogy_value((x != const(0, x)).astype(x.dtype), y)
+    return _xlogy_value(x, y), dx * tx + (x / y) * ty
 
 
 @op(promote="same")
 def logaddexp(input: T, other: T, *, out=None):
     if not is_float(input):
         raise not_implemented("logaddexp_cpu", input)
-    return jnp.logaddexp(input, other)
+    return _logaddexp(input, other, jnp.log1p(jnp.exp(-real_abs(input - other))))
+
+
+def _logaddexp(x, y, tail):
+    # max + log1p(exp(-|x - y|)) differentiates as PyTorch's logaddexp does: sigmoid weights, 0.5 each
+    # at ties, 0 for the operand an infinity dominates (JAX's own logaddexp derivative gives NaN/garbage
+    # there). Equal infinities are returned as they are.
+    m = jnp.maximum(x, y)
+    return jnp.where(jnp.isinf(x) & (x == y), x, m + tail)
 
 
 @op(promote="same")
 def logaddexp2(input: T, other: T, *, out=None):
     if not is_float(input):
         raise not_implemented("logaddexp2_cpu", input)
-    return jnp.logaddexp2(input, other)
+    d = real_abs(input - other)
+    return _logaddexp(input, other, jnp.log1p(jnp.exp2(-d)) / const(jnp.log(2.0), input))
 
 
 @op(promote="float", inplace=True)
