@@ -125,6 +125,29 @@ VALUE_CASES = [
     ("legacy_tensor_size_obj", lambda t: t.Tensor(t.Size([2, 3])).shape),
     ("legacy_tensor_tuple_data", lambda t: t.Tensor((2, 3))),
     ("legacy_tensor_empty", lambda t: t.Tensor()),
+    ("new_tensor_keeps_dtype", lambda t: t.tensor([1, 2], dtype=t.int32).new_tensor([1.5, 2])),
+    ("new_tensor_requires_grad", lambda t: t.zeros(2).new_tensor([1.0], requires_grad=True)),
+    ("new_zeros_varargs", lambda t: t.tensor([1, 2], dtype=t.int32).new_zeros(2, 3)),
+    ("new_zeros_tuple", lambda t: t.zeros(1, dtype=t.float64).new_zeros((2,))),
+    ("new_ones_dtype", lambda t: t.tensor([1]).new_ones([2], dtype=t.float64)),
+    ("new_full_trunc", lambda t: t.tensor([1, 2], dtype=t.int32).new_full((2,), 3.7)),
+    ("new_empty_shape_dtype", lambda t: (t.tensor([1], dtype=t.int16).new_empty(2).shape,
+                                         str(t.tensor([1], dtype=t.int16).new_empty(2).dtype))),
+    ("asarray_list", lambda t: t.asarray([1, 2.5])),
+    ("asarray_np_int32", lambda t: t.asarray(np.array([1, 2], dtype=np.int32))),
+    ("asarray_scalar", lambda t: t.asarray(3)),
+    ("asarray_tensor_dtype", lambda t: t.asarray(t.tensor([1, 2]), dtype=t.float32)),
+    ("asarray_requires_grad", lambda t: t.asarray([1.0, 2.0], requires_grad=True)),
+    ("tril_indices", lambda t: t.tril_indices(3, 3)),
+    ("tril_indices_offset", lambda t: t.tril_indices(4, 3, -1)),
+    ("triu_indices_offset", lambda t: t.triu_indices(3, 4, 1)),
+    ("triu_indices_int32", lambda t: t.triu_indices(3, 3, dtype=t.int32)),
+    ("range_int_bounds", lambda t: t.range(1, 4)),
+    ("range_float_step", lambda t: t.range(0, 1, 0.3)),
+    ("range_int64", lambda t: t.range(1, 4, dtype=t.int64)),
+    ("empty_strided_shape", lambda t: t.empty_strided((2, 3), (3, 1)).shape),
+    ("zero_function", lambda t: t.zero_(t.ones(2))),
+    ("fill_function", lambda t: t.fill_(t.zeros(2), 3.0)),
     ("zeros_out", lambda t: t.zeros(2, 2, out=t.empty(0))),
     ("arange_out", lambda t: t.arange(4, out=t.empty(0, dtype=t.int64))),
 ]
@@ -272,6 +295,13 @@ def test_random_inplace_autograd(name, fn):
         results.append((type(x.grad_fn).__name__ if t is torch else x.grad_fn.name(), leaf.grad.tolist(),
                         tuple(x.shape), str(x.dtype)))
     assert results[0] == results[1]
+
+
+def test_asarray_shares_and_copies():
+    for t in LIBS:
+        x = t.tensor([1, 2])
+        assert t.asarray(x) is x and t.asarray(x, copy=True) is not x
+        assert t.tensor(1).new_tensor(2.5).dtype == t.int64
 
 
 def test_fill_tensor_value_gradient():

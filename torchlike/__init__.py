@@ -15,6 +15,7 @@ from . import _ops  # noqa: E402
 from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_like, eye, from_numpy,  # noqa: E402,F401
                             full, full_like, linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros,
                             zeros_like)
+from ._ops.creation import asarray, empty_strided, range_ as range, tril_indices, triu_indices  # noqa: E402,F401
 from ._ops.shape import *  # noqa: E402,F401,F403  (plain functions listed in each module's __all__)
 from ._ops.shape_join import *  # noqa: E402,F401,F403
 from ._ops.reduction import *  # noqa: E402,F401,F403
@@ -24,8 +25,8 @@ from . import return_types  # noqa: E402,F401
 from ._ops.indexing import *  # noqa: E402,F401,F403
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
-from ._ops.random import (bernoulli, multinomial, normal, poisson, rand, rand_like, randint,  # noqa: E402,F401
-                          randint_like, randn, randn_like, randperm)
+from ._ops.random import (bernoulli, fill_, multinomial, normal, poisson, rand, rand_like, randint,  # noqa: E402,F401
+                          randint_like, randn, randn_like, randperm, zero_)
 from ._random import (Generator, default_generator, get_rng_state, initial_seed, manual_seed, seed,  # noqa: E402,F401
                       set_rng_state)
 from . import random  # noqa: E402,F401

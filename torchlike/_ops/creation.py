@@ -375,6 +375,100 @@ def scalar_tensor(s, *, dtype=None, layout=None, device=None, requires_grad=Fals
     return tensor(_num(s), dtype=dtype or D.get_default_dtype(), device=device, requires_grad=requires_grad)
 
 
+def asarray(obj, *, dtype=None, device=None, copy=None, requires_grad=False) -> Tensor:
+    """Mirrors `torch.asarray`: shares a tensor that already fits unless copy=True; otherwise like
+    `torch.tensor` (numpy arrays keep their dtype)."""
+    if isinstance(obj, Tensor) and not copy:
+        t = as_tensor(obj, dtype=dtype, device=device)
+        if t is not obj:
+            t = t.detach()
+    else:
+        t = tensor(obj.detach() if isinstance(obj, Tensor) else obj, dtype=dtype, device=device)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def range_(start=0, end=None, step=1, *, out=None, dtype=None, layout=None, device=None,
+          requires_grad=False) -> Tensor:
+    """Mirrors the deprecated `torch.range`: like arange but includes `end`, default float dtype."""
+    import warnings
+    warnings.warn("torch.range is deprecated and will be removed in a future release because its behavior is "
+                  "inconsistent with Python's range builtin. Instead, use torch.arange, which produces values in "
+                  "[start, end).", UserWarning, stacklevel=2)
+    if end is None:
+        start, end = 0, start
+    start, end, step = _num(start), _num(end), _num(step)
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    _check_arange_sign(start, end, step)
+    d = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
+    n = math.floor((float(end) - float(start)) / float(step)) + 1
+    values = (float(start) + np.arange(n, dtype=np.float64) * float(step)).astype(d.np)
+    return _finish(place(values, device), requires_grad, out)
+
+
+def _tri_indices(np_fn, row, col, offset, dtype, device) -> Tensor:
+    d = D.to_dtype(dtype) if dtype is not None else D.int64
+    r, c = np_fn(int(row), int(offset), int(col))
+    return place(np.stack([r, c]).astype(d.np).reshape(2, -1), device)
+
+
+def tril_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """Mirrors `torch.tril_indices`: the 2 x N (row, column) indices of the lower triangle, row-major."""
+    return _tri_indices(np.tril_indices, row, col, offset, dtype, device)
+
+
+def triu_indices(row, col, offset=0, *, dtype=None, device=None, layout=None) -> Tensor:
+    """Mirrors `torch.triu_indices`."""
+    return _tri_indices(np.triu_indices, row, col, offset, dtype, device)
+
+
+def empty_strided(size, stride, *, dtype=None, layout=None, device=None, requires_grad=False,
+                  pin_memory=False) -> Tensor:
+    """Mirrors `torch.empty_strided`. Strides are not modelled (XLA arrays have none): a zero tensor."""
+    return _filled(_size((size,), "empty_strided", varargs=False), 0, dtype, device, requires_grad)
+
+
+# ----- Tensor.new_* -----
+
+def _new_args(self: Tensor, dtype, device):
+    return (D.to_dtype(dtype) if dtype is not None else self.dtype), (device if device is not None else self.device)
+
+
+def new_tensor(self, data, *, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """Mirrors `Tensor.new_tensor`: self's dtype and device unless given (the data's type is not inferred)."""
+    d, dev = _new_args(self, dtype, device)
+    return tensor(data, dtype=d, device=dev, requires_grad=requires_grad)
+
+
+def new_zeros(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """Mirrors `Tensor.new_zeros`."""
+    d, dev = _new_args(self, dtype, device)
+    return _filled(_size(size, "new_zeros"), 0, d, dev, requires_grad)
+
+
+def new_ones(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """Mirrors `Tensor.new_ones`."""
+    d, dev = _new_args(self, dtype, device)
+    return _filled(_size(size, "new_ones"), 1, d, dev, requires_grad)
+
+
+def new_empty(self, *size, dtype=None, device=None, requires_grad=False, layout=None, pin_memory=False):
+    """Mirrors `Tensor.new_empty`. The values are zeros."""
+    d, dev = _new_args(self, dtype, device)
+    return _filled(_size(size, "new_empty"), 0, d, dev, requires_grad)
+
+
+def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=False, layout=None,
+             pin_memory=False):
+    """Mirrors `Tensor.new_full`."""
+    d, dev = _new_args(self, dtype, device)
+    return _filled(_size((size,), "new_full", varargs=False), _num(fill_value), d, dev, requires_grad)
+
+
+for _fn in (new_tensor, new_zeros, new_ones, new_empty, new_full):
+    setattr(Tensor, _fn.__name__, _fn)
+
+
 # ----- torch.Tensor(...) and the legacy typed constructors -----
 
 def legacy_new(cls, default: D.dtype, *args, **kwargs):
