@@ -6,6 +6,7 @@ order), so the gradient goes to that one element as in PyTorch rather than being
 """
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -92,7 +93,8 @@ def _flat_index(idx: list, offsets, sizes):
 
 def _argmax_take(g, flat):
     """The first maximum of each window (NaN counts as the maximum, as in PyTorch) and its index."""
-    am = jnp.argmax(jnp.where(jnp.isnan(g), jnp.inf, g), axis=-1)
+    key = jnp.where(jnp.isnan(g), jnp.asarray(jnp.inf, g.dtype), g) if jnp.issubdtype(g.dtype, jnp.floating) else g
+    am = jnp.argmax(key, axis=-1)
     out = jnp.take_along_axis(g, am[..., None], axis=-1)[..., 0]
     ind = jnp.take_along_axis(jnp.broadcast_to(jnp.asarray(flat), g.shape), am[..., None], axis=-1)[..., 0]
     return out, ind
@@ -280,6 +282,25 @@ def _max_unpool(input: T, indices: T, output_size, n: int):
     plane = math.prod(output_size)
     flat_in = input.reshape((-1, math.prod(input.shape[-n:])))
     flat_idx = indices.reshape(flat_in.shape).astype(jnp.int64)
-    rows = jnp.arange(flat_in.shape[0], dtype=jnp.int64)[:, None]
-    out = jnp.zeros((flat_in.shape[0], plane), input.dtype).at[rows, flat_idx].set(flat_in, mode="drop")
-    return out.reshape(lead + tuple(output_size))
+    return _scatter_rows(flat_in, flat_idx, plane).reshape(lead + tuple(output_size))
+
+
+# PyTorch's max_unpool backward gathers the output gradient at every index, also when windows
+# overlap and several inputs point at one position; the vjp of a scatter-set would credit only
+# the update that won the write.
+@functools.partial(jax.custom_vjp, nondiff_argnums=(2,))
+def _scatter_rows(values, index, plane: int):
+    rows = jnp.arange(values.shape[0], dtype=jnp.int64)[:, None]
+    return jnp.zeros((values.shape[0], plane), values.dtype).at[rows, index].set(values, mode="drop")
+
+
+def _scatter_fwd(values, index, plane):
+    return _scatter_rows(values, index, plane), index
+
+
+def _scatter_bwd(plane, index, g):
+    rows = jnp.arange(g.shape[0], dtype=jnp.int64)[:, None]
+    return g[rows, jnp.clip(index, 0, plane - 1)], None
+
+
+_scatter_rows.defvjp(_scatter_fwd, _scatter_bwd)
