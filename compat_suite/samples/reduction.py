@@ -113,7 +113,7 @@ for _name in ("cumsum", "cumprod"):
 add("logcumsumexp", S(X3, dim=1), S(F64, dim=0), S(np.array(2.0, np.float32), dim=0), S(randn(0, 2), dim=0))
 for _name in ("cummax", "cummin"):
     add(_name, S(X3, dim=1), S(X3, dim=-1), S(INT, dim=0), S(TIES, dim=1, label="ties"), S(NAN, dim=1, label="nan"),
-        S(np.array(2.0, np.float32), dim=0, grad=False), S(randn(0, 3), dim=0), S(F64, dim=1),
+        S(np.array(2.0, np.float32), dim=0), S(randn(0, 3), dim=0, grad=False), S(F64, dim=1),
         S(np.array([1, 3, 3, 2, 3]), dim=0, label="int ties"))
 add("diff", S(X3), S(X3, n=2, dim=1), S(X3, dim=0), S(INT, dim=1), S(randint(0, 2, 6).astype(bool), label="bool"),
     S(randn(3, 4), randn(3, 1), call=lambda t, x, p: t.diff(x, prepend=p), label="prepend"),

@@ -280,12 +280,10 @@ def _sublist_equation(args):
 
     def sub(lst):
         return "".join("..." if s is Ellipsis else letters[s] for s in lst)
-    ops, subs = list(args[0::2]), [sub(s) for s in args[1::2]]
-    ops = [o for o in ops if isinstance(o, Tensor)]
-    eq = ",".join(subs[:len(ops)])
-    if len(subs) > len(ops):
-        eq += "->" + subs[-1]
-    return eq, ops
+    output = args[-1] if len(args) % 2 else None
+    pairs = args[:-1] if output is not None else args
+    eq = ",".join(sub(s) for s in pairs[1::2]) + ("->" + sub(output) if output is not None else "")
+    return eq, list(pairs[0::2])
 
 
 def einsum(*args):

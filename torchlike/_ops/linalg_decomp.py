@@ -141,14 +141,18 @@ def norm(input: T, p="fro", dim=None, keepdim=False, out=None, dtype=None):
 
 # ----- determinants -----
 @op(grad_name="LinalgDetBackward0")
-def det(input: T):
+def det(input: T, *, out=None):
     _square("linalg.det", input)
+    if input.shape[-1] == 0:
+        return jnp.ones(input.shape[:-2], input.dtype)
     return jnp.linalg.det(input)
 
 
 @op(name="slogdet", grad_name="LinalgSlogdetBackward0")
-def _slogdet(input: T):
+def _slogdet(input: T, *, out=None):
     _square("linalg.slogdet", input)
+    if input.shape[-1] == 0:
+        return jnp.ones(input.shape[:-2], input.dtype), jnp.zeros(input.shape[:-2], input.dtype)
     return jnp.linalg.slogdet(input)
 
 
@@ -429,7 +433,8 @@ def _linalg_lstsq(A: T, B: T, rcond=None, driver=None):
 def linalg_lstsq(A, B, rcond=None, *, driver=None):
     """Mirrors `torch.linalg.lstsq` (solved through the pseudo-inverse; residuals as PyTorch's CPU drivers
     report them: none for the default gelsy)."""
-    return RT.wrap("linalg_lstsq", _linalg_lstsq(A, B, rcond, driver))
+    sol, res, rank, sv = _linalg_lstsq(A, B, rcond, driver)
+    return RT.wrap("linalg_lstsq", (sol, res, rank, sv.detach()))  # PyTorch's singular values carry no gradient
 
 
 def _install():
