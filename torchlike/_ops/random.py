@@ -126,9 +126,23 @@ def _flat_sample(key, params, *, kind, n, dtype):
     return _sample(kind, key, (n,), np.dtype(dtype), params)
 
 
+@functools.partial(jax.jit, static_argnames=("kind", "n", "dtype"))
+def _flat_sample_advancing(state, params, *, kind, n, dtype):
+    new, key = jax.random.split(state)
+    return new, _sample(kind, key, (n,), np.dtype(dtype), params)
+
+
 def _flat(kind: str, n: int, d, generator, device, *params):
     """A flat draw of at least n values of dtype d (a numpy dtype) on `device`."""
-    return _flat_sample(_key(generator, device), tuple(params), kind=kind, n=_bucket(n), dtype=np.dtype(d))
+    static = {"kind": kind, "n": _bucket(n), "dtype": np.dtype(d)}
+    g = generator if generator is not None else _random.default_generator
+    state = g._state
+    if isinstance(g, _random.Generator) and to_jax(device) in getattr(state._data, "devices", set)():
+        # The key state lives where the draw is made: advance it and draw in one dispatch.
+        new, flat = _flat_sample_advancing(state._data, tuple(params), **static)
+        state._write(new)
+        return flat
+    return _flat_sample(_key(generator, device), tuple(params), **static)
 
 
 def _shaped(flat, shape):
