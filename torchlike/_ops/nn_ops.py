@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .registry import OPS, TO, T, op
+from .registry import TO, T, op
 
 _CTYPE = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
           "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool"}
@@ -192,19 +192,6 @@ def prelu(input: T, weight: T):
     else:
         w = weight.reshape(())
     return jnp.where(input > 0, input, w * input)
-
-
-if "sigmoid" not in OPS:
-    @op(inplace=True, saves_output=True)
-    def sigmoid(input: T, *, out=None):
-        x = input if jnp.issubdtype(input.dtype, jnp.inexact) else input.astype(D.get_default_dtype().np)
-        return jax.nn.sigmoid(x)
-
-if "tanh" not in OPS:
-    @op(inplace=True, saves_output=True)
-    def tanh(input: T, *, out=None):
-        x = input if jnp.issubdtype(input.dtype, jnp.inexact) else input.astype(D.get_default_dtype().np)
-        return jnp.tanh(x)
 
 
 # ----- softmax family -----
