@@ -25,8 +25,8 @@ _slogdet = _OPS["slogdet"]
 
 def slogdet(A, *, out=None):
     """Mirrors `torch.linalg.slogdet`."""
-    from .return_types import linalg_slogdet
-    return linalg_slogdet(*_slogdet(A, out=out))
+    from .return_types import wrap
+    return wrap("linalg_slogdet", _slogdet(A, out=out), out)
 
 
 __all__ = ["LinAlgError", "cholesky", "cross", "det", "eigh", "eigvalsh", "inv", "lstsq",

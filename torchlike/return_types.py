@@ -32,10 +32,11 @@ def _make(name: str, fields: str) -> type:
 
 for _name, _fields in _FIELDS.items():
     globals()[_name] = _make(_name, _fields)
+    globals()[_name + "_out"] = _make(_name + "_out", _fields)  # what the out= forms return
 
-__all__ = list(_FIELDS)
+__all__ = list(_FIELDS) + [n + "_out" for n in _FIELDS]
 
 
-def wrap(name: str, result):
-    """A tuple of results as the return type `name`."""
-    return globals()[name](*result)
+def wrap(name: str, result, out=None):
+    """A tuple of results as the return type `name` (`name_out` when written into out=)."""
+    return globals()[name + ("_out" if out is not None else "")](*result)

@@ -98,11 +98,12 @@ def _matmul_check(a, b):
         if a.shape[-1] != b.shape[0]:
             raise _shapes_msg(rows, a.shape[-1], b.shape[0], b.shape[1])
         return _m1m2(a, b)
-    if b.ndim <= 2:  # a folds into a matrix of its leading dims
-        n = b.shape[1] if b.ndim == 2 else 1
+    if b.ndim == 1:  # a folds into a matrix of its leading dims
+        return _mv_check(a.reshape(-1, a.shape[-1]), b)
+    if b.ndim == 2:
         if a.shape[-1] != b.shape[0]:
-            raise _shapes_msg(math.prod(a.shape[:-1]), a.shape[-1], b.shape[0], n)
-        return _m1m2(a, b) if b.ndim == 2 else _mv_check(a.reshape(-1, a.shape[-1]), b)
+            raise _shapes_msg(math.prod(a.shape[:-1]), a.shape[-1], b.shape[0], b.shape[1])
+        return _m1m2(a, b)
     # batched: the batch dims broadcast, then each pair is a bmm
     ab = a.shape[:-2] if a.ndim > 2 else ()
     check_broadcast([ab, b.shape[:-2]])

@@ -156,9 +156,9 @@ def _slogdet(input: T, *, out=None):
     return jnp.linalg.slogdet(input)
 
 
-def slogdet(input):
+def slogdet(input, *, out=None):
     """Mirrors `torch.slogdet`."""
-    return RT.wrap("slogdet", _slogdet(input))
+    return RT.wrap("slogdet", _slogdet(input, out=out), out)
 
 
 @op()
@@ -307,7 +307,7 @@ def _linalg_svd(A: T, full_matrices=True, driver=None, *, out=None):
 
 def linalg_svd(A, full_matrices=True, *, driver=None, out=None):
     """Mirrors `torch.linalg.svd`."""
-    return RT.wrap("linalg_svd", _linalg_svd(A, full_matrices, driver, out=out))
+    return RT.wrap("linalg_svd", _linalg_svd(A, full_matrices, driver, out=out), out)
 
 
 @op(name="linalg_svdvals", method=False, function=False, grad_name="LinalgSvdBackward0")
@@ -338,12 +338,12 @@ def _linalg_qr(A: T, mode="reduced", *, out=None):
 
 def linalg_qr(A, mode="reduced", *, out=None):
     """Mirrors `torch.linalg.qr`."""
-    return RT.wrap("linalg_qr", _linalg_qr(A, mode, out=out))
+    return RT.wrap("linalg_qr", _linalg_qr(A, mode, out=out), out)
 
 
 def qr(input, some=True, *, out=None):
     """Mirrors `torch.qr`."""
-    return RT.wrap("qr", _linalg_qr(input, "reduced" if some else "complete", out=out))
+    return RT.wrap("qr", _linalg_qr(input, "reduced" if some else "complete", out=out), out)
 
 
 def _uplo(name, UPLO):
@@ -361,7 +361,7 @@ def _linalg_eigh(A: T, UPLO="L", *, out=None):
 
 def linalg_eigh(A, UPLO="L", *, out=None):
     """Mirrors `torch.linalg.eigh`."""
-    return RT.wrap("linalg_eigh", _linalg_eigh(A, UPLO, out=out))
+    return RT.wrap("linalg_eigh", _linalg_eigh(A, UPLO, out=out), out)
 
 
 @op(name="linalg_eigvalsh", method=False, function=False, grad_name="LinalgEighBackward0")

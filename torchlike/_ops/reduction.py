@@ -62,7 +62,7 @@ def _sum_dtype(x, dtype):
 def named(o, rtype: str, name: str | None = None):
     """A Python function calling op o and returning its tuple as torch.return_types.<rtype>."""
     def fn(*args, **kwargs):
-        return RT.wrap(rtype, o(*args, **kwargs))
+        return RT.wrap(rtype, o(*args, **kwargs), kwargs.get("out"))
     fn.__name__ = fn.__qualname__ = name or rtype
     fn.__doc__ = f"Mirrors `torch.{name or rtype}`."
     return fn
@@ -203,7 +203,7 @@ def _max_min(kind, o, binary):
             return OPS[binary](input, other if other is not None else dim, out=out)
         if dim is None:
             return o(input, out=out)
-        return RT.wrap(kind, o(input, dim, keepdim, out=out))
+        return RT.wrap(kind, o(input, dim, keepdim, out=out), out)
     fn.__name__ = fn.__qualname__ = kind
     fn.__doc__ = f"Mirrors `torch.{kind}`: the whole-tensor value, (values, indices) along dim, or {binary}."
     return fn

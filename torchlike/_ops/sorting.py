@@ -32,7 +32,7 @@ def _sort(input: T, dim=-1, descending=False, stable=False, *, out=None):
 
 def sort(input, dim=-1, descending=False, stable=False, *, out=None):
     """Mirrors `torch.sort` (always a stable sort)."""
-    return RT.wrap("sort", _sort(input, dim, descending, stable, out=out))
+    return RT.wrap("sort", _sort(input, dim, descending, stable, out=out), out)
 
 
 @op(differentiable=False)
@@ -134,7 +134,7 @@ def _median_fn(name, o):
     def fn(input, dim=None, keepdim=False, *, out=None):
         if dim is None:
             return o(input, out=out)
-        return RT.wrap(name, o(input, dim, keepdim, out=out))
+        return RT.wrap(name, o(input, dim, keepdim, out=out), out)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Mirrors `torch.{name}`: the lower median, or (values, indices) along dim."
     return fn
