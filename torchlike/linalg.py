@@ -2,9 +2,14 @@
 
 Mirrors `torch.linalg`. Functions returning several results return PyTorch's named tuples
 (torch.return_types.linalg_svd and friends)."""
-from ._ops.linalg_decomp import (LinAlgError, linalg_cholesky as cholesky, linalg_eigh as eigh,  # noqa: F401
-                                 linalg_inv as inv, linalg_lstsq as lstsq, linalg_qr as qr, linalg_solve as solve,
-                                 linalg_svd as svd)
+from ._ops.linalg_decomp import LinAlgError
+from ._ops.linalg_decomp import linalg_cholesky as cholesky
+from ._ops.linalg_decomp import linalg_eigh as eigh
+from ._ops.linalg_decomp import linalg_inv as inv
+from ._ops.linalg_decomp import linalg_lstsq as lstsq
+from ._ops.linalg_decomp import linalg_qr as qr
+from ._ops.linalg_decomp import linalg_solve as solve
+from ._ops.linalg_decomp import linalg_svd as svd
 from ._ops.registry import OPS as _OPS
 
 det = _OPS["det"]

@@ -137,6 +137,21 @@ def _qr_invariants(t, x, mode="reduced"):
     return Q @ R, (Q * R.diagonal(dim1=-2, dim2=-1).sign()[..., None, :]).abs(), R.abs()
 
 
+def _old_svd(t, x):
+    r = t.svd(x)
+    return r.U @ t.diag(r.S) @ r.V.mT
+
+
+def _qr_complete(t, x):
+    q = t.linalg.qr(x, mode="complete")
+    return q.Q @ q.R, q.Q.mT @ q.Q
+
+
+def _old_qr(t, x):
+    q = t.qr(x)
+    return q.Q @ q.R
+
+
 def _eigh_invariants(t, x, uplo="L"):
     w, V = t.linalg.eigh(x, UPLO=uplo)
     return w, (V * w[..., None, :]) @ V.mT, V.abs()
@@ -146,13 +161,12 @@ add("linalg_svd", S(A, call=_svd_invariants, tol=(1e-4, 1e-4)), S(A.T.copy(), ca
     S(randn(2, 3, 3), call=_svd_invariants, tol=(1e-4, 1e-4)), S(F64, call=_svd_invariants),
     S(A, call=lambda t, x: _svd_invariants(t, x, True)[0:2], tol=(1e-4, 1e-4), label="full_matrices"),
     S(A, call=lambda t, x: t.svd(x)[1], label="torch.svd S"),
-    S(A, call=lambda t, x: (lambda r: (r.U @ t.diag(r.S) @ r.V.mT))(t.svd(x)), tol=(1e-4, 1e-4), label="torch.svd"))
+    S(A, call=lambda t, x: _old_svd(t, x), tol=(1e-4, 1e-4), label="torch.svd"))
 add("linalg_svdvals", S(A, call=la("svdvals")), S(randn(2, 3, 5), call=la("svdvals")))
 add("linalg_qr", S(randn(4, 3), call=_qr_invariants, tol=(1e-4, 1e-4)), S(A, call=_qr_invariants, tol=(1e-4, 1e-4)),
-    S(SQ64, call=_qr_invariants), S(randn(4, 3), call=lambda t, x: (lambda q: (q.Q @ q.R, q.Q.mT @ q.Q))(
-        t.linalg.qr(x, mode="complete")), grad=False, label="complete"),
+    S(SQ64, call=_qr_invariants), S(randn(4, 3), call=lambda t, x: _qr_complete(t, x), grad=False, label="complete"),
     S(randn(4, 3), call=lambda t, x: t.linalg.qr(x, mode="r").R.abs(), grad=False, label="mode r"),
-    S(randn(4, 3), call=lambda t, x: (lambda q: q.Q @ q.R)(t.qr(x)), label="torch.qr"))
+    S(randn(4, 3), call=lambda t, x: _old_qr(t, x), label="torch.qr"))
 add("linalg_eigh", S(SPD, call=_eigh_invariants, tol=(1e-4, 1e-4)), S(SPD64, call=_eigh_invariants),
     S(SPD, call=lambda t, x: _eigh_invariants(t, x, "U"), tol=(1e-4, 1e-4), label="UPLO=U"),
     S(np.tril(SPD) + np.triu(randn(4, 4), 1), call=lambda t, x: t.linalg.eigh(x).eigenvalues, grad=False,

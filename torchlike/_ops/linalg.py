@@ -7,12 +7,11 @@ import string
 
 import jax.numpy as jnp
 
-from .. import _dtype as D
 from .._tensor import Tensor
 from .reduction import _sum_dtype, legacy, one_dim
 from .registry import OPS, TL, T, check_broadcast, op
 
-__all__ = ["einsum", "tensordot", "chain_matmul"]
+__all__ = ["chain_matmul", "einsum", "tensordot"]
 
 # PyTorch names dtypes by their C type in some messages.
 _CTYPE = {"Float": "float", "Double": "double", "Long": "long int", "Int": "int", "Short": "short int",
@@ -108,7 +107,7 @@ def _matmul_check(a, b):
     ab = a.shape[:-2] if a.ndim > 2 else ()
     check_broadcast([ab, b.shape[:-2]])
     batch = math.prod(jnp.broadcast_shapes(ab, b.shape[:-2]))
-    m, k = (a.shape[-2], a.shape[-1]) if a.ndim > 1 else (1, a.shape[0])
+    k = a.shape[-1]
     if b.shape[-2] != k:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {k}] but got: "
                            f"[{batch}, {b.shape[-2]}].")
@@ -455,6 +454,6 @@ def matrix_power(input: T, n):
     return jnp.linalg.matrix_power(input, n)
 
 
-from .linalg_decomp import cholesky, inverse, pinverse, qr, slogdet, svd  # noqa: E402  (registers the rest)
+from .linalg_decomp import cholesky, inverse, pinverse, qr, slogdet, svd
 
 __all__ += ["cholesky", "inverse", "pinverse", "qr", "slogdet", "svd"]

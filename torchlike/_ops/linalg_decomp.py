@@ -9,11 +9,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import return_types as RT
-from .._tensor import Tensor
+from .._tensor import Tensor, concrete
 from .reduction import _dims, legacy
 from .registry import T, op
 
-__all__ = ["svd", "qr", "slogdet", "pinverse", "inverse", "cholesky"]
+__all__ = ["cholesky", "inverse", "pinverse", "qr", "slogdet", "svd"]
 
 
 class LinAlgError(RuntimeError):
@@ -170,17 +170,13 @@ def logdet(input: T):
 
 
 # ----- inverses and solves (value-checked) -----
-def _traced(t) -> bool:
-    return isinstance(t._data, jax.core.Tracer)
-
-
 def _batch_prefix(batch_shape, flat_index) -> str:
     return f"(Batch element {flat_index}): " if batch_shape else ""
 
 
 def _check_inverse(A: Tensor, result: Tensor, name="linalg.inv") -> Tensor:
     """PyTorch reports a singular matrix by the first zero pivot of its LU factorization."""
-    if _traced(result) or bool(jnp.all(jnp.isfinite(result._data))):
+    if not concrete(result) or bool(jnp.all(jnp.isfinite(result._data))):
         return result
     a = A._data
     lu, _ = jax.scipy.linalg.lu_factor(a.reshape((-1,) + a.shape[-2:]))
@@ -231,7 +227,7 @@ def _linalg_solve(A: T, B: T, left=True, *, out=None):
 def linalg_solve(A, B, *, left=True, out=None):
     """Mirrors `torch.linalg.solve`."""
     res = _linalg_solve(A, B, left, out=out)
-    if not _traced(res) and not bool(jnp.all(jnp.isfinite(res._data))) and bool(
+    if concrete(res) and not bool(jnp.all(jnp.isfinite(res._data))) and bool(
             jnp.all(jnp.isfinite(A._data))) and bool(jnp.all(jnp.isfinite(B._data))):
         raise LinAlgError("torch.linalg.solve: The solver failed because the input matrix is singular.")
     return res
@@ -265,7 +261,7 @@ def _leading_minor(a: np.ndarray) -> int:
 
 
 def _check_cholesky(A, L, name, upper=False):
-    if _traced(L) or not bool(jnp.any(jnp.isnan(L._data))) or bool(jnp.any(jnp.isnan(A._data))):
+    if not concrete(L) or not bool(jnp.any(jnp.isnan(L._data))) or bool(jnp.any(jnp.isnan(A._data))):
         return L
     a = np.asarray(A._data)
     a = a.reshape((-1,) + a.shape[-2:])

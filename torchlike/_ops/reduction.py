@@ -14,7 +14,7 @@ from .. import return_types as RT
 from .._tensor import Tensor
 from .registry import OPS, TO, T, op
 
-__all__ = ["max", "min", "aminmax", "cummax", "cummin"]
+__all__ = ["aminmax", "cummax", "cummin", "max", "min"]
 
 
 # ----- helpers shared with sorting.py and linalg.py -----

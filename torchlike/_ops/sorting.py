@@ -13,8 +13,18 @@ from .._tensor import Tensor
 from .reduction import is_float, named, nonempty_dim, one_dim, take
 from .registry import T, op
 
-__all__ = ["sort", "topk", "kthvalue", "median", "nanmedian", "mode", "quantile", "nanquantile", "unique",
-           "unique_consecutive"]
+__all__ = [
+    "kthvalue",
+    "median",
+    "mode",
+    "nanmedian",
+    "nanquantile",
+    "quantile",
+    "sort",
+    "topk",
+    "unique",
+    "unique_consecutive",
+]
 
 
 def _argsort(x, d, descending):
