@@ -108,15 +108,17 @@ class _Formatter:
 
 
 class _Printer:
-    """One formatter (two for complex: real and imaginary parts) and the layout rules."""
+    """One formatter (two for complex: real and imaginary parts) and the layout rules.
+
+    When summarising, it prints from the compacted values (`_compact`): a dimension longer than
+    2 * edgeitems holds only its first and last `edgeitems` entries, with `...` between them."""
 
     def __init__(self, values: np.ndarray, summarize: bool, dt: D.dtype):
         self.summarize = summarize
-        view = _summarized(values) if summarize else values
         if dt.is_complex:
-            self.fmts = (_Formatter(view.real, True), _Formatter(view.imag, True))
+            self.fmts = (_Formatter(values.real, True), _Formatter(values.imag, True))
         else:
-            self.fmts = (_Formatter(view, dt.is_floating_point),)
+            self.fmts = (_Formatter(values, dt.is_floating_point),)
 
     def value(self, v) -> str:
         if len(self.fmts) == 1:
@@ -124,50 +126,43 @@ class _Printer:
         re, im = self.fmts[0].format(v.real), (self.fmts[1].format(v.imag) + "j").lstrip()
         return re + im if im[0] in "+-" else re + "+" + im
 
-    def block(self, a: np.ndarray, indent: int) -> str:
+    def _cut(self, n: int) -> bool:
+        return self.summarize and n > 2 * PRINT_OPTS.edgeitems
+
+    def block(self, a: np.ndarray, shape: tuple, indent: int) -> str:
+        """The text of `a`, the compacted values of a block whose real shape is `shape`."""
         if a.ndim == 0:
             return self.value(a.item())
         if a.ndim == 1:
-            return self.vector(a, indent)
+            return self.vector(a, shape[0], indent)
         e = PRINT_OPTS.edgeitems
-        n = a.shape[0]
-        if self.summarize and n > 2 * e:
-            rows = [self.block(a[i], indent + 1) for i in range(e)] + ["..."] + \
-                [self.block(a[i], indent + 1) for i in range(n - e, n)]
-        else:
-            rows = [self.block(a[i], indent + 1) for i in range(n)]
+        rows = [self.block(a[i], shape[1:], indent + 1) for i in range(a.shape[0])]
+        if self._cut(shape[0]):
+            rows = rows[:e] + ["..."] + rows[e:]
         return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(rows) + "]"
 
-    def vector(self, a: np.ndarray, indent: int) -> str:
+    def vector(self, a: np.ndarray, n: int, indent: int) -> str:
         width = self.fmts[0].max_width + 2 + (self.fmts[1].max_width + 1 if len(self.fmts) == 2 else 0)
         per_line = max(1, math.floor((PRINT_OPTS.linewidth - indent) / width))
         e = PRINT_OPTS.edgeitems
+        items = [self.value(v) for v in a.tolist()]
         if self.summarize and not e:
             items = ["..."]
-        elif self.summarize and a.shape[0] > 2 * e:
-            items = [self.value(v) for v in a[:e].tolist()] + [" ..."] + [self.value(v) for v in a[-e:].tolist()]
-        else:
-            items = [self.value(v) for v in a.tolist()]
+        elif self._cut(n):
+            items = items[:e] + [" ..."] + items[e:]
         lines = [", ".join(items[i:i + per_line]) for i in range(0, len(items), per_line)]
         return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 
-def _summarized(a: np.ndarray) -> np.ndarray:
-    """The values shown when summarising: `edgeitems` from each end of every long dimension."""
-    e = PRINT_OPTS.edgeitems
-    if a.ndim == 0:
-        return a
-    if a.ndim == 1:
-        return np.concatenate([a[:e], a[-e:]]) if a.shape[0] > 2 * e else a
-    if not e:
-        return np.empty((0,) * a.ndim, a.dtype)
-    rows = range(a.shape[0]) if a.shape[0] <= 2 * e else [*range(e), *range(a.shape[0] - e, a.shape[0])]
-    return np.stack([_summarized(a[i]) for i in rows])
-
-
-def _values(t) -> np.ndarray:
-    """The tensor's values as numpy, floats widened to float64 (exact) for formatting."""
-    a = np.asarray(t.detach()._data)
+def _compact(t, summarize: bool) -> np.ndarray:
+    """The values to print as numpy (floats widened to float64, exactly). When summarising, only
+    the edges of each long dimension are gathered, on the tensor's device, before the copy."""
+    data = t.detach()._data
+    if summarize and data.ndim:
+        e = PRINT_OPTS.edgeitems
+        idx = [np.r_[0:e, n - e:n] if n > 2 * e else np.arange(n) for n in data.shape]
+        data = data[np.ix_(*idx)]
+    a = np.asarray(data)
     if a.dtype.kind == "f" or t.dtype in (D.float16, D.bfloat16):
         return a.astype(np.float64)
     return a
@@ -211,8 +206,9 @@ def _body_and_suffixes(t, indent: int) -> tuple[str, list]:
         suffixes.append(f"size={shape}")
     if dt not in (default, D.default_complex(), D.int64, D.bool_):
         suffixes.append(f"dtype={dt!r}")
-    values = _values(t)
-    return _Printer(values, n > PRINT_OPTS.threshold, dt).block(values, indent), suffixes
+    summarize = n > PRINT_OPTS.threshold
+    values = _compact(t, summarize)
+    return _Printer(values, summarize, dt).block(values, shape, indent), suffixes
 
 
 def tensor_repr(t) -> str:
