@@ -472,7 +472,7 @@ _COMPARE_ = {"eq": jnp.equal, "ne": jnp.not_equal, "lt": jnp.less, "le": jnp.les
 
 
 @op(name="_compare_", promote="same", method=False, function=False,
-    grad_name=names(lambda _given, cmp, dtype: "".join(w.capitalize() for w in cmp.split("_")) + "Backward0"))
+    grad_name=names(lambda _given, cmp, dtype: cmp.capitalize() + ("Backward0" if _given["other"] == "s" else "Backward1")))
 def compare_inplace(input: T, other: TS, *, cmp="eq", dtype=None):
     """x.eq_(y) and friends: the truth value written back in x's dtype. PyTorch records a node
     (EqBackward0, ...) whose gradient is zero, cutting x off from its earlier history."""

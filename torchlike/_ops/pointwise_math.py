@@ -126,14 +126,42 @@ def round(input: T, *, decimals=None, out=None):
 # ----- two-argument maths -----
 @op(promote="float", inplace=True, aliases=("arctan2",))
 def atan2(input: T, other: T, *, out=None):
-    return jnp.arctan2(input, other)
+    return _atan2(input, other)
+
+
+@jax.custom_jvp
+def _atan2(y, x):
+    return jnp.arctan2(y, x)
+
+
+@_atan2.defjvp
+def _atan2_jvp(primals, tangents):
+    # PyTorch's derivative is 0 at the origin; JAX's is 0 / 0 there.
+    (y, x), (ty, tx) = primals, tangents
+    r2 = y * y + x * x
+    zero = const(0, r2)
+    inv = jnp.where(r2 == zero, zero, const(1, r2) / jnp.where(r2 == zero, const(1, r2), r2))
+    return jnp.arctan2(y, x), (x * inv) * ty - (y * inv) * tx
 
 
 @op(promote="same", inplace=True)
 def hypot(input: T, other: T, *, out=None):
     if not is_float(input):
         raise not_implemented("hypot_cpu", input)
-    return jnp.hypot(input, other)
+    return _hypot(input, other)
+
+
+@jax.custom_jvp
+def _hypot(x, y):
+    return jnp.hypot(x, y)
+
+
+@_hypot.defjvp
+def _hypot_jvp(primals, tangents):
+    # PyTorch: x / h and y / h, NaN at the origin; JAX's hypot gives 0.5 there.
+    (x, y), (tx, ty) = primals, tangents
+    h = jnp.hypot(x, y)
+    return h, (x / h) * tx + (y / h) * ty
 
 
 @op(promote="float", inplace=True, grad_name=names(lambda _given, **_: {"s": "XlogyBackward1"}.get(
@@ -156,9 +184,11 @@ def _xlogy(x, y):
 
 @_xlogy.defjvp
 def _xlogy_jvp(primals, tangents):
-    # PyTorch: d/dx = xlogy(x != 0, y), d/dy = x / y (NaN at x = y = 0, where JAX's masking gives 0).
+    # PyTorch: d/dx = log(y), except 0 where x == 0 and y <= 0; d/dy = x / y (NaN at x = y = 0,
+    # where JAX's masking gives 0).
     (x, y), (tx, ty) = primals, tangents
-    dx = _xlogy_value((x != const(0, x)).astype(x.dtype), y)
+    zero = const(0, x)
+    dx = jnp.where((x == zero) & (y <= zero), zero, jnp.log(y))
     return _xlogy_value(x, y), dx * tx + (x / y) * ty
 
 
