@@ -23,6 +23,11 @@ def check_inplace(t: Tensor) -> None:
         base = t._base
         if base is not None and base.requires_grad and base.grad_fn is None:
             raise RuntimeError("a view of a leaf Variable that requires grad is being used in an in-place operation.")
+        if getattr(t, "_multi_view", False) and t.grad_fn is not None:  # split/chunk/unbind outputs
+            raise RuntimeError(f"Output {t._output_nr} of {t.grad_fn.name().removesuffix('Backward0')} is a view and "
+                               "is being modified inplace. This view is the output of a function that returns "
+                               "multiple views. Such functions do not allow the output views to be modified inplace. "
+                               "You should replace the inplace operation by an out-of-place one.")
 
 
 def assign(t: Tensor, result: Tensor) -> Tensor:

@@ -45,28 +45,57 @@ def _basic_index(input: T, template, name="SliceBackward0"):
     return input[template]
 
 
+def _apply(x, template, indices):
+    """Index x with a basic template, or a (basic, advanced) pair applied one after the other."""
+    if len(template) == 2 and isinstance(template[0], tuple) and isinstance(template[1], tuple):
+        return x[template[0]][_build(template[1], indices)]
+    return x[template]
+
+
 @op(name="_advanced_index", method=False, linear=True, grad_name="IndexBackward0")
 def _advanced_index(input: T, indices: TL, template):
-    return input[_build(template, indices)]
+    return _apply(input, template, indices)
 
 
-def _fit_value(value, target):
+@jax.custom_vjp
+def put(x, at, vals):
+    """x.at[at].set(vals) whose gradient is PyTorch's: vals get the output gradient at their positions even
+    when positions repeat (JAX would give it only to the update that won)."""
+    return x.at[at].set(vals)
+
+
+def _put_fwd(x, at, vals):
+    return put(x, at, vals), at
+
+
+def _put_bwd(at, g):
+    return g.at[at].set(0), None, g[at]
+
+
+put.defvjp(_put_fwd, _put_bwd)
+
+
+def _fit_value(value, target, basic):
     """Broadcast a setitem value to the indexed shape; leading size-1 dims of the value are dropped first."""
     while value.ndim > len(target) and value.shape[0] == 1:
         value = value[0]
     try:
         return jnp.broadcast_to(value, target)
     except ValueError:
+        if basic:
+            raise RuntimeError(f"The expanded size of the tensor ({target[-1] if target else 1}) must match the "
+                               f"existing size ({value.shape[-1]}) at non-singleton dimension {len(target) - 1}.  "
+                               f"Target sizes: {list(target)}.  Tensor sizes: {list(value.shape)}") from None
         raise RuntimeError(f"shape mismatch: value tensor of shape {list(value.shape)} cannot be broadcast to "
                            f"indexing result of shape {list(target)}") from None
 
 
 @op(name="_index_put", method=False, linear=True, grad_name=_basic_name)
 def _index_put(input: T, value: TS, indices: TL, template, accumulate=False, name="IndexPutBackward0"):
-    idx = _build(template, indices)
-    target = jax.eval_shape(lambda a: a[idx], jax.ShapeDtypeStruct(input.shape, input.dtype)).shape
-    value = _fit_value(value.astype(input.dtype), target)
-    return input.at[idx].add(value) if accumulate else input.at[idx].set(value)
+    flat = _apply(jnp.arange(input.size, dtype=jnp.int64).reshape(input.shape), template, indices)
+    value = _fit_value(value.astype(input.dtype), flat.shape, name == "CopySlices").reshape(-1)
+    x, at = input.reshape(-1), flat.reshape(-1)
+    return (x.at[at].add(value) if accumulate else put(x, at, value)).reshape(input.shape)
 
 
 # ----- index normalization -----
@@ -119,48 +148,62 @@ def _expand_index(self, idx):
 
 
 def _normalize(self: Tensor, idx):
-    """Return (template, index arrays, is_basic, grad name), checking ranges and index dtypes as PyTorch does."""
+    """Return (template, index arrays, is_basic, grad name), checking ranges and index dtypes as PyTorch does.
+
+    As in PyTorch, ints, slices and None act first (select/slice/unsqueeze) and the index tensors then index
+    the result, so an advanced template is a pair: (basic part, advanced part over the basic result)."""
     idx = _expand_index(self, idx)
     if sum(1 for x in idx if x is Ellipsis) > 1:
         raise IndexError("an index can only have a single ellipsis ('...')")
+    if self.ndim == 0 and any(isinstance(x, slice) for x in idx):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     consumed = sum(_dims_consumed(x) for x in idx)
     if consumed > self.ndim:
         raise IndexError(f"too many indices for tensor of dimension {self.ndim}")
-    template, tensors, dim, names, advanced = [], [], 0, [], False
+    basic, adv, tensors, dim, names = [], [], [], 0, []
     shape = self.shape
     for x in idx:
         if x is Ellipsis:
-            template.append(Ellipsis)
+            basic.append(Ellipsis)
+            adv.append(Ellipsis)
             dim += self.ndim - consumed
         elif x is None:
-            template.append(None)
+            basic.append(None)
+            adv.append(slice(None))
             names.append("UnsqueezeBackward0")
         elif isinstance(x, slice):
             s = slice(*(None if v is None else int(v) for v in (x.start, x.stop, x.step)))
             if s.step is not None and s.step <= 0:
                 raise ValueError("step must be greater than zero")
-            template.append(s)
+            basic.append(s)
+            adv.append(slice(None))
             if s != slice(None) and s != slice(None, None, 1) or len(idx) == 1:
                 names.append("SliceBackward0")
             dim += 1
-        elif isinstance(x, (bool, np.bool_)):
-            template.append(bool(x))
-            advanced = True
+        elif isinstance(x, (bool, np.bool_)):  # a new dim of size 1, kept (True) or emptied (False)
+            basic.append(None)
+            tensors.append(jnp.zeros((1 if x else 0,), jnp.int64))
+            adv.append(_Slot(len(tensors) - 1))
         elif isinstance(x, (int, np.integer)):
             n = shape[dim]
             if not -n <= int(x) < n:
                 raise IndexError(f"index {int(x)} is out of bounds for dimension {dim} with size {n}")
-            template.append(int(x) % n)
+            basic.append(int(x) % n)
             names.append("SelectBackward0")
             dim += 1
         else:
-            dim = _tensor_index(self, x, dim, template, tensors)
-            advanced = True
-    name = names[-1] if names else "AliasBackward0"
-    return tuple(template), tensors, not advanced, name
+            used = _tensor_index(self, x, dim, adv, tensors)
+            basic.extend([slice(None)] * used)
+            dim += used
+    if not tensors:
+        return tuple(basic), [], True, names[-1] if names else "AliasBackward0"
+    return (tuple(basic), tuple(adv)), tensors, False, "IndexBackward0"
 
 
 def _tensor_index(self, x, dim, template, tensors) -> int:
+    """Append the slots of an index tensor (or list, or mask) at dim; return how many dims it consumes."""
+    if isinstance(x, str):
+        raise TypeError("new(): invalid data type 'str'")
     t = x if isinstance(x, Tensor) else _as_index_tensor(x)
     shape = self.shape
     if t.dtype is D.bool_ or t.dtype is D.uint8:
@@ -172,7 +215,7 @@ def _tensor_index(self, x, dim, template, tensors) -> int:
         for nz in np.nonzero(m):
             tensors.append(jnp.asarray(nz, dtype=jnp.int64))
             template.append(_Slot(len(tensors) - 1))
-        return dim + m.ndim
+        return m.ndim
     if t.dtype.category != D.INT:
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     n = shape[dim]
@@ -180,7 +223,7 @@ def _tensor_index(self, x, dim, template, tensors) -> int:
     _check_bounds(a, n, dim)
     tensors.append(jnp.where(a < 0, a + n, a))
     template.append(_Slot(len(tensors) - 1))
-    return dim + 1
+    return 1
 
 
 def _dims_consumed(x) -> int:
@@ -237,8 +280,15 @@ def setitem(self: Tensor, idx, value) -> None:
     if basic and any(isinstance(x, (int, slice)) or x is None for x in template):
         _check_leaf_view(self)  # PyTorch writes through a slice of self: the view-of-a-leaf refusal
     check_inplace(self)
+    if not basic and isinstance(value, Tensor) and value.dtype is not self.dtype and (value.ndim or not _has_mask(idx)):
+        _dtype_mismatch(self, value)  # PyTorch's index_put_ (a 0-d value under a mask goes through masked_fill_)
     name = "CopySlices" if basic and template != (Ellipsis,) else "IndexPutBackward0"
     assign(self, _index_put(self, _setitem_value(self, value), _index_tensors(arrays), template, False, name))
+
+
+def _has_mask(idx) -> bool:
+    idx = idx if isinstance(idx, tuple) else (idx,)
+    return any(isinstance(x, Tensor) and x.dtype in (D.bool_, D.uint8) and x.ndim for x in idx)
 
 
 def _check_leaf_view(self):
@@ -254,9 +304,13 @@ def index_put(input, indices, values, accumulate=False):
     if not isinstance(values, Tensor):
         raise TypeError(f"index_put(): argument 'values' (position 2) must be Tensor, not {type(values).__name__}")
     if values.dtype is not input.dtype:
-        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {input.dtype.legacy} "
-                           f"for the destination and {values.dtype.legacy} for the source.")
+        _dtype_mismatch(input, values)
     return _index_put(input, values, _index_tensors(arrays), template, bool(accumulate))
+
+
+def _dtype_mismatch(dst, src):
+    raise RuntimeError(f"Index put requires the source and destination dtypes match, got {dst.dtype.legacy} for the "
+                       f"destination and {src.dtype.legacy} for the source.")
 
 
 def index_put_(self, indices, values, accumulate=False):

@@ -11,8 +11,8 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from .indexing import _check_bounds
-from .registry import OPS, TS, T, op
+from .indexing import _check_bounds, put
+from .registry import OPS, TS, T, check_broadcast, op
 from .shape import wrap_dim
 
 __all__ = ["argwhere", "gather", "index_add", "index_copy", "index_fill", "index_select", "masked_fill",
@@ -58,7 +58,7 @@ def _src_part(src, index):
 
 
 # ----- gather / scatter -----
-@op(name="gather", method=False, function=False)
+@op(name="gather", method=False, function=False, linear=True)
 def _gather(input: T, dim, index: T, *, sparse_grad=False, out=None):
     _check_index_dtype(index, "gather")
     if index.ndim != input.ndim:
@@ -81,7 +81,7 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
 _SCATTER_OPS = {None: "set", "add": "add", "multiply": "multiply"}
 
 
-@op(name="scatter", method=False, function=False, grad_name=_given_name("ScatterBackward0", "ScatterBackward1"))
+@op(name="scatter", method=False, function=False, linear=True, grad_name=_given_name("ScatterBackward0", "ScatterBackward1"))
 def _scatter(input: T, dim, index: T, src: TS, reduce=None, *, out=None):
     _check_index_dtype(index, "scatter")
     tensor_src = src.ndim > 0 or src.shape != ()
@@ -89,6 +89,8 @@ def _scatter(input: T, dim, index: T, src: TS, reduce=None, *, out=None):
         raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
     _check_scatter_shapes(input, index, src if tensor_src else None, dim)
     vals = jnp.broadcast_to(_src_part(src, index).astype(input.dtype), index.shape)
+    if reduce is None:
+        return put(input, _coords(index, dim), vals)
     return getattr(input.at[_coords(index, dim)], _SCATTER_OPS[reduce])(vals)
 
 
@@ -102,7 +104,7 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     return _scatter(input, d, index, src, reduce, out=out)
 
 
-@op(name="scatter_add", method=False, function=False)
+@op(name="scatter_add", method=False, function=False, linear=True)
 def _scatter_add(input: T, dim, index: T, src: T, *, out=None):
     _check_index_dtype(index, "scatter_add")
     _check_scatter_shapes(input, index, src, dim)
@@ -166,7 +168,7 @@ def _along(dim, index):
     return (slice(None),) * dim + (index.reshape(-1),)
 
 
-@op(name="index_select", method=False, function=False)
+@op(name="index_select", method=False, function=False, linear=True)
 def _index_select(input: T, dim, index: T, *, out=None):
     if not jnp.issubdtype(index.dtype, jnp.integer):
         raise RuntimeError("index_select(): Expected dtype int32 or int64 for index")
@@ -191,20 +193,24 @@ def _check_source(input, dim, index, source, what):
                          f"({source.shape[dim]})")
 
 
-@op(name="index_add", method=False, function=False)
+@op(name="index_add", method=False, function=False, linear=True)
 def _index_add(input: T, dim, index: T, source: T, *, alpha=1, out=None):
     _check_source(input, dim, index, source, "index_add_")
     vals = source.astype(input.dtype)
     return input.at[_along(dim, index)].add(vals * jnp.asarray(alpha, input.dtype) if alpha != 1 else vals)
 
 
-@op(name="index_copy", method=False, function=False)
+@op(name="index_copy", method=False, function=False, linear=True)
 def _index_copy(input: T, dim, index: T, source: T, *, out=None):
     _check_source(input, dim, index, source, "index_copy_")
-    return input.at[_along(dim, index)].set(source.astype(input.dtype))
+    if not input.ndim:
+        return source.astype(input.dtype).reshape(())
+    src = jnp.broadcast_to(source.astype(input.dtype), input.shape[:dim] + (index.size,) + input.shape[dim + 1:])
+    moved = put(jnp.moveaxis(input, dim, 0), index.reshape(-1), jnp.moveaxis(src, dim, 0))
+    return jnp.moveaxis(moved, 0, dim)
 
 
-@op(name="index_fill", method=False, function=False, grad_name=_given_name("IndexFillBackward1", "IndexFillBackward0"))
+@op(name="index_fill", method=False, function=False, linear=True, grad_name=_given_name("IndexFillBackward1", "IndexFillBackward0"))
 def _index_fill(input: T, dim, index: T, value: TS):
     if value.ndim:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
@@ -241,7 +247,7 @@ def _check_mask(mask, what):
                            f"{D.from_numpy_dtype(mask.dtype).name}")
 
 
-@op(name="masked_fill", method=False, function=False,
+@op(name="masked_fill", method=False, function=False, linear=True,
     grad_name=_given_name("MaskedFillBackward1", "MaskedFillBackward0"))
 def _masked_fill(input: T, mask: T, value: TS):
     _check_mask(mask, "masked_fill_")
@@ -258,7 +264,7 @@ def masked_fill(input, mask, value):
     return _masked_fill(input, mask, value)
 
 
-@op(name="masked_scatter", method=False, function=False)
+@op(name="masked_scatter", method=False, function=False, linear=True)
 def _masked_scatter(input: T, mask: T, source: T):
     _check_mask(mask, "masked_scatter_")
     shape = jnp.broadcast_shapes(input.shape, mask.shape)
@@ -276,7 +282,7 @@ def masked_scatter(input, mask, source):
     return _masked_scatter(input, mask, source)
 
 
-@op(name="masked_select", method=False, function=False)
+@op(name="masked_select", method=False, function=False, linear=True)
 def _masked_select(input: T, mask: T, size, *, out=None):
     _check_mask(mask, "masked_select")
     shape = jnp.broadcast_shapes(input.shape, mask.shape)
@@ -288,13 +294,14 @@ def masked_select(input, mask, *, out=None):
     """Mirrors `torch.masked_select`: the output length is the mask's count, read on the host."""
     if mask.dtype is not D.bool_:
         raise RuntimeError("masked_select: expected BoolTensor for mask")
+    check_broadcast([tuple(input.shape), tuple(mask.shape)])
     shape = jnp.broadcast_shapes(tuple(input.shape), tuple(mask.shape))
     size = int(jnp.count_nonzero(jnp.broadcast_to(mask._data, shape)))
     return _masked_select(input, mask, size, out=out)
 
 
 # ----- take, take_along_dim -----
-@op(name="take", method=False, function=False)
+@op(name="take", method=False, function=False, linear=True)
 def _take(input: T, index: T):
     n = input.size
     flat = input.reshape(-1)
@@ -310,7 +317,7 @@ def take(input, index):
     return _take(input, index)
 
 
-@op(name="take_along_dim", method=False, function=False, grad_name="GatherBackward0")
+@op(name="take_along_dim", method=False, function=False, linear=True, grad_name="GatherBackward0")
 def _take_along_dim(input: T, indices: T, dim=None, *, out=None):
     if not jnp.issubdtype(indices.dtype, jnp.integer):
         raise RuntimeError("torch.take_along_dim(): dtype of indices should be Long but got " + str(indices.dtype))

@@ -39,13 +39,13 @@ def _cat(tensors, dim):
 
 
 @op(promote="same", linear=True, method=False, aliases=("concat", "concatenate"))
-def cat(tensors: TL, dim=0):
+def cat(tensors: TL, dim=0, *, out=None):
     _nonempty(tensors, "cat")
     return _cat(tensors, dim)
 
 
 @op(promote="same", linear=True, method=False)
-def stack(tensors: TL, dim=0):
+def stack(tensors: TL, dim=0, *, out=None):
     _nonempty(tensors, "stack")
     for i, t in enumerate(tensors[1:], 1):
         if t.shape != tensors[0].shape:
@@ -65,26 +65,26 @@ def _atleast(t, n):
 
 
 @op(promote="same", linear=True, method=False, grad_name="CatBackward0")
-def hstack(tensors: TL):
+def hstack(tensors: TL, *, out=None):
     _nonempty(tensors, "hstack")
     ts = [_atleast(t, 1) for t in tensors]
     return _cat(ts, 0 if ts[0].ndim == 1 else 1)
 
 
 @op(promote="same", linear=True, method=False, grad_name="CatBackward0", aliases=("row_stack",))
-def vstack(tensors: TL):
+def vstack(tensors: TL, *, out=None):
     _nonempty(tensors, "vstack")
     return _cat([_atleast(t, 2) for t in tensors], 0)
 
 
 @op(promote="same", linear=True, method=False, grad_name="CatBackward0")
-def dstack(tensors: TL):
+def dstack(tensors: TL, *, out=None):
     _nonempty(tensors, "dstack")
     return _cat([_atleast(t, 3) for t in tensors], 2)
 
 
 @op(promote="same", linear=True, method=False, grad_name="CatBackward0")
-def column_stack(tensors: TL):
+def column_stack(tensors: TL, *, out=None):
     _nonempty(tensors, "column_stack")
     return _cat([t.reshape(t.size, 1) if t.ndim <= 1 else t for t in tensors], 1)
 
