@@ -72,3 +72,33 @@ def test_compiled_forward_is_one_differentiable_node():
     fwd(x).sum().backward()
     for g in grads:
         np.testing.assert_allclose(g, w.grad.numpy(), rtol=1e-6)
+
+
+def test_compiled_module_optimizer_dropout_scheduler_match_eager():
+    nn = torch.nn
+    x = torch.tensor(np.random.default_rng(2).standard_normal((32, 1, 28, 28)).astype(np.float32))
+    y = torch.tensor(np.random.default_rng(3).integers(0, 10, 32))
+    runs = []
+    for compiled in (False, True):
+        torch.manual_seed(0)
+        model = nn.Sequential(nn.Flatten(), nn.Linear(784, 64), nn.ReLU(), nn.Dropout(0.2), nn.Linear(64, 10))
+        opt = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9)
+        sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        loss_fn = nn.CrossEntropyLoss()
+
+        def step(x, y):
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+            return loss
+        run = torch.compile(step) if compiled else step
+        torch.manual_seed(5)
+        losses = []
+        for _ in range(6):
+            losses.append(run(x, y).item())
+            sched.step()
+        runs.append(losses)
+        if compiled:
+            assert run.eager_reason is None and len(run.programs) == 1  # lr changes did not recompile
+    np.testing.assert_allclose(runs[1], runs[0], rtol=1e-5)

@@ -44,11 +44,13 @@ class _Observer:
         self.first_new = _tensor._Storage.count + 1
         self.exclude = exclude
         self.reads: dict = {}
+        self.originals: list = []
         self.created_set = weakref.WeakSet()
 
     def read(self, s, t) -> None:
         if s.serial < self.first_new and id(s) not in self.exclude and s not in self.reads:
             self.reads[s] = t
+            self.originals.append((s, s.data, s.version))  # to undo a trace that wrote into it
 
     def created(self, s) -> None:
         self.created_set.add(s)
@@ -130,7 +132,7 @@ class _Program:
             return ([self.state[i].data for i in written], [s.data for s in escaped],
                     [t._data for t in out_tensors])
         finally:
-            for s, d, v in saved:
+            for s, d, v in saved + obs.originals:
                 s.data, s.version = d, v
             for g, lr in zip(groups, saved_lrs):
                 g["lr"] = lr
@@ -196,7 +198,7 @@ class _ForwardProgram:
             self.meta = (written, out_leaves, out_tree, len(out_tensors))
             return tuple(t._data for t in out_tensors) + tuple(self.state[i].data for i in written)
         finally:
-            for s, d, v in saved:
+            for s, d, v in saved + obs.originals:
                 s.data, s.version = d, v
 
     def run(self, leaves, tree, arg_tensors, groups):

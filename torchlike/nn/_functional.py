@@ -12,7 +12,7 @@ from .. import _dtype as D
 from .._ops import OPS
 from .._ops import nn_norm as _N
 from .._ops import nn_ops as _A
-from .._tensor import Tensor
+from .._tensor import Tensor, concrete
 
 # ----- activations -----
 
@@ -384,7 +384,7 @@ def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, o
 # ----- embeddings, one_hot, distances -----
 def _check_index_range(input: Tensor, n: int) -> None:
     idx = input._data
-    if idx.size and bool(jnp.any((idx < 0) | (idx >= n))):
+    if idx.size and concrete(idx) and bool(jnp.any((idx < 0) | (idx >= n))):
         raise IndexError("index out of range in self")
 
 
@@ -461,7 +461,7 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
         if d.size == 0:
             raise RuntimeError("Can not infer total number of classes from empty tensor.")
         num_classes = int(jnp.max(d)) + 1
-    if d.size:
+    if d.size and concrete(d):
         if bool(jnp.any(d < 0)):
             raise RuntimeError("Class values must be non-negative.")
         if bool(jnp.any(d >= num_classes)):

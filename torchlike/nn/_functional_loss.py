@@ -8,7 +8,7 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .._ops import nn_loss as _L
-from .._tensor import Tensor
+from .._tensor import Tensor, concrete
 
 
 def _legacy_reduction(size_average, reduce, reduction: str) -> str:
@@ -92,7 +92,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
                          "is deprecated. Please ensure they have the same size.")
     _check_reduction(reduction)
     d = input._data
-    if d.size and bool(jnp.any((d < 0) | (d > 1))):
+    if d.size and concrete(d) and bool(jnp.any((d < 0) | (d > 1))):
         raise RuntimeError("all elements of input should be between 0 and 1")
     if weight is not None and tuple(weight.shape) != tuple(input.shape):
         weight = weight.expand(input.shape)
@@ -115,7 +115,7 @@ def _check_targets(input: Tensor, target: Tensor, ignore_index: int) -> None:
         return
     c = input.shape[1] if input.ndim > 1 else input.shape[0]
     t = target._data
-    if t.size == 0:
+    if t.size == 0 or not concrete(t):
         return
     bad = ((t < 0) | (t >= c)) & (t != ignore_index)
     if bool(jnp.any(bad)):
@@ -235,6 +235,6 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
         var = _full(tuple(input.shape), float(var), dtype=input.dtype)
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(reduction + " is not valid")
-    if bool(jnp.any(var._data < 0)):
+    if concrete(var) and bool(jnp.any(var._data < 0)):
         raise ValueError("var has negative entry/entries")
     return _L.gaussian_nll_loss(input, target, var, full, eps, reduction)
