@@ -69,15 +69,22 @@ def progress(epoch: int, done: int, total: int, loss: float, rate: float, width:
     print(f"\repoch {epoch} [{bar}] {done}/{total} loss {loss:.4f} {rate:,.0f} img/s", end="", flush=True)
 
 
-def train_epoch(model, loader, optimizer, loss_fn, device, epoch: int) -> float:
-    model.train()
-    total, seen, running, start = len(loader.dataset), 0, 0.0, time.perf_counter()
-    for i, (images, labels) in enumerate(loader):
-        images, labels = images.to(device), labels.to(device)
+def make_train_step(model, optimizer, loss_fn, compiled: bool):
+    def train_step(images, labels):
         optimizer.zero_grad()
         loss = loss_fn(model(images), labels)
         loss.backward()
         optimizer.step()
+        return loss
+    # One XLA program per step (forward, backward and update) instead of one kernel per op.
+    return torch.compile(train_step) if compiled else train_step
+
+
+def train_epoch(model, loader, train_step, device, epoch: int) -> float:
+    model.train()
+    total, seen, running, start = len(loader.dataset), 0, 0.0, time.perf_counter()
+    for i, (images, labels) in enumerate(loader):
+        loss = train_step(images.to(device), labels.to(device))
         seen += len(labels)
         if i % 20 == 0 or seen == total:
             running = loss.item()
@@ -125,6 +132,7 @@ def main(argv=None) -> float:
     p.add_argument("--data", default="./data")
     p.add_argument("--workers", type=int, default=0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--no-compile", action="store_true", help="run the training step eagerly, op by op")
     p.add_argument("--save-model", default=None, help="write the state_dict here (PyTorch's format)")
     p.add_argument("--plot", default=None, help="write a PNG of loss and accuracy per epoch")
     args = p.parse_args(argv)
@@ -146,12 +154,13 @@ def main(argv=None) -> float:
         optimizer = optim.SGD(model.parameters(), lr=args.lr or 0.01, momentum=0.9)
         loss_fn = nn.CrossEntropyLoss()
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
+    train_step = make_train_step(model, optimizer, loss_fn, compiled=not args.no_compile)
     print(f"{args.model} on {device}, {args.epochs} epochs, batch {args.batch_size}")
 
     losses, accuracies = [], []
     for epoch in range(1, args.epochs + 1):
         start = time.perf_counter()
-        losses.append(train_epoch(model, train_loader, optimizer, loss_fn, device, epoch))
+        losses.append(train_epoch(model, train_loader, train_step, device, epoch))
         accuracies.append(evaluate(model, test_loader, device))
         scheduler.step()
         print(f"epoch {epoch}: test accuracy {accuracies[-1]:.2f} % ({time.perf_counter() - start:.1f} s)")
