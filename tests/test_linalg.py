@@ -67,6 +67,7 @@ def test_decompositions_reconstruct():
     np.testing.assert_allclose((Q @ R).numpy(), m.mT.numpy(), atol=1e-5)
     w, V = torch.linalg.eigh(A)
     np.testing.assert_allclose(w.numpy(), np.linalg.eigvalsh(A.numpy()), rtol=1e-6)
+    np.testing.assert_allclose((A @ V).numpy(), (V * w).numpy(), atol=1e-5)
     L = torch.linalg.cholesky(A)
     np.testing.assert_allclose((L @ L.mT).numpy(), A.numpy(), atol=1e-6)
     assert torch.linalg.matrix_rank(torch.tensor([[1.0, 2.0], [2.0, 4.0]])).item() == 1
