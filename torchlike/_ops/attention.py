@@ -29,8 +29,6 @@ def _sdpa(query: T, key: T, value: T, attn_mask: TO = None, dropout_mask: TO = N
     if query.dtype != key.dtype or query.dtype != value.dtype:
         raise RuntimeError(f"Expected query, key, and value to have the same dtype, but got query.dtype: "
                            f"{query.dtype} key.dtype: {key.dtype} and value.dtype: {value.dtype} instead.")
-    if is_causal and attn_mask is not None:
-        raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when is_causal=True")
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         rep = query.shape[-3] // key.shape[-3]
         key, value = jnp.repeat(key, rep, axis=-3), jnp.repeat(value, rep, axis=-3)
@@ -45,10 +43,18 @@ def _sdpa(query: T, key: T, value: T, attn_mask: TO = None, dropout_mask: TO = N
             scores = jnp.where(attn_mask, scores, jnp.asarray(-jnp.inf, scores.dtype))
         else:
             scores = scores + attn_mask.astype(scores.dtype)
-    weights = jax.nn.softmax(scores, axis=-1)
+    weights = safe_softmax(scores)
     if dropout_mask is not None:
         weights = weights * dropout_mask.astype(weights.dtype)
     return jnp.matmul(weights, value)
+
+
+def safe_softmax(scores):
+    """Softmax whose fully masked (all -inf) rows are zeros instead of NaN, as PyTorch's attention
+    kernels give; those rows get a zero gradient."""
+    dead = jnp.all(scores == -jnp.inf, axis=-1, keepdims=True)
+    out = jax.nn.softmax(jnp.where(dead, jnp.zeros_like(scores), scores), axis=-1)
+    return jnp.where(dead, jnp.zeros_like(out), out)
 
 
 def _proj(x, w, b):
@@ -104,7 +110,8 @@ def _mha(query: T, key: T, value: T, in_proj_weight: TO = None, in_proj_bias: TO
     scores = jnp.matmul(q * jnp.asarray(1.0 / math.sqrt(hd), dtype), jnp.swapaxes(k, 1, 2))
     if mask is not None:
         scores = scores + mask
-    weights = jax.nn.softmax(scores, axis=-1)
+    # Without weights PyTorch takes its fused attention path, whose fully masked rows are zeros.
+    weights = jax.nn.softmax(scores, axis=-1) if need_weights else safe_softmax(scores)
     attn = weights if dropout_mask is None else weights * dropout_mask.astype(dtype)
     out = jnp.matmul(attn, v).swapaxes(0, 1).reshape(tgt_len * bsz, embed)
     out = _proj(out, out_proj_weight, out_proj_bias).reshape(tgt_len, bsz, embed)
