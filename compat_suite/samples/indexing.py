@@ -46,7 +46,7 @@ def _iadd(idx):
 add("_index_put", S(X, randn(4), call=_set(1, None)), S(X, randn(3, 1), call=_set((slice(None), slice(1, 3)), None)),
     S(X, call=_set((..., 0), 2.5)), S(X, call=_set([0, 2], 7.0)), S(X, randn(2, 4), call=_set([0, 2], None)),
     S(X, randn(1, 4), call=_set(0, None), label="leading 1 dropped"), S(I, call=_set(0, 2.7), label="float into int"),
-    S(X, randn(1, dtype=np.float64), call=_set(M, None), label="value cast"), S(X, call=_iadd(1)),
+    S(X, randn(dtype=np.float64), call=_set(M, None), label="value cast"), S(X, call=_iadd(1)),
     S(X, call=_iadd([0, 2])), S(X, call=_iadd((slice(None), [1, 3]))), S(I, call=_iadd(M)),
     S(X, randn(), call=_set((slice(None), 0), None), label="0-d value"),
     S(X, call=lambda t, x: (x * 1).index_put((t.tensor([0, 0]),), t.tensor(1.0), accumulate=True)),
