@@ -288,7 +288,8 @@ def setitem(self: Tensor, idx, value) -> None:
 
 def _has_mask(idx) -> bool:
     idx = idx if isinstance(idx, tuple) else (idx,)
-    return any(isinstance(x, Tensor) and x.dtype in (D.bool_, D.uint8) and x.ndim for x in idx)
+    return any((isinstance(x, Tensor) and x.dtype in (D.bool_, D.uint8) or isinstance(x, np.ndarray) and x.dtype == bool)
+               and x.ndim for x in idx)
 
 
 def _check_leaf_view(self):
