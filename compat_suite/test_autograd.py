@@ -210,6 +210,17 @@ def inplace_through_view_of_nonleaf(t):
 
 
 @case
+def view_made_before_base_changed_in_place(t):
+    x = _leaf(t)
+    y = x * 1
+    v = y[0:2]
+    y.mul_(2)
+    y[2:].add_(1)
+    (v * v).sum().backward()
+    return x.grad, v.grad_fn.name()
+
+
+@case
 def setitem_gradient_to_value(t):
     x = _leaf(t)
     v = t.tensor(B[:3], requires_grad=True)

@@ -8,6 +8,8 @@ thin: operators are attached from the registry (`torchlike/_ops`).
 """
 from __future__ import annotations
 
+import weakref
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -22,11 +24,11 @@ from ._device import to_jax as _device_to_jax
 class _Storage:
     """The mutable box a base tensor and its views share: the array and a version counter."""
 
-    __slots__ = ("data", "version", "serial", "__weakref__")
+    __slots__ = ("data", "version", "serial", "views", "__weakref__")
     count = 0
 
     def __init__(self, data):
-        self.data, self.version = data, 0
+        self.data, self.version, self.views = data, 0, None
         _Storage.count += 1
         self.serial = _Storage.count
         if _observer is not None:
@@ -118,6 +120,10 @@ class Tensor:
         self._storage = src._storage
         self._chain = (src._chain or ()) + (kernel,)
         self._base = src._base if src._base is not None else src
+        if self._requires_grad:  # its grad_fn must follow later in-place changes of the base
+            if self._storage.views is None:
+                self._storage.views = weakref.WeakSet()
+            self._storage.views.add(self)
 
     def _alias(self) -> "Tensor":
         """A new tensor sharing this one's storage (detach(), .data)."""

@@ -55,7 +55,27 @@ def assign(t: Tensor, result: Tensor) -> Tensor:
         t._requires_grad, t.grad_fn, t._output_nr = True, result.grad_fn, result._output_nr
         if hasattr(result.grad_fn, "rebase_versions"):
             result.grad_fn.rebase_versions(t)
+        _refresh_views(t)
     return t
+
+
+def _refresh_views(t: Tensor) -> None:
+    """Other views of the storage now read values with a new history: re-derive their grad_fn
+    from the base, as PyTorch regenerates a view's grad_fn after its base changed in place."""
+    from .registry import run_kernel
+    views = t._storage.views
+    if not views:
+        return
+    base = t._base if t._base is not None else t
+    for v in list(views):
+        if v is t or v._base is not base:
+            continue
+        cur = base
+        for k in v._chain:
+            cur = run_kernel(k, [cur._data], [cur])
+        if cur.grad_fn is not None:
+            cur.grad_fn._name = "AsStridedBackward0"  # PyTorch's name for a regenerated view
+        v._requires_grad, v.grad_fn, v._output_nr = True, cur.grad_fn, cur._output_nr
 
 
 def _inplace(o):
