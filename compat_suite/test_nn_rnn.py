@@ -221,3 +221,36 @@ def test_packed_sequence_is_a_tuple():
     data, batch_sizes, sorted_indices, unsorted_indices = p
     assert isinstance(p, tuple) and sorted_indices is None and unsorted_indices is None
     assert batch_sizes.tolist() == [2, 2, 1] and tuple(data.shape) == (5, 2)
+
+
+def _param_wn(t, dim=0):
+    return t.nn.utils.parametrizations.weight_norm(t.nn.Conv2d(2, 3, 3), dim=dim)
+
+
+WEIGHT_NORM = [
+    ("parametrized weight_norm Linear", lambda t: t.nn.utils.parametrizations.weight_norm(t.nn.Linear(3, 4)),
+     [randn(5, 3)]),
+    ("parametrized weight_norm Conv2d dim 1", lambda t: _param_wn(t, 1), [randn(2, 2, 5, 5)]),
+    ("parametrized weight_norm dim None", lambda t: _param_wn(t, None), [randn(2, 2, 5, 5)]),
+    ("hook weight_norm Linear", lambda t: t.nn.utils.weight_norm(t.nn.Linear(3, 4)), [randn(5, 3)]),
+    ("hook weight_norm LSTM", lambda t: t.nn.utils.weight_norm(t.nn.GRU(3, 4), "weight_hh_l0"), [randn(5, 2, 3)]),
+]
+
+
+@pytest.mark.filterwarnings("ignore::FutureWarning")
+@pytest.mark.parametrize("name,build,inputs", WEIGHT_NORM, ids=[c[0] for c in WEIGHT_NORM])
+def test_weight_norm(name, build, inputs):
+    run_case(name, build, inputs, steps=("train", "eval"))
+
+
+def test_remove_parametrizations_and_weight_norm():
+    def fn(t, x):
+        a = t.nn.Linear(3, 4)
+        with t.no_grad():
+            a.weight.copy_(t.tensor(randn(4, 3, seed=3)))
+            a.bias.zero_()
+        b = t.nn.utils.parametrizations.weight_norm(a)
+        t.nn.utils.parametrize.remove_parametrizations(b, "weight")
+        c = t.nn.utils.remove_weight_norm(t.nn.utils.weight_norm(b))
+        return c(x), list(c.state_dict()), type(c).__name__
+    check(fn, randn(2, 3), area="nn_utils", name="remove weight norm")

@@ -3,6 +3,8 @@ attention operators. Calls go through `t.nn.functional` (or the layer) so both l
 the public path."""
 import numpy as np
 
+from torchlike._ops import nn_misc
+
 from ..harness import rand, randint, randn
 from ._base import Sample, add
 
@@ -225,3 +227,19 @@ add("_mha", S(_mha(), randn(5, 3, 4), randn(6, 3, 4, seed=1), randn(6, 3, 4, see
     S(_mha(need_weights=False), randn(5, 4), randn(6, 4, seed=1), randn(6, 4, seed=2), *MHA_W, label="unbatched"),
     S(_mha(average_attn_weights=False), randn(5, 3, 4), randn(5, 3, 4, seed=1), randn(5, 3, 4, seed=2), *MHA_W,
       label="per head"))
+
+# ----- weight normalisation -----
+add("norm_except_dim", S(lambda t, v: t.norm_except_dim(v, 2, 0), randn(3, 4, 2)),
+    S(lambda t, v: t.norm_except_dim(v, 3, 1), randn(3, 4), label="pow 3 dim 1"),
+    S(lambda t, v: t.norm_except_dim(v, 2, -1), randn(3, 4), label="all"))
+
+
+def _wn(dim):
+    def call(t, v, g):
+        fn = t._weight_norm if t.__name__ == "torch" else nn_misc._weight_norm  # private in both libraries
+        return fn(v, g, dim)
+    return call
+
+
+add("_weight_norm", S(_wn(0), randn(3, 4), rand(3, 1, low=0.5, high=2)),
+    S(_wn(1), randn(2, 3, 2), rand(1, 3, 1, low=0.5, high=2), label="dim 1"))

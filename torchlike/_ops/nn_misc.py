@@ -339,3 +339,22 @@ def col2im(input: T, output_size, kernel_size, dilation=1, padding=0, stride=1):
     out = out.reshape(n, c, hp, wp)[:, :, p[0]:p[0] + size[0], p[1]:p[1] + size[1]]
     return out if input.ndim == 3 else out[0]
 
+
+
+# ----- weight normalisation -----
+def _norm_except(v, pw, dim):
+    if dim == -1 or dim is None:
+        return jnp.sum(jnp.abs(v) ** pw) ** (1.0 / pw)
+    axes = tuple(a for a in range(v.ndim) if a != dim % v.ndim)
+    return jnp.sum(jnp.abs(v) ** pw, axis=axes, keepdims=True) ** (1.0 / pw)
+
+
+@op(method=False)
+def norm_except_dim(v: T, pow=2, dim=0):
+    return _norm_except(v, pow, dim)
+
+
+@op(method=False, function=False, grad_name="WeightNormInterfaceBackward0")
+def _weight_norm(v: T, g: T, dim=0):
+    """v * (g / ||v||), the norm taken over every dimension but `dim` (all of them for dim=-1)."""
+    return v * (g / _norm_except(v, 2, dim))

@@ -1,4 +1,5 @@
-"""torch.nn.utils: gradient clipping, parameter/vector conversion, rnn packing."""
-from . import rnn  # noqa: F401
+"""torch.nn.utils: gradient clipping, parameter/vector conversion, rnn packing, weight norm."""
+from . import parametrizations, parametrize, rnn  # noqa: F401
 from .clip_grad import clip_grad_norm, clip_grad_norm_, clip_grad_value_, clip_grads_with_norm_, get_total_norm  # noqa: F401
 from .convert_parameters import parameters_to_vector, vector_to_parameters  # noqa: F401
+from .weight_norm import remove_weight_norm, weight_norm  # noqa: F401
