@@ -117,6 +117,7 @@ def _err(cls, *args, **kw):
 ERRORS = {
     "input rank": (lambda t, x: t.nn.LSTM(4, 6)(x), randn(5, 3, 4, 2)),
     "input size": (lambda t, x: t.nn.LSTM(4, 6)(x), randn(5, 3, 3)),
+    "input dtype": (lambda t, x: t.nn.LSTM(4, 6)(x), randn(5, 3, 4, dtype=np.float64)),
     "hidden size": (lambda t, x, h: t.nn.GRU(4, 6)(x, h), X, H2),
     "lstm hidden[0] size": (lambda t, x, h, c: t.nn.LSTM(4, 6, 2)(x, (h, c)), X, H1, H2),
     "lstm hidden[1] size": (lambda t, x, h, c: t.nn.LSTM(4, 6, 2)(x, (h, c)), X, H2, randn(2, 3, 5)),

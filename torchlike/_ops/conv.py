@@ -6,6 +6,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
+from .nn_ops import _CTYPE
 from .registry import TO, T, op
 
 _DIMS = {1: ("NCH", "OIH", "NCH"), 2: ("NCHW", "OIHW", "NCHW"), 3: ("NCDHW", "OIDHW", "NCDHW")}
@@ -49,6 +50,9 @@ def _unbatched_name(n: int, batched_name: str):
 
 
 def _check_common(input, weight, bias, stride, dilation, groups, transposed: bool):
+    if bias is not None and bias.dtype != input.dtype:
+        a, b = legacy(input), legacy(bias)
+        raise RuntimeError(f"Input type ({_CTYPE.get(a, a)}) and bias type ({_CTYPE.get(b, b)}) should be the same")
     if input.dtype != weight.dtype:
         raise RuntimeError(f"expected scalar type {legacy(input)} but found {legacy(weight)}")
     if any(s <= 0 for s in stride):
@@ -61,8 +65,6 @@ def _check_common(input, weight, bias, stride, dilation, groups, transposed: boo
     if bias is not None and (bias.ndim != 1 or bias.shape[0] != out_ch):
         raise RuntimeError(f"Given weight of size [{_shape(weight.shape)}], expected bias to be 1-dimensional with "
                            f"{out_ch} elements, but got bias of size [{_shape(bias.shape)}] instead")
-    if bias is not None and bias.dtype != input.dtype:
-        raise RuntimeError(f"expected scalar type {legacy(input)} but found {legacy(bias)}")
 
 
 def _conv_padding(padding, n, weight, stride, dilation):

@@ -138,6 +138,10 @@ class RNNBase(Module):
             if x.ndim not in (2, 3):
                 raise ValueError(f"{name}: Expected input to be 2D or 3D, got {x.ndim}D instead")
         unbatched = not packed and x.ndim == 2
+        w_dtype = self._flat_weights[0].dtype
+        if x.dtype != w_dtype:
+            raise ValueError(f"RNN input dtype ({x.dtype}) does not match weight dtype ({w_dtype}). Convert input: "
+                             f"input.to({w_dtype}), or convert model: model.to({x.dtype})")
         if x.shape[-1] != self.input_size:
             raise RuntimeError(f"input.size(-1) must be equal to input_size. Expected {self.input_size}, got "
                                f"{x.shape[-1]}")
