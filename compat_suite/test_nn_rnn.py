@@ -255,3 +255,18 @@ def test_remove_parametrizations_and_weight_norm():
         c = t.nn.utils.remove_weight_norm(t.nn.utils.weight_norm(b))
         return c(x), list(c.state_dict()), type(c).__name__
     check(fn, randn(2, 3), area="nn_utils", name="remove weight norm")
+
+
+SPECTRAL = [
+    ("spectral_norm Linear", lambda t: t.nn.utils.parametrizations.spectral_norm(t.nn.Linear(5, 4)), [randn(3, 5)]),
+    ("spectral_norm Conv2d 3 iterations", lambda t: t.nn.utils.parametrizations.spectral_norm(
+        t.nn.Conv2d(2, 3, 3), n_power_iterations=3), [randn(2, 2, 5, 5)]),
+    ("spectral_norm ConvTranspose2d", lambda t: t.nn.utils.parametrizations.spectral_norm(
+        t.nn.ConvTranspose2d(3, 2, 2)), [randn(2, 3, 4, 4)]),
+]
+
+
+@pytest.mark.parametrize("name,build,inputs", SPECTRAL, ids=[c[0] for c in SPECTRAL])
+def test_spectral_norm(name, build, inputs):
+    # the u, v buffers come from torch's state_dict, so both run the same power iterations
+    run_case(name, build, inputs, steps=("train", "eval", "train"))

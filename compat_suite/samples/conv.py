@@ -243,3 +243,29 @@ def _wn(dim):
 
 add("_weight_norm", S(_wn(0), randn(3, 4), rand(3, 1, low=0.5, high=2)),
     S(_wn(1), randn(2, 3, 2), rand(1, 3, 1, low=0.5, high=2), label="dim 1"))
+
+
+def _power(dim, n):
+    def call(t, w, u, v):
+        if t.__name__ != "torch":
+            return nn_misc._spectral_power(w, u, v, dim, n, 1e-12)
+        mat = w.movedim(dim, 0).reshape(w.shape[dim], -1)  # PyTorch's own power method, written out
+        for _ in range(n):
+            u = t.nn.functional.normalize(t.mv(mat, v), dim=0, eps=1e-12)
+            v = t.nn.functional.normalize(t.mv(mat.t(), u), dim=0, eps=1e-12)
+        return u, v
+    return call
+
+
+def _divide(dim):
+    def call(t, w, u, v):
+        if t.__name__ != "torch":
+            return nn_misc._spectral_divide(w, u, v, dim)
+        return w / t.vdot(u, t.mv(w.movedim(dim, 0).reshape(w.shape[dim], -1), v))
+    return call
+
+
+add("_spectral_power", S(_power(0, 3), randn(4, 6), randn(4, seed=1), randn(6, seed=2), grad=False),
+    S(_power(1, 1), randn(3, 5, 2), randn(5, seed=1), randn(6, seed=2), grad=False, label="dim 1"))
+add("_spectral_divide", S(_divide(0), randn(4, 6), randn(4, seed=1), randn(6, seed=2)),
+    S(_divide(1), randn(3, 5, 2), randn(5, seed=1), randn(6, seed=2), label="dim 1"))

@@ -358,3 +358,31 @@ def norm_except_dim(v: T, pow=2, dim=0):
 def _weight_norm(v: T, g: T, dim=0):
     """v * (g / ||v||), the norm taken over every dimension but `dim` (all of them for dim=-1)."""
     return v * (g / _norm_except(v, 2, dim))
+
+
+# ----- spectral normalisation -----
+def _as_matrix(weight, dim):
+    w = jnp.moveaxis(weight, dim, 0) if dim else weight
+    return w.reshape(w.shape[0], -1)
+
+
+def _unit(x, eps):
+    return x / jnp.maximum(jnp.linalg.norm(x), eps)
+
+
+@op(method=False, function=False, differentiable=False)
+def _spectral_power(weight: T, u: T, v: T, dim=0, n_iter=1, eps=1e-12):
+    """n_iter power-iteration steps (u first, then v) for the top singular vectors of the weight
+    viewed as a (size(dim), -1) matrix."""
+    w = _as_matrix(weight, dim)
+    for _ in range(n_iter):
+        u = _unit(jnp.matmul(w, v, precision=_HI), eps)
+        v = _unit(jnp.matmul(w.T, u, precision=_HI), eps)
+    return u, v
+
+
+@op(method=False, function=False, grad_name="DivBackward0")
+def _spectral_divide(weight: T, u: T, v: T, dim=0):
+    """weight / sigma with sigma = u . (W v), the gradient flowing through W only."""
+    sigma = jnp.dot(u, jnp.matmul(_as_matrix(weight, dim), v, precision=_HI), precision=_HI)
+    return weight / sigma
