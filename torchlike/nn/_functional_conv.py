@@ -142,8 +142,7 @@ def _interp_sizes(input, size, scale_factor, recompute_scale_factor, dim):
 
 def interpolate(input: Tensor, size=None, scale_factor=None, mode: str = "nearest", align_corners: bool | None = None,
                 recompute_scale_factor: bool | None = None, antialias: bool = False) -> Tensor:
-    """Mirrors `torch.nn.functional.interpolate`; `antialias=True` and mode "area" beyond adaptive
-    average pooling are the same as PyTorch's except antialias, which is not supported."""
+    """Mirrors `torch.nn.functional.interpolate`; `antialias=True` raises NotImplementedError."""
     if mode in ("nearest", "area", "nearest-exact"):
         if align_corners is not None:
             raise ValueError("align_corners option can only be set with the interpolating modes: linear | bilinear "
