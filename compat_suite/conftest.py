@@ -1,5 +1,11 @@
 """pytest plugin: `--compat-report PATH` writes the suite's report (cases by area, worst
 relative error per operator, registry operators without samples)."""
+import os
+
+# Tests compile thousands of tiny kernels once each: LLVM's optimisation passes would be most of
+# their run time, and results agree with PyTorch at the same tolerances without them.
+os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
+
 import collections
 
 import jax
