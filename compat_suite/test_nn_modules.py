@@ -467,4 +467,5 @@ def test_hooks_match():
     for (g1, o1), (g2, o2) in [(a[1], b[1])]:
         np.testing.assert_allclose(g1, g2, rtol=1e-5, atol=1e-6)
         np.testing.assert_allclose(o1, o2, rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(a[2], b[2], rtol=1e-5, atol=1e-6)
+    # x.grad sums products of magnitude ~10 down to ~0.07: float32 cancellation leaves ~1e-5 absolute.
+    np.testing.assert_allclose(a[2], b[2], rtol=1e-5, atol=5e-5)
