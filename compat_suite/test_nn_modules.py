@@ -469,3 +469,20 @@ def test_hooks_match():
         np.testing.assert_allclose(o1, o2, rtol=1e-5, atol=1e-6)
     # x.grad sums products of magnitude ~10 down to ~0.07: float32 cancellation leaves ~1e-5 absolute.
     np.testing.assert_allclose(a[2], b[2], rtol=1e-5, atol=5e-5)
+
+
+def test_dropout2d_on_2d_input_drops_elements_not_rows():
+    """The documents' CNN feeds a 2-D (N, C) input to Dropout2d: PyTorch drops single elements."""
+    import warnings
+
+    import torch
+
+    import torchlike
+    fractions = []
+    for t in (torch, torchlike):
+        t.manual_seed(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            out = t.nn.functional.dropout2d(t.ones(256, 64), 0.5, training=True)
+        fractions.append(((out == 0).all(dim=1)).float().mean().item())
+    assert fractions[0] < 0.05 and fractions[1] < 0.05, fractions

@@ -258,7 +258,9 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
                       "dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, please "
                       "switch to using dropout1d instead.", stacklevel=2)
         return _feature_dropout(input, p, training, inplace, 3)
-    return _feature_dropout(input, p, training, inplace, 4)
+    # PyTorch applies feature dropout to whatever it got: dims 0 and 1 are batch and channel, so a
+    # 2-D (N, C) input (the documents' CNN feeds one) loses single elements, not whole rows.
+    return _feature_dropout(input, p, training, inplace, max(input.ndim, 2))
 
 
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
