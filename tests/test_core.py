@@ -30,3 +30,10 @@ def test_backward_simple():
     x = torch.tensor([1.0, 2.0], requires_grad=True)
     (x * x * 3).sum().backward()
     assert x.grad.tolist() == [6.0, 12.0]
+
+
+def test_kernel_cache_tells_false_from_zero():
+    x = torch.ones(2, 3)
+    assert tuple(x.sum(0).shape) == (3,)
+    assert tuple(torch.var(x, 0).shape) == (3,)
+    assert tuple(torch.var(x, False).shape) == ()  # the legacy (input, unbiased) form

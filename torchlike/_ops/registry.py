@@ -187,15 +187,18 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
 
 
 def _freeze(v):
-    """A hashable stand-in for a static argument (lists, slices, dicts)."""
+    """A hashable stand-in for a static argument (lists, slices, dicts). Bools and floats are
+    tagged: False == 0 and 1.0 == 1 in Python, but `var(x, False)` and `var(x, 0)` differ."""
     if isinstance(v, (list, tuple)):
         return (type(v).__name__,) + tuple(_freeze(x) for x in v)
+    if isinstance(v, bool):
+        return ("bool", v)
+    if isinstance(v, float):
+        return ("float", v) if v == v else ("nan",)
     if isinstance(v, slice):
-        return ("slice", v.start, v.stop, v.step)
+        return ("slice", _freeze(v.start), _freeze(v.stop), _freeze(v.step))
     if isinstance(v, dict):
         return ("dict",) + tuple((k, _freeze(x)) for k, x in v.items())
-    if isinstance(v, float) and v != v:
-        return ("nan",)
     return v
 
 
