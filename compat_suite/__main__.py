@@ -7,4 +7,4 @@ args = sys.argv[1:]
 if "--report" in args:
     i = args.index("--report")
     args[i] = "--compat-report"
-sys.exit(pytest.main(["compat_suite", "-q", *args]))
+sys.exit(pytest.main(["compat_suite", "-q", "-n", "auto", *args]))

@@ -7,6 +7,8 @@ import os
 os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
 
 import collections
+import glob
+import json
 
 import jax
 
@@ -28,10 +30,26 @@ def pytest_runtest_logreport(report):
         _outcomes[(area, report.outcome)] += 1
 
 
+def _merge_worker_records(path: str) -> None:
+    """Under pytest-xdist each worker measured its own cases: fold their records in."""
+    for f in glob.glob(path + ".worker-*.json"):
+        with open(f) as fh:
+            for area, stats in json.load(fh).items():
+                for key, err in stats.items():
+                    harness._record(area, key, err)
+        os.remove(f)
+
+
 def pytest_sessionfinish(session, exitstatus):
     path = session.config.getoption("--compat-report")
     if not path:
         return
+    worker = getattr(session.config, "workerinput", None)
+    if worker is not None:
+        with open(f"{path}.worker-{worker['workerid']}.json", "w") as fh:
+            json.dump(harness.RECORD, fh)
+        return
+    _merge_worker_records(path)
     from .test_sweep import covered_ops
     have, missing = covered_ops()
     areas = sorted({a for a, _ in _outcomes})
