@@ -29,6 +29,10 @@ T, TS, TO, TL = "T", "TS", "TO", "TL"
 KINDS = (T, TS, TO, TL)
 OPS: dict[str, "Op"] = {}
 
+# Set by torchlike.amp while an autocast region is active: (op, bound arguments) -> bound arguments,
+# with floating tensors cast as autocast's op lists say. None costs one global read per call.
+autocast_hook = None
+
 
 class Kernel:
     """A jax function of flat arrays, its jitted form, and the facts autograd needs about it."""
@@ -274,6 +278,8 @@ class Op:
 
     def __call__(self, *args, **kwargs):
         vals = self.bind(args, kwargs)
+        if autocast_hook is not None:
+            vals = autocast_hook(self, vals)
         out = vals.pop("out", None) if "out" in self.names else None
         arrays, operands, struct, promo = [], [], [], []
         for name, kind in self.tensor_params:
