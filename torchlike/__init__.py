@@ -71,5 +71,6 @@ __version__ = "0.1.0"
 from . import nn, optim, utils, cuda, backends  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
+from . import distributed  # noqa: E402,F401
 from ._serialization import load, save  # noqa: E402,F401
 from ._aliases import install_as_torch  # noqa: E402,F401

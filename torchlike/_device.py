@@ -59,14 +59,14 @@ class device:
 @functools.lru_cache(None)
 def gpu_devices() -> tuple:
     try:
-        return tuple(jax.devices("gpu"))
+        return tuple(jax.local_devices(backend="gpu"))  # this process's own (torch.distributed runs several)
     except RuntimeError:
         return ()
 
 
 @functools.lru_cache(None)
 def cpu_device():
-    return jax.devices("cpu")[0]
+    return jax.local_devices(backend="cpu")[0]
 
 
 def to_jax(d) -> "jax.Device":

@@ -1,0 +1,2 @@
+"""torch.nn.parallel: DataParallel (one process, several devices) and DistributedDataParallel."""
+from .data_parallel import DataParallel, data_parallel  # noqa: F401
