@@ -1,4 +1,4 @@
-"""DistributedSampler. Mirrors `torch.utils.data.distributed.DistributedSampler` (num_replicas and rank explicit)."""
+"""DistributedSampler. Mirrors `torch.utils.data.distributed.DistributedSampler`."""
 from __future__ import annotations
 
 import math
@@ -11,14 +11,16 @@ from .sampler import Sampler
 class DistributedSampler(Sampler):
     """Mirrors `torch.utils.data.distributed.DistributedSampler`.
 
-    Without a process group, `num_replicas` and `rank` must be given. The shuffle is a numpy
-    permutation seeded by `seed + epoch`, identical on every replica.
+    `num_replicas` and `rank` default to the process group's world size and rank. The shuffle is
+    a numpy permutation seeded by `seed + epoch`, identical on every replica.
     """
 
     def __init__(self, dataset, num_replicas: int | None = None, rank: int | None = None, shuffle: bool = True,
                  seed: int = 0, drop_last: bool = False) -> None:
         if num_replicas is None or rank is None:
-            raise RuntimeError("Requires distributed package to be available")
+            from ... import distributed as dist  # here: utils.data stays importable without JAX
+            num_replicas = dist.get_world_size() if num_replicas is None else num_replicas
+            rank = dist.get_rank() if rank is None else rank
         if rank >= num_replicas or rank < 0:
             raise ValueError(f"Invalid rank {rank}, rank should be in the interval [0, {num_replicas - 1}]")
         self.dataset, self.num_replicas, self.rank, self.epoch = dataset, num_replicas, rank, 0
