@@ -1,0 +1,133 @@
+"""What holds while a torch.func transform runs the user's function on tensors wrapping JAX tracers.
+
+- no tape: the transform differentiates with JAX, so nothing is recorded for `backward()`;
+- `detach()` and `.data` of a traced tensor stop the gradient, as they do under torch.func
+  (outside a transform they keep sharing storage, and in-place writes through them stay visible);
+- random operators follow vmap's `randomness` ('error' refuses them, 'different' draws from a
+  per-example key, 'same' draws once for the whole batch);
+- reading a traced value back to Python (`.item()`, `bool()`) gets PyTorch's error under vmap, and
+  a NotImplementedError naming the limitation elsewhere (PyTorch's grad can read values; ours cannot).
+"""
+from __future__ import annotations
+
+import contextlib
+
+import jax
+
+from .. import _random
+from .._autograd import no_grad
+from .._tensor import Tensor
+
+RANDOMNESS = ("error", "different", "same")
+
+_READ_BACK_ERRORS = (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
+                     jax.errors.TracerIntegerConversionError, jax.errors.NonConcreteBooleanIndexError)
+
+_plain_detach = Tensor.detach
+_plain_data = Tensor.data
+
+
+def _is_traced(t: Tensor) -> bool:
+    return isinstance(t._storage.data, jax.core.Tracer)
+
+
+def _detach(self: Tensor) -> Tensor:
+    if _is_traced(self):
+        return Tensor._wrap(jax.lax.stop_gradient(self._data))
+    return _plain_detach(self)
+
+
+_traced_data = property(_detach, _plain_data.fset)
+
+
+def check_randomness(randomness: str) -> None:
+    if randomness not in RANDOMNESS:
+        raise RuntimeError(f"Only allowed values for randomness are 'error', 'different', or 'same'. Got {randomness}")
+
+
+def _refuse_random(generator=None):
+    raise RuntimeError("vmap: called random operation while in randomness error mode. Please either use the 'same' "
+                       "or 'different' randomness flags on vmap or perform the randomness operation out of vmap")
+
+
+def _key_stream(key):
+    """A next_key drawing from one (per-example, batched) key: vmap's randomness='different'."""
+    state = [key]
+
+    def next_key(generator=None):
+        state[0], sub = _random._split(state[0])
+        return sub
+    return next_key
+
+
+class _TransformStream:
+    """Stands in for the default generator while vmap decides randomness: not a Generator, so random
+    operators skip their fast path (which reads the generator's state) and ask `next_key` instead."""
+
+    _state = None
+
+    def __init__(self, next_key):
+        self._next_key = next_key
+
+
+@contextlib.contextmanager
+def _random_mode(next_key):
+    with _patched(_random, "next_key", next_key), _patched(_random, "default_generator", _TransformStream(next_key)):
+        yield
+
+
+@contextlib.contextmanager
+def _patched(obj, name: str, value):
+    saved = obj.__dict__[name]
+    setattr(obj, name, value)
+    try:
+        yield
+    finally:
+        setattr(obj, name, saved)
+
+
+@contextlib.contextmanager
+def transform_scope(api: str, randomness: str | None = None, key=None):
+    """Run the body as the inside of the transform `api` (see the module docstring).
+
+    randomness None leaves random operators as the enclosing code has them; 'different' needs
+    `key`, this example's key."""
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(no_grad())
+        stack.enter_context(_patched(Tensor, "detach", _detach))
+        stack.enter_context(_patched(Tensor, "data", _traced_data))
+        if randomness == "error":
+            stack.enter_context(_random_mode(_refuse_random))
+        elif randomness == "different":
+            stack.enter_context(_random_mode(_key_stream(key)))
+        try:
+            yield
+        except _READ_BACK_ERRORS as e:
+            raise _read_back_error(api, e) from e
+
+
+def _read_back_error(api: str, e: Exception) -> Exception:
+    if api == "vmap":
+        if isinstance(e, jax.errors.TracerBoolConversionError) or _raised_in(e, "__bool__"):
+            return RuntimeError("vmap: It looks like you're attempting to use a Tensor in some data-dependent control "
+                                "flow. We don't support that yet, please file an issue at "
+                                "https://github.com/pytorch/pytorch/issues .")
+        return RuntimeError("vmap: It looks like you're calling .item() on a Tensor. We don't support vmap over "
+                            "calling .item() on a Tensor, please try to rewrite what you're doing with other "
+                            "operations.")
+    return NotImplementedError(f"{api}: reading a tensor's value in Python (.item(), bool(), int(), data-dependent "
+                               "shapes) inside a transformed function: values are JAX tracers here")
+
+
+def _raised_in(e: Exception, function: str) -> bool:
+    tb = e.__traceback__
+    while tb is not None:
+        if tb.tb_frame.f_code.co_name == function:
+            return True
+        tb = tb.tb_next
+    return False
+
+
+def draw_keys(n: int):
+    """n independent raw keys from the current stream (one per example for randomness='different')."""
+    return jax.random.split(_random.next_key(), n)
