@@ -71,6 +71,9 @@ __version__ = "0.1.0"
 from . import nn, optim, utils, cuda, backends  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
+from . import func  # noqa: E402,F401
+from .func import vmap  # noqa: E402,F401
+from .utils.dlpack import from_dlpack, from_jax  # noqa: E402,F401
 from . import distributed  # noqa: E402,F401
 from ._serialization import load, save  # noqa: E402,F401
 from ._aliases import install_as_torch  # noqa: E402,F401

@@ -334,6 +334,16 @@ class Tensor:
         a = np.asarray(self._data)
         return a.astype(dtype) if dtype is not None else a
 
+    def jax(self):
+        """The jax array this tensor holds, without a copy (a view's is derived from its base's)."""
+        return self._data
+
+    def __dlpack__(self, *args, **kwargs):
+        return self._data.__dlpack__(*args, **kwargs)
+
+    def __dlpack_device__(self):
+        return self._data.__dlpack_device__()
+
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
