@@ -162,7 +162,7 @@ def _rendezvous(init_method: str, rank: int, world_size: int) -> tuple:
             raise ValueError("Error initializing torch.distributed using tcp:// rendezvous: world size parameter "
                              "missing")
         if url.port is None:
-            raise ValueError(f"Error initializing torch.distributed using tcp:// rendezvous: port number missing")
+            raise ValueError("Error initializing torch.distributed using tcp:// rendezvous: port number missing")
         address = f"{url.hostname}:{url.port}"
     else:
         raise NotImplementedError(f"torch.distributed: init_method {url.scheme}:// (env:// and tcp:// work)")

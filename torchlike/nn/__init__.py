@@ -22,5 +22,5 @@ from .modules.sparse import Embedding, EmbeddingBag  # noqa: F401
 from .modules.transformer import *
 from .modules.upsampling import *
 from .parameter import Buffer, Parameter  # noqa: F401
-from . import parallel  # noqa: E402,F401
+from . import parallel  # noqa: F401
 from .parallel import DataParallel  # noqa: F401
