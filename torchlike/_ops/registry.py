@@ -175,10 +175,17 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
         if notes:
             e.__notes__ = [n for n in notes if "JAX has removed its internal frames" not in n]
         raise
-    is_tuple = isinstance(out, tuple)
-    outs = [Tensor._wrap(o) for o in (out if is_tuple else (out,))]
+    if isinstance(out, tuple):  # also the named tuples some kernels return
+        outs = [Tensor._wrap(o) for o in out]
+        result = tuple(outs)
+    else:
+        result = Tensor._wrap(out)
+        outs = (result,)
     if is_grad_enabled():
-        diff = tuple(i for i, t in enumerate(operands) if t is not None and t.requires_grad)
+        diff = ()
+        for i, t in enumerate(operands):
+            if t is not None and t.requires_grad:
+                diff += (i,)
         if diff:
             float_outs = [t for t in outs if t.dtype.category >= D.FLOAT]
             if float_outs:
@@ -187,7 +194,7 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
                     t._requires_grad, t.grad_fn, t._output_nr = True, node, nr
                 if k.saves_output:
                     node.saved_outputs = [(so, so.expected) for so in (_SavedOutput(t, node.name()) for t in float_outs)]
-    return tuple(outs) if is_tuple else outs[0]
+    return result
 
 
 def _freeze(v):
@@ -245,6 +252,15 @@ class Op:
             else:
                 self.static_names.append(p.name)
         self.kernels: dict = {}
+        # Fast path: calls whose positional arguments are all tensors filling the leading tensor
+        # parameters, no keywords. Keyed by the operands' dtypes, it skips binding, promotion and
+        # the kernel key (a slow call of the same form filled it, so its checks already passed).
+        self.fast: dict = {}
+        self.n_lead = 0
+        for p in self.pos_names:
+            if p == varargs or p not in dict(self.tensor_params) or dict(self.tensor_params)[p] == TL:
+                break
+            self.n_lead += 1
         self.__name__ = self.__qualname__ = name
         self.__doc__ = f"Mirrors `torch.{name}`."
 
@@ -277,6 +293,26 @@ class Op:
         return vals
 
     def __call__(self, *args, **kwargs):
+        if not kwargs and autocast_hook is None and 0 < len(args) <= self.n_lead:
+            arrays = []
+            for a in args:
+                if not isinstance(a, Tensor):
+                    break
+                arrays.append(a._data)
+            else:
+                k = self.fast.get(tuple([x.dtype for x in arrays]))
+                if k is not None:
+                    try:
+                        result = run_kernel(k, arrays, list(args) if self.differentiable else [None] * len(args))
+                    except Exception:
+                        return self._call(args, kwargs, None)  # raises as the full path does
+                    if self.view:
+                        result._make_view_of(args[0], k)
+                    return result
+                return self._call(args, kwargs, tuple([x.dtype for x in arrays]))
+        return self._call(args, kwargs, None)
+
+    def _call(self, args, kwargs, fast_key):
         vals = self.bind(args, kwargs)
         if autocast_hook is not None:
             vals = autocast_hook(self, vals)
@@ -331,6 +367,8 @@ class Op:
                 gname = gname(**static, **({"_given": given} if getattr(gname, "scalar_args", False) else {}))
             k = self.kernels[key] = Kernel(self._raw(struct, static, compute), gname, self.saves,
                                            self.saves_output)
+        if fast_key is not None and len(arrays) == len(args) and None not in operands:
+            self.fast[fast_key] = k
         if not self.differentiable:
             operands = [None] * len(operands)
         try:
