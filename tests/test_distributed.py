@@ -181,7 +181,7 @@ SCRIPT = textwrap.dedent(f"""
 def _launch(tmp_path, script: str, *args, nproc: int = WORLD):
     path = tmp_path / "script.py"
     path.write_text(script)
-    env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env = dict(os.environ, JAX_PLATFORMS="cpu", PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
     command = [sys.executable, "-m", "torchlike.distributed.run", "--nproc-per-node", str(nproc),
                "--master-port", str(_free_port()), str(path), *args]
     return subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True, timeout=120, check=False)

@@ -26,10 +26,16 @@ __all__ = ["DataParallel", "data_parallel"]
 _AXIS = "batch"
 
 
-def _local_devices() -> list:
-    """The devices DataParallel splits over: the local GPUs, else the local CPU devices."""
-    gpus = [d for d in _device.gpu_devices() if d.process_index == jax.process_index()]
-    return gpus or jax.local_devices(backend="cpu")
+def _local_devices(platform: str) -> list:
+    """The devices DataParallel splits over: this process's devices of the module's platform."""
+    return list(jax.local_devices(backend=platform))
+
+
+def _platform(module: Module) -> str:
+    """Where the module lives (its first parameter or buffer); with no tensors, the GPUs if any."""
+    for t in itertools.chain(module.parameters(), module.buffers()):
+        return next(iter(t._data.devices())).platform
+    return "gpu" if _device.gpu_devices() else "cpu"
 
 
 def _device_index(d) -> int:
@@ -82,42 +88,51 @@ class DataParallel(Module):
     Differs: the replicas are shards of one XLA program, so BatchNorm in training mode normalises
     with the statistics of the whole batch (as `SyncBatchNorm`), not per device. The batch is split
     over the largest number of `device_ids` that divides it evenly (XLA shards evenly), at least
-    one. On a single device the call passes straight through, as in PyTorch.
+    one. `device_ids` index this process's devices of the platform the module is on, so a CPU
+    module splits over host devices (`XLA_FLAGS=--xla_force_host_platform_device_count=N`). On a
+    single device the call passes straight through, as in PyTorch.
     """
 
     def __init__(self, module: Module, device_ids=None, output_device=None, dim: int = 0) -> None:
         super().__init__()
-        devices = _local_devices()
         self.module = module
         self.dim = dim
         if device_ids is None:
-            device_ids = list(range(len(devices)))
+            device_ids = range(len(_local_devices(_platform(module))))
         self.device_ids = [_device_index(d) for d in device_ids]
-        for i in self.device_ids:
-            if not 0 <= i < len(devices):
-                raise AssertionError(f"Invalid device id: {i}")
         if output_device is None:
             output_device = self.device_ids[0] if self.device_ids else 0
         self.output_device = _device_index(output_device)
-        self._jax_devices = [devices[i] for i in self.device_ids]
-        self._output_jax_device = devices[self.output_device]
-        self._meshes: dict = {}
+        self._placements: dict = {}
+
+    def _resolve(self) -> tuple:
+        """(devices to split over, output device) on the platform the module is on now, cached."""
+        platform = _platform(self.module)
+        if platform not in self._placements:
+            devices = _local_devices(platform)
+            for i in self.device_ids + [self.output_device]:
+                if not 0 <= i < len(devices):
+                    raise AssertionError(f"Invalid device id: {i}")
+            self._placements[platform] = ([devices[i] for i in self.device_ids], devices[self.output_device], {})
+        return self._placements[platform]
 
     def forward(self, *inputs, **kwargs):
-        if len(self._jax_devices) <= 1:
+        if len(self.device_ids) <= 1:
             return self.module(*inputs, **kwargs)
-        self._check_placement()
-        n = self._split_count(inputs, kwargs)
+        devices, output, meshes = self._resolve()
+        self._check_placement(devices[0])
+        n = self._split_count(inputs, kwargs, len(devices))
         if n == 1:
             return self.module(*inputs, **kwargs)
-        mesh = self._mesh(n)
+        if n not in meshes:
+            meshes[n] = Mesh(np.array(devices[:n]), (_AXIS,))
+        mesh = meshes[n]
         with self._replicated(NamedSharding(mesh, PartitionSpec())):
             inputs, kwargs = _map_tensors((inputs, kwargs), lambda t: self._scatter(t, mesh))
             outputs = self.module(*inputs, **kwargs)
-        return _map_tensors(outputs, self._gather)
+        return _map_tensors(outputs, lambda t: self._gather(t, output))
 
-    def _check_placement(self) -> None:
-        first = self._jax_devices[0]
+    def _check_placement(self, first) -> None:
         for t in itertools.chain(self.module.parameters(), self.module.buffers()):
             if first not in t._data.devices():
                 where = _device.from_jax(next(iter(t._data.devices())))
@@ -125,17 +140,11 @@ class DataParallel(Module):
                                    f"{_device.from_jax(first)} (device_ids[0]) but found one of them on device: "
                                    f"{where}")
 
-    def _split_count(self, inputs, kwargs) -> int:
+    def _split_count(self, inputs, kwargs, n: int) -> int:
         sizes = _batch_sizes((inputs, kwargs), self.dim, [])
-        n = len(self._jax_devices)
         while n > 1 and any(s % n for s in sizes):
             n -= 1
         return n if sizes else 1
-
-    def _mesh(self, n: int) -> Mesh:
-        if n not in self._meshes:
-            self._meshes[n] = Mesh(np.array(self._jax_devices[:n]), (_AXIS,))
-        return self._meshes[n]
 
     def _scatter(self, t: Tensor, mesh: Mesh) -> Tensor:
         if t.dim() <= self.dim:
@@ -143,11 +152,11 @@ class DataParallel(Module):
         spec = PartitionSpec(*([None] * (self.dim % t.dim())), _AXIS)
         return _transfer(t, NamedSharding(mesh, spec), "ScatterBackward")
 
-    def _gather(self, t: Tensor) -> Tensor:
+    def _gather(self, t: Tensor, output) -> Tensor:
         if t.dim() == 0:
             raise NotImplementedError("DataParallel: gathering 0-dim outputs (PyTorch returns one value per "
                                       "replica; here the replicas are one program and compute one value)")
-        return _transfer(t, self._output_jax_device, "GatherBackward")
+        return _transfer(t, output, "GatherBackward")
 
     @contextlib.contextmanager
     def _replicated(self, sharding):
