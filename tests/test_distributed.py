@@ -58,8 +58,13 @@ def test_init_errors(monkeypatch):
         dist.init_process_group("gloo")
     with pytest.raises(ValueError, match="tcp:// rendezvous: rank parameter missing"):
         dist.init_process_group("gloo", init_method="tcp://127.0.0.1:1234")
-    with pytest.raises(RuntimeError, match="Distributed package doesn't have NCCL built in"):
+    if torch.cuda.is_available():
         dist.init_process_group("nccl", init_method="tcp://127.0.0.1:1234", rank=0, world_size=1)
+        assert dist.get_backend() == "nccl"
+        dist.destroy_process_group()
+    else:
+        with pytest.raises(RuntimeError, match="Distributed package doesn't have NCCL built in"):
+            dist.init_process_group("nccl", init_method="tcp://127.0.0.1:1234", rank=0, world_size=1)
     assert not dist.is_initialized()
 
 
