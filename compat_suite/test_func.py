@@ -407,7 +407,8 @@ def functional_call_tied_weights(t, data):
 @case(BATCH)
 def functional_call_list_of_dicts_and_kwargs(t, data):
     model = _linear(t)
-    return t.func.functional_call(model, [{"weight": t.ones(2, 3)}, {"bias": t.zeros(2)}], args=(), kwargs={"input": data})
+    dicts = [{"weight": t.ones(2, 3)}, {"bias": t.zeros(2)}]
+    return t.func.functional_call(model, dicts, args=(), kwargs={"input": data})
 
 
 @case(BATCH)
@@ -484,7 +485,7 @@ def vmap_in_dim_out_of_range(t):
 
 
 @error_case
-def vmap_in_dims_none(t):
+def vmap_top_level_in_dims_none(t):
     t.vmap(lambda x: x, in_dims=None)(_ones(t, 3))
 
 
