@@ -34,6 +34,7 @@ from ._ops.conversion import clone  # noqa: E402,F401
 from ._ops.pointwise import allclose, equal, positive  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401
+from .amp import *  # noqa: E402,F401,F403  (torchlike.amp; autocast, GradScaler, autocast state functions)
 
 globals().update(_LEGACY)
 

@@ -269,3 +269,6 @@ default_stream = current_stream
 @contextlib.contextmanager
 def stream(s):
     yield
+
+
+from . import amp  # noqa: E402,F401  (torch.cuda.amp)
