@@ -162,10 +162,17 @@ def backward_calls() -> int:
     return _backward_calls[0]
 
 
+# Set by torchlike._ops.replay: runs a plain tape's whole backward as one cached program, or says no.
+replay_hook = None
+
+
 def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=None, accumulate=True):
     """Backpropagate `grads` from `roots`. With `inputs`, returns their gradients in order
     (and, unless accumulate, leaves every `.grad` alone: autograd.grad)."""
     _backward_calls[0] += 1
+    if replay_hook is not None and inputs is None and accumulate and not create_graph:
+        if replay_hook(roots, grads, retain_graph):
+            return []
     from ._tensor import Tensor
     buffers: dict = {}
     for i, (t, g) in enumerate(zip(roots, grads)):

@@ -6,3 +6,8 @@ from . import (creation, conversion, pointwise, reduction, sorting, shape, shape
 from ._attach import attach_methods
 
 attach_methods()
+
+from .. import _autograd as _autograd_engine  # noqa: E402
+from . import replay as _replay  # noqa: E402
+
+_autograd_engine.replay_hook = _replay.try_replay

@@ -1,0 +1,151 @@
+"""One-call backward: a whole backward pass replayed as one cached, jitted program.
+
+A training loop records the same tape every step. The engine (`torchlike/_autograd.py`) runs a
+tape node by node, one dispatch per node; here a tape whose shape has been seen before is turned
+into one jax function of every node's saved arrays and the root gradients, which runs each node's
+vjp in dependency order, sums gradients as the engine would, adds them to the leaves' existing
+`.grad`, and returns the new leaf gradients. It is jitted once per tape shape and replayed.
+
+Only plain tapes take this path: registry-op nodes and leaf accumulators, no hooks, no
+retain_grad, no create_graph or `inputs=`. Anything else (and any error to report: a freed graph,
+a saved tensor modified in place) goes through the engine, which behaves as PyTorch does.
+"""
+from __future__ import annotations
+
+import jax
+
+from .._autograd import AccumulateGrad
+from .._tensor import Tensor
+from .registry import OpNode, _vjp_of
+
+MAX_NODES = 2000       # bigger tapes: tracing them would cost more than it saves
+REPLAY_AFTER = 2       # a tape shape is compiled the second time it is seen (one-off graphs never are)
+_seen: dict = {}
+_programs: dict = {}
+enabled = True
+replays = [0]          # how many backward passes ran as one program
+
+
+def try_replay(roots, grads, retain_graph: bool) -> bool:
+    """Run the backward of `roots` as one program if the tape allows it; False to use the engine."""
+    if not enabled or any(g is None for g in grads):
+        return False
+    tape = _walk(roots)
+    if tape is None:
+        return False
+    nodes, index = tape
+    key = _structure(roots, nodes, index)
+    program = _programs.get(key)
+    if program is None:
+        if len(_seen) > 10_000:  # a program that builds a new graph shape every step
+            _seen.clear()
+        n = _seen[key] = _seen.get(key, 0) + 1
+        if n < REPLAY_AFTER:
+            return False
+        program = _programs[key] = jax.jit(_build(key))
+    replays[0] += 1
+    leaves = [n.variable for n in nodes if type(n) is AccumulateGrad]
+    new = program([n.arrays for n in nodes if type(n) is OpNode], [g._data for g in grads],
+                  [None if t.grad is None else t.grad._data for t in leaves])
+    for t, g in zip(leaves, new):
+        if g is None:
+            continue
+        if t.grad is None:
+            t.grad = Tensor._wrap(g)
+        else:
+            t.grad._inplace_set(g)
+    if not retain_graph:
+        for n in nodes:
+            n.release()
+    return True
+
+
+def _walk(roots):
+    """The nodes reachable from roots, newest first (a node's inputs are always older, so this is a
+    dependency order), or None when some node needs the engine."""
+    from .._autograd import edge_of
+    stack, seen = [], set()
+    for t in roots:
+        e = edge_of(t)
+        if e is None:
+            return None
+        if e[0] not in seen:
+            seen.add(e[0])
+            stack.append(e[0])
+    nodes = []
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        if kind is OpNode:
+            if node.freed and node.saves or node.pre_hooks or node.retained or node.hooks:
+                return None
+            for t, v in node.saved:
+                if t._version != v:
+                    return None
+            for t, v in node.saved_outputs:
+                if t._version != v:
+                    return None
+        elif kind is AccumulateGrad:
+            var = node.variable
+            if node.pre_hooks or node.hooks or var._hooks or var._post_accumulate_hooks:
+                return None
+        else:
+            return None
+        nodes.append(node)
+        if len(nodes) > MAX_NODES:
+            return None
+        for e in node.next_edges:
+            if e is not None and e[0] not in seen:
+                seen.add(e[0])
+                stack.append(e[0])
+    nodes.sort(key=lambda n: n.seq, reverse=True)
+    return nodes, {n: i for i, n in enumerate(nodes)}
+
+
+def _structure(roots, nodes, index) -> tuple:
+    """The tape's shape: per node its kernel, differentiated inputs and edges (as node positions),
+    the root edges, and which leaves already hold a gradient. Array shapes are jax.jit's concern."""
+    steps = []
+    for n in nodes:
+        edges = tuple(None if e is None else (index[e[0]], e[1]) for e in n.next_edges)
+        if type(n) is OpNode:
+            steps.append((n.kernel, n.diff, n.n_outputs, edges))
+        else:
+            steps.append(("leaf", n.variable.grad is not None))
+    root_edges = tuple((index[t.grad_fn if t.grad_fn is not None else t._accumulator], t._output_nr if
+                        t.grad_fn is not None else 0) for t in roots)
+    return tuple(steps), root_edges
+
+
+def _build(key):
+    """The jax function replaying a tape of this shape (see the module docstring)."""
+    steps, root_edges = key
+    used = {(i, nr) for (i, nr) in root_edges}
+    for s in steps:
+        if s[0] != "leaf":
+            used.update(e for e in s[3] if e is not None)
+    plan = []
+    for i, s in enumerate(steps):
+        if s[0] == "leaf":
+            plan.append(("leaf", i, s[1]))
+        else:
+            kernel, diff, n_out, edges = s
+            plan.append(("op", i, _vjp_of(kernel.raw, diff), tuple((i, nr) in used for nr in range(n_out)), edges))
+
+    def program(node_arrays, root_cts, old_grads):
+        buf: dict = {}
+        for slot, c in zip(root_edges, root_cts):
+            buf[slot] = c if slot not in buf else buf[slot] + c
+        arrays, olds, out = iter(node_arrays), iter(old_grads), []
+        for step in plan:
+            if step[0] == "leaf":
+                g, old = buf.pop((step[1], 0), None), next(olds)
+                out.append(g if old is None else (old if g is None else old + g))
+                continue
+            _, i, vjp, mask, edges = step
+            cts = tuple(buf.pop((i, nr), None) if m else None for nr, m in enumerate(mask))
+            for e, g in zip(edges, vjp(next(arrays), cts)):
+                if e is not None:
+                    buf[e] = g if e not in buf else buf[e] + g
+        return out
+    return program
