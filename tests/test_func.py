@@ -279,3 +279,15 @@ def test_functional_call_strict_reports_missing_and_unexpected():
     with pytest.raises(RuntimeError, match=r"Unexpected key\(s\): 'foo'\.\n\tMissing key\(s\): 'bias'"):
         functional_call(torch.nn.Linear(2, 2), {"weight": torch.ones(2, 2), "foo": torch.ones(1)}, torch.ones(2),
                         strict=True)
+
+
+def test_tensors_needing_the_tape_are_refused_not_silently_detached():
+    lin = torch.nn.Linear(3, 2)
+    x = _randn(4, 3)
+    with pytest.raises(NotImplementedError, match="autograd tape"):
+        vmap(lin)(x)
+    with pytest.raises(NotImplementedError, match="autograd tape"):
+        grad(lambda a: (a * a).sum())(torch.ones(2, requires_grad=True))
+    with torch.no_grad():
+        _close(vmap(lin)(x), lin(x).detach())
+    _close(grad(lambda a: (a * a).sum())(torch.ones(2, requires_grad=True).detach()), [2, 2])

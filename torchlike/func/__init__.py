@@ -2,9 +2,10 @@
 JAX's, and functional_call.
 
 Mirrors `torch.func`. The transformed function runs on Tensors wrapping JAX tracers, so it must not
-read values back to Python (`.item()`, `bool(tensor)`, data-dependent shapes); that raises
-NotImplementedError (RuntimeError under vmap, as in PyTorch). Results never carry a `grad_fn`: the
-transforms do not record on the autograd tape.
+read values back to Python where JAX has no value to give (under vmap: RuntimeError, as in PyTorch;
+elsewhere NotImplementedError). The transforms do not record on the autograd tape: their results
+never carry a `grad_fn`, and a function that uses a tensor requiring grad while grad mode is on is
+refused (NotImplementedError) rather than silently cut from the graph.
 """
 from ._functional_call import functional_call
 from ._grad import grad, grad_and_value, hessian, jacfwd, jacrev, jvp, linearize, vjp

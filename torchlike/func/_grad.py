@@ -15,7 +15,7 @@ import numpy as np
 from .. import _dtype as D
 from .._tensor import Tensor
 from ._pytree import flatten, unflatten
-from ._scope import check_randomness, transform_scope
+from ._scope import check_randomness, refuse_tape, transform_scope
 
 
 def _norm_argnums(argnums, n_args: int) -> tuple[int, ...]:
@@ -72,6 +72,7 @@ class _Call:
             _check_tensors(leaves, forward)
             self.in_specs.append(spec)
             self.inputs.extend(leaves)
+        refuse_tape(api, self.inputs)
         self.out_spec = self.aux_spec = None
         self.check_output = None  # set by grad: output must be one scalar tensor
 

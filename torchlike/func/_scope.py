@@ -5,6 +5,9 @@
   (outside a transform they keep sharing storage, and in-place writes through them stay visible);
 - random operators follow vmap's `randomness` ('error' refuses them, 'different' draws from a
   per-example key, 'same' draws once for the whole batch);
+- a tensor that requires grad read while grad mode is on (an input, a module parameter the function
+  closes over) is refused: PyTorch would give the result a grad_fn through it, ours would silently
+  carry none;
 - reading a traced value back to Python (`.item()`, `bool()`) gets PyTorch's error under vmap, and
   a NotImplementedError naming the limitation elsewhere (PyTorch's grad can read values; ours cannot).
 """
@@ -14,8 +17,8 @@ import contextlib
 
 import jax
 
-from .. import _random
-from .._autograd import no_grad
+from .. import _random, _tensor
+from .._autograd import is_grad_enabled, no_grad
 from .._tensor import Tensor
 
 RANDOMNESS = ("error", "different", "same")
@@ -86,6 +89,49 @@ def _patched(obj, name: str, value):
         setattr(obj, name, saved)
 
 
+def _tape_error(api: str) -> NotImplementedError:
+    return NotImplementedError(
+        f"{api}: the function uses a tensor that requires grad (an input, or a closed-over tensor such as a module "
+        "parameter) while grad mode is on; torchlike's function transforms do not record on the autograd tape, so "
+        "the result would carry no grad_fn. Run it under torch.no_grad(), or pass detached tensors (parameters "
+        "through torch.func.functional_call) and differentiate with torch.func.grad.")
+
+
+def refuse_tape(api: str, tensors) -> None:
+    """Raise when one of these inputs would need the autograd tape (see the module docstring)."""
+    if is_grad_enabled() and any(isinstance(t, Tensor) and t.requires_grad for t in tensors):
+        raise _tape_error(api)
+
+
+class _TapeGuard:
+    """An observer of tensor reads (chained to torchlike.compile's, if any) that notices tensors requiring grad."""
+
+    def __init__(self, outer):
+        self.outer, self.found = outer, False
+
+    def read(self, s, t) -> None:
+        if t._requires_grad:
+            self.found = True
+        if self.outer is not None:
+            self.outer.read(s, t)
+
+    def created(self, s) -> None:
+        if self.outer is not None:
+            self.outer.created(s)
+
+
+@contextlib.contextmanager
+def _guarding_tape(api: str):
+    guard = _TapeGuard(_tensor._observer)
+    _tensor.set_observer(guard)
+    try:
+        yield
+    finally:
+        _tensor.set_observer(guard.outer)
+    if guard.found:
+        raise _tape_error(api)
+
+
 @contextlib.contextmanager
 def transform_scope(api: str, randomness: str | None = None, key=None):
     """Run the body as the inside of the transform `api` (see the module docstring).
@@ -93,6 +139,8 @@ def transform_scope(api: str, randomness: str | None = None, key=None):
     randomness None leaves random operators as the enclosing code has them; 'different' needs
     `key`, this example's key."""
     with contextlib.ExitStack() as stack:
+        if is_grad_enabled():
+            stack.enter_context(_guarding_tape(api))
         stack.enter_context(no_grad())
         stack.enter_context(_patched(Tensor, "detach", _detach))
         stack.enter_context(_patched(Tensor, "data", _traced_data))

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from .._tensor import Tensor
 from ._pytree import broadcast_prefix, flatten, unflatten
-from ._scope import check_randomness, draw_keys, transform_scope
+from ._scope import check_randomness, draw_keys, refuse_tape, transform_scope
 
 
 def vmap(func, in_dims=0, out_dims=0, randomness: str = "error", *, chunk_size: int | None = None):
@@ -86,6 +86,7 @@ class _Vmap:
     def __call__(self, args, kwargs):
         leaves, spec, positions, axes, size = self._batched_inputs(args)
         keys = draw_keys(size) if self.randomness == "different" else None
+        refuse_tape("vmap", [leaves[i] for i in positions])
         arrays = [leaves[i]._data for i in positions]
         step = self.chunk_size or max(size, 1)
         pieces = []
