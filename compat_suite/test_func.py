@@ -325,6 +325,37 @@ def vmap_of_grad(t, b):
     return t.vmap(t.func.grad(lambda r: (r.exp() * r).sum()))(b)
 
 
+@case(X)
+def vmap_inplace_on_batched_input_reaches_caller(t, x):
+    x = x.clone()
+    out = t.vmap(lambda c: c[0].add_(1), in_dims=1)(x)
+    return out, x
+
+
+@case(BATCH)
+def vmap_inplace_chunked(t, b):
+    b = b.clone()
+    return t.vmap(lambda r: r.mul_(2), chunk_size=4)(b), b
+
+
+@case(V)
+def vmap_inplace_unbatched_with_unbatched_value(t, v):
+    y = t.zeros(2)
+    return t.vmap(lambda r, y: y.add_(1) * r, in_dims=(0, None))(v, y), y
+
+
+@case(X)
+def jvp_inplace_on_primal(t, x):
+    x = x.clone()
+    return t.func.jvp(lambda r: r.mul_(2), (x,), (t.ones_like(x),)), x
+
+
+@case(Y)
+def jacfwd_inplace_on_primal(t, y):
+    y = y.clone()
+    return t.func.jacfwd(lambda r: r.mul_(2).exp())(y), y
+
+
 # ----- functional_call and per-sample gradients -----
 
 def _linear(t):
@@ -572,6 +603,16 @@ def vmap_bad_randomness(t):
 @error_case
 def vmap_chunk_size_zero(t):
     t.vmap(lambda x: x, chunk_size=0)(_ones(t, 3))
+
+
+@error_case
+def vmap_batched_write_into_unbatched(t):
+    t.vmap(lambda r, y: y.mul_(r), in_dims=(0, None))(_ones(t, 3), t.zeros(()))
+
+
+@error_case
+def grad_inplace_on_input(t):
+    t.func.grad(lambda r: r.mul_(2).sum())(_ones(t, 3))
 
 
 @error_case

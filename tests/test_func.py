@@ -1,6 +1,7 @@
 """torchlike.func: known answers and identities (no PyTorch needed)."""
 import collections
 
+import jax
 import numpy as np
 import pytest
 
@@ -291,3 +292,21 @@ def test_tensors_needing_the_tape_are_refused_not_silently_detached():
     with torch.no_grad():
         _close(vmap(lin)(x), lin(x).detach())
     _close(grad(lambda a: (a * a).sum())(torch.ones(2, requires_grad=True).detach()), [2, 2])
+
+
+def test_inplace_writes_to_inputs():
+    x = torch.zeros(4, 2)
+    out = vmap(lambda r: r.add_(1) * 2, chunk_size=3)(x)
+    _close(out, np.full((4, 2), 2.0))
+    _close(x, np.ones((4, 2)))  # written through to the caller's tensor, as in PyTorch
+    y = torch.zeros(2)
+    with pytest.raises(RuntimeError, match="inplace arithmetic"):
+        vmap(lambda r, y: y.mul_(r), in_dims=(0, None))(torch.ones(3), y)
+    assert not isinstance(y.jax(), jax.core.Tracer)  # the batched write was undone
+    _close(y, [0, 0])
+    with pytest.raises(RuntimeError, match="leaf Variable"):
+        grad(lambda r: r.mul_(2).sum())(torch.ones(2))
+    p = torch.ones(2)
+    _, tangent = jvp(lambda r: r.mul_(3), (p,), (torch.ones(2),))
+    _close(tangent, [3, 3])
+    _close(p, [3, 3])

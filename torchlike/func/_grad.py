@@ -65,7 +65,7 @@ class _Call:
 
     def __init__(self, func, args, kwargs, argnums, api: str, has_aux: bool, forward: bool = False):
         self.func, self.args, self.kwargs, self.argnums = func, args, kwargs or {}, argnums
-        self.api, self.has_aux = api, has_aux
+        self.api, self.has_aux, self.forward = api, has_aux, forward
         self.in_specs, self.inputs = [], []
         for i in argnums:
             leaves, spec = flatten(args[i])
@@ -89,9 +89,14 @@ class _Call:
         return args
 
     def __call__(self, *flat):
-        args = self.inputs_from([Tensor._wrap(a) for a in flat])
+        inputs = [Tensor._wrap(a) for a in flat]
         with transform_scope(self.api):
-            out = self.func(*args, **self.kwargs)
+            out = self.func(*self.inputs_from(inputs), **self.kwargs)
+        written = [k for k, t in enumerate(inputs) if t._version]
+        if written and not self.forward:
+            # PyTorch's reverse-mode inputs are leaves that require grad (forward mode allows the write).
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
+        self.written = written
         aux = ()
         if self.has_aux:
             if not (isinstance(out, tuple) and len(out) == 2):
@@ -103,13 +108,19 @@ class _Call:
         outs, self.out_spec = _tensor_leaves(out, self.api + ": expected f(*primals) to return only tensors, got "
                                                   "unsupported type {}")
         auxs, self.aux_spec = _tensor_leaves(aux, "Expected tensors, got unsupported type {}")
-        return _arrays(outs), _arrays(auxs)
+        # Inputs written in place travel out with aux (their primal values), for write_back.
+        return _arrays(outs), _arrays(auxs) + tuple(inputs[k]._data for k in written)
 
     def wrap_out(self, arrays):
         return unflatten(self.out_spec, [Tensor._wrap(a) for a in arrays])
 
     def wrap_aux(self, arrays):
-        return unflatten(self.aux_spec, [Tensor._wrap(a) for a in arrays])
+        """The aux output, after writing the in-place-modified inputs back to the caller's tensors (forward mode
+        does so in PyTorch)."""
+        n = self.aux_spec.num_leaves
+        for k, a in zip(self.written, arrays[n:]):
+            self.inputs[k]._write(a)
+        return unflatten(self.aux_spec, [Tensor._wrap(a) for a in arrays[:n]])
 
     def wrap_inputs(self, flat, single: bool):
         """Per-input results (one per flat input) in the structure of the differentiated arguments."""
@@ -223,7 +234,8 @@ def jvp(func, primals, tangents, *, strict: bool = False, has_aux: bool = False)
     out, tan, aux = jax.jvp(call, call.arrays(), _tangent_arrays(tans, call.inputs), has_aux=True)
     tan = [_zeros_if_float0(t, Tensor._wrap(o)) for t, o in zip(tan, out)]
     result = (call.wrap_out(out), unflatten(call.out_spec, tan))
-    return result + (call.wrap_aux(aux),) if has_aux else result
+    aux = call.wrap_aux(aux)
+    return result + (aux,) if has_aux else result
 
 
 def _tangent_arrays(tangents, primals) -> tuple:
@@ -248,8 +260,8 @@ def _jacobian(transform, api: str, func, argnums, has_aux: bool, forward: bool):
         jac, aux = transform(call, argnums=tuple(range(len(arrays))), has_aux=True)(*arrays)
         single = isinstance(argnums, int)
         rows = [call.wrap_inputs([Tensor._wrap(a) for a in row], single) for row in jac]
-        result = unflatten(call.out_spec, rows)
-        return (result, call.wrap_aux(aux)) if has_aux else result
+        result, aux = unflatten(call.out_spec, rows), call.wrap_aux(aux)
+        return (result, aux) if has_aux else result
     return wrapper
 
 

@@ -95,28 +95,35 @@ class _Vmap:
             part = [jax.lax.slice_in_dim(a, start, stop, axis=d) for a, d in zip(arrays, axes)]
             part_keys = None if keys is None else keys[start:stop]
             pieces.append(self._run(leaves, spec, positions, axes, part, part_keys, kwargs, stop - start))
+        for k, parts in zip(pieces[0][0]["written"], zip(*[p[3] for p in pieces])):
+            # An in-place write to a batched input reaches the caller's tensor, as in PyTorch.
+            leaves[positions[k]]._write(jnp.moveaxis(_concat(parts), 0, axes[k]))
         return self._assemble(pieces)
 
     def _run(self, leaves, spec, positions, axes, arrays, keys, kwargs, size):
         box = {}
 
         def body(key, *batched):
-            flat = list(leaves)
-            for i, a in zip(positions, batched):
-                flat[i] = Tensor._wrap(a)
+            flat, inputs = list(leaves), [Tensor._wrap(a) for a in batched]
+            for i, t in zip(positions, inputs):
+                flat[i] = t
+            unbatched = _Snapshot([x for i, x in enumerate(leaves) if isinstance(x, Tensor) and i not in positions])
             randomness = None if self.randomness == "same" else self.randomness
             with transform_scope("vmap", randomness, key):
                 out = self.func(*unflatten(spec, flat), **kwargs)
-            return self._split_outputs(out, box)
+            unbatched.refuse_batched_writes()
+            box["written"] = [k for k, t in enumerate(inputs) if t._version]
+            return (*self._split_outputs(out, box), [inputs[k]._data for k in box["written"]])
         in_axes = (None if keys is None else 0, *axes)
         try:
-            mapped, unmapped = jax.vmap(body, in_axes=in_axes, out_axes=(0, None), axis_size=size)(keys, *arrays)
+            batched = jax.vmap(body, in_axes=in_axes, out_axes=(0, None, 0), axis_size=size)
+            mapped, unmapped, written = batched(keys, *arrays)
         except ValueError as e:
             if "out_axes" in str(e) and "None" in str(e):
                 raise ValueError(f"vmap({self.name}, ...): `{self.name}` can not return a BatchedTensor when "
                                  "out_dim is None") from e
             raise
-        return box, mapped, unmapped
+        return box, mapped, unmapped, written
 
     def _split_outputs(self, out, box):
         """The output's tensors in two lists (mapped, out_dim None); its structure and Python leaves go in box."""
@@ -150,8 +157,7 @@ class _Vmap:
 
     def _assemble(self, pieces):
         box = pieces[0][0]
-        mapped = [jnp.concatenate(parts, axis=0) if len(parts) > 1 else parts[0]
-                  for parts in zip(*[p[1] for p in pieces])]
+        mapped = [_concat(parts) for parts in zip(*[p[1] for p in pieces])]
         unmapped = iter(pieces[0][2])
         mapped_it = iter(mapped)
         leaves = []
@@ -163,6 +169,26 @@ class _Vmap:
             else:
                 leaves.append(Tensor._wrap(_move_batch_dim(next(mapped_it), d)))
         return unflatten(box["spec"], leaves)
+
+
+def _concat(chunks):
+    return jnp.concatenate(chunks, axis=0) if len(chunks) > 1 else chunks[0]
+
+
+class _Snapshot:
+    """The storages of unbatched tensor arguments, to refuse (and undo) a batched in-place write into one."""
+
+    def __init__(self, tensors):
+        self.saved = [(t._storage, t._storage.data, t._storage.version) for t in tensors]
+
+    def refuse_batched_writes(self) -> None:
+        for s, data, version in self.saved:
+            if s.version != version and isinstance(s.data, jax.core.Tracer) and not isinstance(data, jax.core.Tracer):
+                s.data, s.version = data, version
+                raise RuntimeError("vmap: inplace arithmetic(self, *extra_args) is not possible because there exists "
+                                   "a Tensor `other` in extra_args that has more elements than `self`. This happened "
+                                   "due to `other` being vmapped over but `self` not being vmapped over in a vmap. "
+                                   "Please try to use out-of-place operators instead of inplace arithmetic.")
 
 
 def _move_batch_dim(array, d: int):
