@@ -2,6 +2,7 @@
 
     python examples/mnist.py --model cnn --epochs 2 --data ../shared/data
     python examples/mnist.py --model mlp --device cuda --save-model mnist_mlp.pt --plot mnist.png
+    python examples/mnist.py --model mlp --epochs 1 --amp
 
 The code below is plain PyTorch except for the import line: with real PyTorch installed,
 `import torch` would run it unchanged.
@@ -69,15 +70,36 @@ def progress(epoch: int, done: int, total: int, loss: float, rate: float, width:
     print(f"\repoch {epoch} [{bar}] {done}/{total} loss {loss:.4f} {rate:,.0f} img/s", end="", flush=True)
 
 
-def make_train_step(model, optimizer, loss_fn, compiled: bool):
-    def train_step(images, labels):
+def make_train_step(model, optimizer, loss_fn, compiled: bool, device_type: str = "cpu", amp: bool = False):
+    # Mixed precision: autocast runs matmuls and convolutions in bfloat16 on the CPU, float16 on
+    # CUDA, where small gradients would underflow without loss scaling (bfloat16 needs none).
+    scaler = torch.amp.GradScaler(device_type, enabled=amp and device_type == "cuda")
+
+    def forward_backward(images, labels):
         optimizer.zero_grad()
-        loss = loss_fn(model(images), labels)
-        loss.backward()
+        with torch.autocast(device_type, enabled=amp):
+            loss = loss_fn(model(images), labels)
+        scaler.scale(loss).backward()
+        return loss
+
+    def train_step(images, labels):
+        loss = forward_backward(images, labels)
         optimizer.step()
         return loss
-    # One XLA program per step (forward, backward and update) instead of one kernel per op.
-    return torch.compile(train_step) if compiled else train_step
+
+    def scaled_train_step(images, labels):
+        loss = forward_backward(images, labels)
+        scaler.step(optimizer)  # skipped when a gradient overflowed
+        scaler.update()
+        return loss
+
+    if not scaler.is_enabled():
+        # One XLA program per step (forward, backward and update) instead of one kernel per op.
+        return torch.compile(train_step) if compiled else train_step
+    # scaler.step reads the overflow flag back to decide whether to step: compile what comes before.
+    if compiled:
+        forward_backward = torch.compile(forward_backward)
+    return scaled_train_step
 
 
 def train_epoch(model, loader, train_step, device, epoch: int) -> float:
@@ -133,6 +155,8 @@ def main(argv=None) -> float:
     p.add_argument("--workers", type=int, default=0)
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--no-compile", action="store_true", help="run the training step eagerly, op by op")
+    p.add_argument("--amp", action="store_true",
+                   help="mixed precision: bfloat16 autocast on CPU, float16 autocast with a GradScaler on CUDA")
     p.add_argument("--save-model", default=None, help="write the state_dict here (PyTorch's format)")
     p.add_argument("--plot", default=None, help="write a PNG of loss and accuracy per epoch")
     args = p.parse_args(argv)
@@ -154,8 +178,9 @@ def main(argv=None) -> float:
         optimizer = optim.SGD(model.parameters(), lr=args.lr or 0.01, momentum=0.9)
         loss_fn = nn.CrossEntropyLoss()
     scheduler = optim.lr_scheduler.StepLR(optimizer, step_size=1, gamma=0.7)
-    train_step = make_train_step(model, optimizer, loss_fn, compiled=not args.no_compile)
-    print(f"{args.model} on {device}, {args.epochs} epochs, batch {args.batch_size}")
+    train_step = make_train_step(model, optimizer, loss_fn, compiled=not args.no_compile, device_type=device.type,
+                                 amp=args.amp)
+    print(f"{args.model} on {device}, {args.epochs} epochs, batch {args.batch_size}" + (", amp" if args.amp else ""))
 
     losses, accuracies = [], []
     for epoch in range(1, args.epochs + 1):
