@@ -2,6 +2,8 @@
 `jax.lax.conv_general_dilated`, with PyTorch's argument checks and messages."""
 from __future__ import annotations
 
+import itertools
+
 import jax
 import jax.numpy as jnp
 
@@ -103,11 +105,44 @@ def convolution(input, weight, bias, stride, padding, dilation, groups, n: int, 
     if any(p < e for p, e in zip(padded, eff)):
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
                            f"({' x '.join(map(str, eff))}). Kernel size can't be greater than actual input size")
-    out = jax.lax.conv_general_dilated(x, weight, stride, pads, rhs_dilation=dilation, dimension_numbers=_DIMS[n],
-                                       feature_group_count=groups)
+    if groups == 1 and _use_patches(x, weight):
+        out = patches_conv(x, weight, stride, pads, dilation)
+    else:
+        out = jax.lax.conv_general_dilated(x, weight, stride, pads, rhs_dilation=dilation,
+                                           dimension_numbers=_DIMS[n], feature_group_count=groups)
     if bias is not None:
         out = out + bias.reshape((1, -1) + (1,) * n)
     return out[0] if unbatched else out
+
+
+PATCH_BYTES_LIMIT = 1 << 29  # im2col copies the input once per kernel tap: bounded memory
+
+
+def _use_patches(x, weight) -> bool:
+    """Whether to lower this convolution as a matrix product over patches: on XLA's CPU backend
+    its convolutions, and above all their gradients, are 2-4x slower than its matrix products."""
+    if jax.default_backend() != "cpu" or x.dtype not in (jnp.float32, jnp.float64):
+        return False
+    taps = 1
+    for k in weight.shape[2:]:
+        taps *= k
+    return x.size * x.dtype.itemsize * taps <= PATCH_BYTES_LIMIT
+
+
+def patches_conv(x, weight, stride, pads, dilation):
+    """A convolution (groups=1, PyTorch's NC... layout) as im2col plus one matmul, channels last:
+    each kernel tap's strided window of the padded input, concatenated on the channel axis, times
+    the weight reshaped to match (taps major, input channels minor)."""
+    xh = jnp.pad(jnp.moveaxis(x, 1, -1), ((0, 0),) + tuple(pads) + ((0, 0),))
+    ks = weight.shape[2:]
+    out = [(p - d * (k - 1) - 1) // s + 1 for p, k, s, d in zip(xh.shape[1:-1], ks, stride, dilation)]
+    cols = []
+    for taps in itertools.product(*[range(k) for k in ks]):
+        window = tuple(slice(t * d, t * d + (m - 1) * s + 1, s) for t, d, m, s in zip(taps, dilation, out, stride))
+        cols.append(xh[(slice(None),) + window + (slice(None),)])
+    cols = cols[0] if len(cols) == 1 else jnp.concatenate(cols, axis=-1)
+    wm = jnp.moveaxis(weight, 1, -1).reshape(weight.shape[0], -1)
+    return jnp.moveaxis(jnp.matmul(cols, wm.T), -1, 1)
 
 
 def convolution_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, n: int, fname: str):
