@@ -53,6 +53,21 @@ def _plain(out):
     return out
 
 
+NEG = np.array([-2.0, 3.0, -0.5], dtype=np.float32)
+EXP = np.array([2.0, 3.0, 1.5], dtype=np.float32)
+
+
+@case(NEG)
+def jvp_of_power_with_negative_base(t, x):
+    # The constant exponent adds no tangent term: no NaN from log(x) at x < 0.
+    return t.func.jvp(lambda a: a ** 3, (x,), (t.ones_like(x),)), t.func.jacfwd(lambda a: a ** 2.5 * 0 + a ** 2)(x)
+
+
+@case(NEG, EXP)
+def jvp_of_power_with_tensor_exponent(t, x, e):
+    return t.func.jvp(lambda a, b: a ** b, (x, e), (t.ones_like(x), t.ones_like(e)))
+
+
 # ----- grad / grad_and_value -----
 
 @case(X, Y)

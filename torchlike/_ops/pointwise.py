@@ -3,10 +3,12 @@ one jax expression; the registry supplies promotion, broadcasting errors, method
 variants and autograd. Unary maths lives in pointwise_math.py."""
 from __future__ import annotations
 
+import functools
 import numbers
 
 import jax
 import jax.numpy as jnp
+from jax.custom_derivatives import SymbolicZero
 
 from .. import _dtype as D
 from .._tensor import Tensor
@@ -120,17 +122,22 @@ def float_pow(x, y):
     return jnp.power(x, y)
 
 
-@float_pow.defjvp
+@functools.partial(float_pow.defjvp, symbolic_zeros=True)
 def _float_pow_jvp(primals, tangents):
     # PyTorch: d/dx is 0 where the exponent is 0 (JAX: 0 * x**-1, NaN at x = 0); d/dy is 0 where
     # x == 0 and y >= 0 (JAX: x**y * log(x) with a NaN or -inf factor there).
+    # A constant operand has a symbolic zero tangent and adds no term: d/dy is NaN for x < 0 and
+    # NaN * 0 would poison forward-mode results that never involve the exponent.
     (x, y), (tx, ty) = primals, tangents
     out = jnp.power(x, y)
     zero, one = const(0, out), const(1, y)
-    dx = jnp.where(y == zero, zero, y * jnp.power(x, y - one))
-    dy = jnp.where((x == zero) & (y >= zero), zero, out * jnp.log(jnp.where(x == zero, const(1, x), x)))
-    dy = jnp.where((x == zero) & (y < zero), out * jnp.log(x), dy)
-    return out, dx * tx + dy * ty
+    terms = []
+    if not isinstance(tx, SymbolicZero):
+        terms.append(jnp.where(y == zero, zero, y * jnp.power(x, y - one)) * tx)
+    if not isinstance(ty, SymbolicZero):
+        dy = jnp.where((x == zero) & (y >= zero), zero, out * jnp.log(jnp.where(x == zero, const(1, x), x)))
+        terms.append(jnp.where((x == zero) & (y < zero), out * jnp.log(x), dy) * ty)
+    return out, (terms[0] + terms[1] if len(terms) == 2 else terms[0] if terms else jnp.zeros_like(out))
 
 
 # ----- arithmetic -----
