@@ -7,6 +7,8 @@ numpy and give new tensors (no autograd through these functions).
 """
 from __future__ import annotations
 
+import functools
+
 import enum
 import math
 import numbers
@@ -80,7 +82,7 @@ def to_tensor(pic):
         raise ValueError(f"pic should be 2/3 dimensional. Got {a.ndim} dimensions.")
     a = (a[:, :, None] if a.ndim == 2 else a).transpose(2, 0, 1)
     if a.dtype == np.uint8:
-        a = a.astype(np.float32) / np.float32(255)
+        a = np.divide(a, np.float32(255), dtype=np.float32)
     elif a.dtype == np.bool_:
         a = a.astype(np.uint8)
     return _wrap(np.ascontiguousarray(a))
@@ -118,6 +120,20 @@ def to_pil_image(pic, mode=None):
     return Image.fromarray(a)
 
 
+def _key(v) -> tuple:
+    if isinstance(v, (tuple, list)) and all(isinstance(x, (int, float)) for x in v):
+        return tuple(v)
+    return tuple(np.ravel(as_numpy(v) if is_tensor(v) else v).tolist())
+
+
+@functools.lru_cache(maxsize=64)
+def _mean_std(mean: tuple, std: tuple, dtype) -> tuple:
+    """mean and std as (C, 1, 1) arrays of dtype, made once per transform (std None if it has a zero)."""
+    m = np.asarray(mean, dtype=dtype).reshape(-1, 1, 1)
+    s = np.asarray(std, dtype=dtype).reshape(-1, 1, 1)
+    return m, (None if (s == 0).any() else s)
+
+
 def normalize(tensor, mean, std, inplace: bool = False):
     """Mirrors `F.normalize`."""
     if not is_tensor(tensor):
@@ -128,9 +144,8 @@ def normalize(tensor, mean, std, inplace: bool = False):
     if a.ndim < 3:
         raise ValueError("Expected tensor to be a tensor image of size (..., C, H, W). Got tensor.size() = "
                          f"{tuple(a.shape)}")
-    m = np.asarray(mean, dtype=a.dtype).reshape(-1, 1, 1)
-    s = np.asarray(std, dtype=a.dtype).reshape(-1, 1, 1)
-    if (s == 0).any():
+    m, s = _mean_std(_key(mean), _key(std), a.dtype)
+    if s is None:
         raise ValueError(f"std evaluated to zero after conversion to {tensor.dtype}, leading to division by zero.")
     if inplace and not isinstance(tensor, np.ndarray):
         return tensor.sub_(_wrap(np.broadcast_to(m, m.shape))).div_(_wrap(s))
