@@ -92,6 +92,9 @@ def set_default_dtype(d: dtype) -> None:
     d = to_dtype(d)
     if d not in (float16, bfloat16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
+    if d is not _default[0]:
+        from ._ops.registry import clear_fast_paths  # kernels picked under the old default
+        clear_fast_paths()
     _default[0] = d
 
 

@@ -197,6 +197,38 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
     return result
 
 
+def _fast_key(args, kwargs):
+    """The fast-path key of a call: each positional tensor's dtype and 0-d-ness, each other argument's type and
+    value (floats by their bits: -0.0 and 0.0 differ); None when an argument is anything else."""
+    key = []
+    for a in args:
+        t = a.__class__
+        if t is int or t is bool or t is str or a is None:
+            key.append((t, a))
+        elif t is float:
+            key.append(a.hex())
+        elif isinstance(a, Tensor):  # promotion ranks 0-d tensors below the others: that is keyed too
+            d = a._data
+            key.append(d.dtype if d.ndim else (d.dtype,))
+        else:
+            return None
+    for n, a in kwargs.items():
+        t = a.__class__
+        if t is int or t is bool or t is str or a is None:
+            key.append((n, t, a))
+        elif t is float:
+            key.append((n, a.hex()))
+        else:
+            return None
+    return tuple(key)
+
+
+def clear_fast_paths() -> None:
+    """Forget every fast-path entry (the default dtype changed: kernels chosen under the old one)."""
+    for o in OPS.values():
+        o.fast.clear()
+
+
 def _freeze(v):
     """A hashable stand-in for a static argument (lists, slices, dicts). Bools and floats are
     tagged: False == 0 and 1.0 == 1 in Python, but `var(x, False)` and `var(x, 0)` differ."""
@@ -252,15 +284,12 @@ class Op:
             else:
                 self.static_names.append(p.name)
         self.kernels: dict = {}
-        # Fast path: calls whose positional arguments are all tensors filling the leading tensor
-        # parameters, no keywords. Keyed by the operands' dtypes, it skips binding, promotion and
-        # the kernel key (a slow call of the same form filled it, so its checks already passed).
+        # Fast path: a call whose tensors are positional and whose other arguments are plain
+        # scalars, strings or None is keyed by the tensors' dtypes and those values (_fast_key). The
+        # first such call goes the full way and leaves (kernel, where each kernel input comes from,
+        # view source) here; later ones skip binding, promotion and the kernel key.
         self.fast: dict = {}
-        self.n_lead = 0
-        for p in self.pos_names:
-            if p == varargs or p not in dict(self.tensor_params) or dict(self.tensor_params)[p] == TL:
-                break
-            self.n_lead += 1
+        self.pos_index = {n: i for i, n in enumerate(self.pos_names)}
         self.__name__ = self.__qualname__ = name
         self.__doc__ = f"Mirrors `torch.{name}`."
 
@@ -293,23 +322,23 @@ class Op:
         return vals
 
     def __call__(self, *args, **kwargs):
-        if not kwargs and autocast_hook is None and 0 < len(args) <= self.n_lead:
-            arrays = []
-            for a in args:
-                if not isinstance(a, Tensor):
-                    break
-                arrays.append(a._data)
-            else:
-                k = self.fast.get(tuple([x.dtype for x in arrays]))
-                if k is not None:
-                    try:
-                        result = run_kernel(k, arrays, list(args) if self.differentiable else [None] * len(args))
-                    except Exception:
-                        return self._call(args, kwargs, None)  # raises as the full path does
-                    if self.view:
-                        result._make_view_of(args[0], k)
-                    return result
-                return self._call(args, kwargs, tuple([x.dtype for x in arrays]))
+        if autocast_hook is None and self.varargs is None:
+            key = _fast_key(args, kwargs)
+            if key is not None:
+                entry = self.fast.get(key)
+                if entry is None:
+                    return self._call(args, kwargs, key)
+                k, sources, view_src = entry
+                arrays = [args[j]._data if j.__class__ is int else j[0] for j in sources]
+                operands = ([args[j] if j.__class__ is int else None for j in sources] if self.differentiable
+                            else [None] * len(sources))
+                try:
+                    result = run_kernel(k, arrays, operands)
+                except Exception:
+                    return self._call(args, kwargs, None)  # raises as the full path does
+                if view_src is not None:
+                    result._make_view_of(args[view_src], k)
+                return result
         return self._call(args, kwargs, None)
 
     def _call(self, args, kwargs, fast_key):
@@ -318,6 +347,7 @@ class Op:
             vals = autocast_hook(self, vals)
         out = vals.pop("out", None) if "out" in self.names else None
         arrays, operands, struct, promo = [], [], [], []
+        sources = [] if fast_key is not None else None  # per kernel input: its position in args, or a constant
         for name, kind in self.tensor_params:
             v = vals[name]
             if isinstance(v, Tensor):
@@ -325,7 +355,10 @@ class Op:
                 operands.append(v)
                 struct.append(1)
                 promo.append(v)
+                if sources is not None:
+                    sources.append(self.pos_index[name])
             elif kind == TL:
+                sources = None
                 if not isinstance(v, (list, tuple)) or not all(isinstance(t, Tensor) for t in v):
                     raise TypeError(f"{self.name}(): argument '{name}' must be tuple of Tensors, not {type(v).__name__}")
                 arrays.extend(t._data for t in v)
@@ -339,6 +372,8 @@ class Op:
                 operands.append(None)
                 struct.append("s")
                 promo.append(v)
+                if sources is not None:
+                    sources.append(None)
             else:
                 pos = [n for n, _ in self.tensor_params].index(name) + 1
                 raise TypeError(f"{self.name}(): argument '{name}' (position {pos}) must be Tensor, "
@@ -367,8 +402,9 @@ class Op:
                 gname = gname(**static, **({"_given": given} if getattr(gname, "scalar_args", False) else {}))
             k = self.kernels[key] = Kernel(self._raw(struct, static, compute), gname, self.saves,
                                            self.saves_output)
-        if fast_key is not None and len(arrays) == len(args) and None not in operands:
-            self.fast[fast_key] = k
+        if sources is not None:
+            view_src = self.pos_index.get(self.tensor_params[0][0]) if self.view else None
+            self.fast[fast_key] = (k, [(a,) if j is None else j for j, a in zip(sources, arrays)], view_src)
         if not self.differentiable:
             operands = [None] * len(operands)
         try:
