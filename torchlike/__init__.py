@@ -1,5 +1,6 @@
 """torchlike: the PyTorch API on JAX. `import torchlike as torch`."""
-import jax as _jax
+from . import _xla_flags  # noqa: F401  (before JAX starts its backends)
+import jax as _jax  # noqa: E402
 
 _jax.config.update("jax_enable_x64", True)
 _jax.config.update("jax_default_device", _jax.devices("cpu")[0])  # PyTorch creates tensors on the CPU

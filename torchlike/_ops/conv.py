@@ -8,6 +8,7 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
+from .._xla_flags import YNN_DOT
 from .nn_ops import _CTYPE
 from .registry import TO, T, op
 
@@ -119,8 +120,11 @@ PATCH_BYTES_LIMIT = 1 << 29  # im2col copies the input once per kernel tap: boun
 
 
 def _use_patches(x, weight) -> bool:
-    """Whether to lower this convolution as a matrix product over patches: on XLA's CPU backend
-    its convolutions, and above all their gradients, are 2-4x slower than its matrix products."""
+    """Whether to lower this convolution as a matrix product over patches: on XLA's own CPU
+    kernels its convolutions, and above all their gradients, are 2-4x slower than its matrix
+    products."""
+    if YNN_DOT and x.dtype == jnp.float32:
+        return False  # YNNPACK runs XLA's float32 convolutions faster still (torchlike/_xla_flags.py)
     if jax.default_backend() != "cpu" or x.dtype not in (jnp.float32, jnp.float64):
         return False
     taps = 1
