@@ -288,9 +288,10 @@ class Optimizer:
         return loss
 
     def _check_param(self, p: Tensor) -> None:
-        if p.is_complex():
+        pd = p._data.dtype  # numpy dtypes: this runs for every parameter at every step
+        if pd.kind == "c":
             raise NotImplementedError(f"torchlike.optim.{type(self).__name__}: complex parameters are not supported")
-        if p.grad.dtype != p.dtype:
+        if p.grad._data.dtype != pd:
             raise RuntimeError(
                 f"{type(self).__name__}: gradient dtype {p.grad.dtype} does not match the parameter dtype {p.dtype}"
             )
