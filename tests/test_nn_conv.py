@@ -199,3 +199,21 @@ def test_circular_conv_layer_wraps():
     with torch.no_grad():
         m.weight.copy_(t([[[1, 0, 0]]]))
     assert npy(m(t([[[1, 2, 3, 4]]]))).tolist() == [[[4, 1, 2, 3]]]
+
+
+@pytest.mark.parametrize("n,stride,pads,dilation", [
+    (1, (2,), ((1, 1),), (1,)),
+    (2, (1, 1), ((0, 0), (0, 0)), (1, 1)),
+    (2, (2, 1), ((1, 2), (0, 1)), (2, 1)),
+    (3, (1, 2, 1), ((1, 1), (0, 0), (2, 2)), (1, 1, 2)),
+])
+def test_patches_conv_equals_lax_conv(n, stride, pads, dilation):
+    """The im2col lowering (used on the CPU when YNNPACK is off) against XLA's own convolution."""
+    import jax
+    from torchlike._ops.conv import _DIMS, patches_conv
+    rng = np.random.default_rng(n)
+    x = rng.standard_normal((2, 3) + (9,) * n)
+    w = rng.standard_normal((4, 3) + (3,) * n)
+    want = jax.lax.conv_general_dilated(x, w, stride, pads, rhs_dilation=dilation, dimension_numbers=_DIMS[n])
+    got = patches_conv(x, w, stride, pads, dilation)
+    np.testing.assert_allclose(np.asarray(got), np.asarray(want), rtol=1e-10, atol=1e-10)

@@ -402,7 +402,9 @@ class Op:
                 gname = gname(**static, **({"_given": given} if getattr(gname, "scalar_args", False) else {}))
             k = self.kernels[key] = Kernel(self._raw(struct, static, compute), gname, self.saves,
                                            self.saves_output)
-        if sources is not None:
+        if sources is not None and sum(j is not None for j in sources) == sum(isinstance(a, Tensor) for a in args):
+            # (every tensor argument is a kernel input: one given for a static parameter is baked into
+            # the kernel, which the fast key, holding only its dtype, could not tell apart)
             view_src = self.pos_index.get(self.tensor_params[0][0]) if self.view else None
             self.fast[fast_key] = (k, [(a,) if j is None else j for j, a in zip(sources, arrays)], view_src)
         if not self.differentiable:

@@ -33,8 +33,8 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
     tape = _walk(roots)
     if tape is None:
         return False
-    nodes, index = tape
-    key = _structure(roots, nodes, index)
+    nodes, index, root_edges = tape
+    key = _structure(nodes, index, root_edges)
     program = _programs.get(key)
     if program is None:
         if len(_seen) > 10_000:  # a program that builds a new graph shape every step
@@ -62,13 +62,14 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
 
 def _walk(roots):
     """The nodes reachable from roots, newest first (a node's inputs are always older, so this is a
-    dependency order), or None when some node needs the engine."""
+    dependency order) with an index and the roots' edges, or None when some node needs the engine."""
     from .._autograd import edge_of
-    stack, seen = [], set()
+    stack, seen, root_edges = [], set(), []
     for t in roots:
         e = edge_of(t)
         if e is None:
             return None
+        root_edges.append(e)
         if e[0] not in seen:
             seen.add(e[0])
             stack.append(e[0])
@@ -99,10 +100,10 @@ def _walk(roots):
                 seen.add(e[0])
                 stack.append(e[0])
     nodes.sort(key=lambda n: n.seq, reverse=True)
-    return nodes, {n: i for i, n in enumerate(nodes)}
+    return nodes, {n: i for i, n in enumerate(nodes)}, root_edges
 
 
-def _structure(roots, nodes, index) -> tuple:
+def _structure(nodes, index, root_edges) -> tuple:
     """The tape's shape: per node its kernel, differentiated inputs and edges (as node positions),
     the root edges, and which leaves already hold a gradient. Array shapes are jax.jit's concern."""
     steps = []
@@ -112,9 +113,7 @@ def _structure(roots, nodes, index) -> tuple:
             steps.append((n.kernel, n.diff, n.n_outputs, edges))
         else:
             steps.append(("leaf", n.variable.grad is not None))
-    root_edges = tuple((index[t.grad_fn if t.grad_fn is not None else t._accumulator], t._output_nr if
-                        t.grad_fn is not None else 0) for t in roots)
-    return tuple(steps), root_edges
+    return tuple(steps), tuple((index[node], nr) for node, nr in root_edges)
 
 
 def _build(key):
