@@ -661,6 +661,21 @@ def jvp_tangent_shape(t):
 
 
 @error_case
+def jvp_integer_tangent(t):
+    t.func.jvp(lambda x: x * 2, (_ones(t, 3),), (t.arange(3),))
+
+
+@error_case
+def linearize_tangent_dtype(t):
+    t.func.linearize(lambda x: x.sin(), _ones(t, 3))[1](_ones(t, 3).double())
+
+
+@error_case
+def linearize_tangent_shape(t):
+    t.func.linearize(lambda x: x.sin(), _ones(t, 3))[1](_ones(t, 2))
+
+
+@error_case
 def jvp_has_aux_not_pair(t):
     t.func.jvp(lambda x: x * 2, (_ones(t, 3),), (_ones(t, 3),), has_aux=True)
 

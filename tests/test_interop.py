@@ -89,6 +89,14 @@ def test_from_dlpack_numpy_and_jax_and_torchlike():
     assert torch.from_dlpack is torch.utils.dlpack.from_dlpack
 
 
+def test_from_dlpack_of_a_tensor_shares_writes_and_refuses_grad():
+    a = torch.zeros(3)
+    torch.from_dlpack(a).add_(1)
+    np.testing.assert_array_equal(a.numpy(), np.ones(3, np.float32))
+    with pytest.raises(BufferError, match="require gradient"):
+        torch.from_dlpack(torch.ones(2, requires_grad=True))
+
+
 def test_from_dlpack_refuses_objects_without_dlpack():
     with pytest.raises(TypeError, match="__dlpack__"):
         torch.from_dlpack([1, 2, 3])

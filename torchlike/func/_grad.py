@@ -248,8 +248,23 @@ def _tangent_arrays(tangents, primals) -> tuple:
             raise RuntimeError("Trying to set a forward gradient that has a different size than that of the original "
                                f"Tensor, this is not supported. Tensor is of size {list(p.shape)} while the given "
                                f"forward gradient is of size {list(t.shape)}.")
+        if t.dtype.category < D.FLOAT:
+            raise ValueError(f"Expected tangent to be floating point or complex, but got: {t.dtype}")
         arrays.append(t._data.astype(p._data.dtype))
     return tuple(arrays)
+
+
+def _linearized_tangents(tangents, primals) -> tuple:
+    """linearize's jvp_fn takes tangents of exactly its primals' shapes and dtypes."""
+    for i, (t, p) in enumerate(zip(tangents, primals)):
+        if not isinstance(t, Tensor):
+            raise ValueError(  # noqa: TRY004 - as PyTorch
+                f"Thing passed to transform API must be Tensor, got {type(t)}")
+        for what in ("shape", "dtype"):
+            if getattr(t, what) != getattr(p, what):
+                raise RuntimeError(f"tangent:{i} with {what} {getattr(t, what)} in flattened pytree doesn't match the "
+                                   f"{what} {getattr(p, what)} of the corresponding primal.")
+    return _arrays(tangents)
 
 
 def _jacobian(transform, api: str, func, argnums, has_aux: bool, forward: bool):
@@ -308,6 +323,6 @@ def linearize(func, *primals):
         if spec != flatten(primals)[1]:
             raise RuntimeError(f"linearize: Expected tangents to have the structure of primals {flatten(primals)[1]}, "
                                f"got {spec}")
-        return unflatten(call.out_spec, [Tensor._wrap(t) for t in lin(*_tangent_arrays(tans, call.inputs))])
+        return unflatten(call.out_spec, [Tensor._wrap(t) for t in lin(*_linearized_tangents(tans, call.inputs))])
     return call.wrap_out(out), jvp_fn
 

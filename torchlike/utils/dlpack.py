@@ -3,10 +3,11 @@
 A Tensor holds a jax array, so `Tensor.jax()` and `from_jax()` pass that array through untouched, and
 DLPack exchange is JAX's own (`Tensor.__dlpack__` exports the array's buffer). Copies happen where
 JAX makes them: importing a buffer JAX cannot alias (a numpy array not aligned to 64 bytes, for
-example) copies it. Because JAX arrays are immutable, no import shares *writes*: an in-place operator
-on the torchlike tensor swaps in a new array, so the source object never sees it; writing into the
-source's memory afterwards (a numpy or PyTorch array that was aliased) is undefined behaviour, as
-JAX documents for `jax.dlpack.from_dlpack`. (`torch.from_numpy` copies for the same reason.)
+example) copies it. Because JAX arrays are immutable, no import from another library shares *writes*
+(one from a torchlike tensor shares its storage, as in PyTorch): an in-place operator on the torchlike
+tensor swaps in a new array, so the source object never sees it; writing into the source's memory
+afterwards (a numpy or PyTorch array that was aliased) is undefined behaviour, as JAX documents for
+`jax.dlpack.from_dlpack`. (`torch.from_numpy` copies for the same reason.)
 """
 from __future__ import annotations
 
@@ -46,7 +47,9 @@ def from_dlpack(ext_tensor) -> Tensor:
     (numpy arrays, PyTorch tensors, jax arrays, torchlike tensors) or a DLPack capsule. Shares the buffer
     when JAX can alias it, copies otherwise (see the module docstring)."""
     if isinstance(ext_tensor, Tensor):
-        return Tensor._wrap(ext_tensor._data)
+        if ext_tensor.requires_grad:
+            raise BufferError("Can't export tensors that require gradient, use tensor.detach()")
+        return ext_tensor.detach()  # shares the storage: writes through either are seen by both, as in PyTorch
     if isinstance(ext_tensor, _capsule_type):
         ext_tensor = _Capsule(ext_tensor)
     elif not hasattr(ext_tensor, "__dlpack__"):
