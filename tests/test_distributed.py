@@ -84,6 +84,19 @@ def test_one_process_group(world1):
     with pytest.raises(TypeError, match="Expected parameter `tensor` of type torch.Tensor"):
         dist.all_reduce([t])
     assert dist.get_world_size(dist.new_group()) == 1
+    avg = torch.tensor([1.0, 3.0])
+    dist.all_reduce(avg, op=dist.ReduceOp.AVG)
+    assert avg.tolist() == [1.0, 3.0]
+    with pytest.raises(RuntimeError, match="result type Float can't be cast to the desired output type Long"):
+        dist.all_reduce(torch.tensor([1, 2]), op=dist.ReduceOp.AVG)
+    with pytest.raises(ValueError, match="Must specify global_rank or group_rank"):
+        dist.broadcast(t)
+    with pytest.raises(RuntimeError, match="output tensor size must be equal to world_size times input"):
+        dist.all_gather_into_tensor(torch.zeros(3), torch.ones(2))
+    with pytest.raises(RuntimeError, match="input tensor must be the same size as output size times world size"):
+        dist.reduce_scatter_tensor(torch.zeros(2), torch.ones(3))
+    with pytest.raises(RuntimeError, match="invalid input tensor list size, must be world size"):
+        dist.reduce_scatter(torch.zeros(2), [torch.ones(2), torch.ones(2)])
     sampler = DistributedSampler(range(5), shuffle=False)
     assert (sampler.num_replicas, sampler.rank, list(sampler)) == (1, 0, [0, 1, 2, 3, 4])
 

@@ -79,7 +79,7 @@ COMBINE = {"SUM": jnp.add, "AVG": jnp.add, "PRODUCT": jnp.multiply, "MIN": jnp.m
 def _reduce(op: str, g):
     out = _fold(COMBINE[op], g)
     if op == "AVG":
-        out = out / g.shape[0] if jnp.issubdtype(out.dtype, jnp.inexact) else out // g.shape[0]
+        out = out / g.shape[0]  # floating only: distributed_c10d refuses AVG on integers, as PyTorch
     return out.astype(g.dtype)
 
 

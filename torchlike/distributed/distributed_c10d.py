@@ -257,10 +257,13 @@ def _tensor(t, name: str = "tensor") -> Tensor:
     return t
 
 
-def _op(op) -> str:
+def _op(op, tensor: Tensor) -> str:
     op = op if isinstance(op, RedOpType) else RedOpType(op)
     if op is RedOpType.PREMUL_SUM:
         raise NotImplementedError("torch.distributed.ReduceOp.PREMUL_SUM")
+    if op is RedOpType.AVG and not (tensor.dtype.is_floating_point or tensor.dtype.is_complex):
+        # PyTorch divides the sum in place, which cannot write a float back into an integer tensor.
+        raise RuntimeError(f"result type Float can't be cast to the desired output type {tensor.dtype.legacy}")
     return op.name
 
 
@@ -276,10 +279,10 @@ def _done(async_op: bool):
     return Work() if async_op else None
 
 
-def _root(rank, group_rank, name: str, world: _world.World, what: str) -> int:
+def _root(rank, group_rank, name: str, world: _world.World) -> int:
     rank = group_rank if rank is None else rank
     if rank is None:
-        raise ValueError(f"Either {what} or group_{what} must be specified")
+        raise ValueError("Must specify global_rank or group_rank")
     if not 0 <= rank < world.size:
         raise RuntimeError(f"ProcessGroupGloo::{name}: invalid root rank: {rank}")
     return rank
@@ -289,7 +292,7 @@ def all_reduce(tensor: Tensor, op=ReduceOp.SUM, group: ProcessGroup | None = Non
     """Mirrors `torch.distributed.all_reduce`: in place on `tensor`."""
     world = _group(group)._world
     _tensor(tensor)
-    _store(tensor, world.run(_world.all_reduce_kernel, tensor._data, _op(op)))
+    _store(tensor, world.run(_world.all_reduce_kernel, tensor._data, _op(op, tensor)))
     return _done(async_op)
 
 
@@ -297,8 +300,8 @@ def reduce(tensor: Tensor, dst: int | None = None, op=ReduceOp.SUM, group: Proce
            async_op: bool = False, group_dst: int | None = None):
     """Mirrors `torch.distributed.reduce`: only `dst`'s tensor changes."""
     world = _group(group)._world
-    dst = _root(dst, group_dst, "reduce", world, "dst")
-    result = world.run(_world.all_reduce_kernel, _tensor(tensor)._data, _op(op))
+    dst = _root(dst, group_dst, "reduce", world)
+    result = world.run(_world.all_reduce_kernel, _tensor(tensor)._data, _op(op, tensor))
     if world.rank == dst:
         _store(tensor, result)
     return _done(async_op)
@@ -308,7 +311,7 @@ def broadcast(tensor: Tensor, src: int | None = None, group: ProcessGroup | None
               group_src: int | None = None):
     """Mirrors `torch.distributed.broadcast`: every rank's `tensor` becomes `src`'s."""
     world = _group(group)._world
-    src = _root(src, group_src, "broadcast", world, "src")
+    src = _root(src, group_src, "broadcast", world)
     _store(tensor, world.run(_world.broadcast_kernel, _tensor(tensor)._data, src))
     return _done(async_op)
 
@@ -338,13 +341,13 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group: P
     """Mirrors `torch.distributed.all_gather_into_tensor`: stacked (world, *shape) or concatenated on dim 0."""
     world = _group(group)._world
     if _tensor(output_tensor, "output_tensor").numel() != world.size * _tensor(input_tensor).numel():
-        raise ValueError("output tensor size must be equal to world_size times input tensor size")
+        raise RuntimeError("output tensor size must be equal to world_size times input tensor size")
     _store(output_tensor, _gathered(world, input_tensor))
     return _done(async_op)
 
 
 def _scatter_reduced(world: _world.World, output: Tensor, stacked, op) -> None:
-    _store(output, world.run(_world.reduce_scatter_kernel, stacked, _op(op))[0])
+    _store(output, world.run(_world.reduce_scatter_kernel, stacked, _op(op, output))[0])
 
 
 def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group: ProcessGroup | None = None,
@@ -352,8 +355,7 @@ def reduce_scatter(output: Tensor, input_list: list, op=ReduceOp.SUM, group: Pro
     """Mirrors `torch.distributed.reduce_scatter`: rank r gets the reduction of every rank's `input_list[r]`."""
     world = _group(group)._world
     if len(input_list) != world.size:
-        raise ValueError(f"reduce_scatter: input_list must hold world_size ({world.size}) tensors, got "
-                         f"{len(input_list)}")
+        raise RuntimeError("invalid input tensor list size, must be world size")
     stacked = jnp.stack([_tensor(t, "input_list")._data for t in input_list])
     _scatter_reduced(world, _tensor(output, "output"), stacked, op)
     return _done(async_op)
@@ -364,7 +366,7 @@ def reduce_scatter_tensor(output: Tensor, input: Tensor, op=ReduceOp.SUM, group:
     """Mirrors `torch.distributed.reduce_scatter_tensor`: `input` is world_size pieces of `output`'s size."""
     world = _group(group)._world
     if _tensor(input, "input").numel() != world.size * _tensor(output, "output").numel():
-        raise ValueError("input tensor must be the same size as output size times world size")
+        raise RuntimeError("input tensor must be the same size as output size times world size")
     _scatter_reduced(world, output, input._data.reshape((world.size, *output.shape)), op)
     return _done(async_op)
 
@@ -373,7 +375,7 @@ def gather(tensor: Tensor, gather_list: list | None = None, dst: int | None = No
            group: ProcessGroup | None = None, async_op: bool = False, group_dst: int | None = None):
     """Mirrors `torch.distributed.gather`: `dst` receives every rank's `tensor` in `gather_list`."""
     world = _group(group)._world
-    dst = _root(dst if dst is not None or group_dst is not None else 0, group_dst, "gather", world, "dst")
+    dst = _root(dst if dst is not None or group_dst is not None else 0, group_dst, "gather", world)
     if world.rank != dst and gather_list:
         raise ValueError("Argument ``gather_list`` must NOT be specified on non-destination ranks.")
     rows = _gathered(world, tensor)
@@ -389,7 +391,7 @@ def scatter(tensor: Tensor, scatter_list: list | None = None, src: int | None = 
             group: ProcessGroup | None = None, async_op: bool = False, group_src: int | None = None):
     """Mirrors `torch.distributed.scatter`: rank r's `tensor` becomes `src`'s `scatter_list[r]`."""
     world = _group(group)._world
-    src = _root(src if src is not None or group_src is not None else 0, group_src, "scatter", world, "src")
+    src = _root(src if src is not None or group_src is not None else 0, group_src, "scatter", world)
     if world.rank == src:
         if scatter_list is None or len(scatter_list) != world.size:
             raise ValueError("Argument ``scatter_list`` must be specified on source rank.")
@@ -435,7 +437,7 @@ def broadcast_object_list(object_list: list, src: int | None = None, group: Proc
                           device=None, group_src: int | None = None) -> None:
     """Mirrors `torch.distributed.broadcast_object_list`: `object_list` becomes `src`'s, in place."""
     world = _group(group)._world
-    src = _root(src if src is not None or group_src is not None else 0, group_src, "broadcast", world, "src")
+    src = _root(src if src is not None or group_src is not None else 0, group_src, "broadcast", world)
     payload = _pickled(list(object_list)) if world.rank == src else np.zeros(0, np.uint8)
     objects = pickle.loads(_exchange_bytes(world, payload)[src])
     object_list[:] = objects
