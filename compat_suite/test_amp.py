@@ -163,7 +163,7 @@ def test_unsupported_cpu_dtype_warns_and_disables(dtype):
     def enter(t):
         with t.autocast("cpu", dtype=getattr(t, dtype)):
             return t.is_autocast_enabled("cpu")
-    (on_t, w_t), (on_l, w_l) = (_warnings_of(lambda: enter(t)) for t in (torch, torchlike))
+    (on_t, w_t), (on_l, w_l) = (_warnings_of(lambda t=t: enter(t)) for t in (torch, torchlike))
     assert on_t is on_l is False
     assert w_t == w_l
 
@@ -252,6 +252,23 @@ def test_grad_scaler_scale_nested_and_dtypes():
     check(run, area="amp", name="scale nested", grad=False)
 
 
+def test_grad_scaler_update_to_a_given_scale():
+    def run(t):
+        scaler = t.amp.GradScaler("cpu", init_scale=8.0)
+        scaler.scale(t.ones(1))
+        scaler.update(t.tensor(0.1, dtype=t.float64))  # copied into the float32 scale
+        first = scaler.get_scale()
+        scaler.update(3.0)
+        return t.tensor(first), t.tensor(scaler.get_scale()), scaler._get_scale_async()
+    check(run, area="amp", name="update(new_scale)", grad=False)
+
+
+def _update_to_1d_scale(t):
+    scaler = t.amp.GradScaler("cpu")
+    scaler.scale(t.ones(1))
+    scaler.update(t.tensor([2.0]))
+
+
 def test_grad_scaler_disabled_is_a_pass_through():
     def run(t):
         w = t.tensor([1.0, 2.0], requires_grad=True)
@@ -286,3 +303,8 @@ def _stepped(t, then):
 ], ids=lambda v: v if isinstance(v, str) else "")
 def test_grad_scaler_errors(name, fn):
     check_error(fn, area="amp", name=name)
+
+
+def test_update_to_a_1d_scale_fails_as_in_pytorch():
+    """PyTorch copies new_scale into the 0-d scale: a one-element 1-d tensor does not broadcast."""
+    check_error(_update_to_1d_scale, area="amp", name="update(1-d new_scale)", same_message=False)

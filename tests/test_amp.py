@@ -33,9 +33,8 @@ def test_region_installs_and_removes_the_hook():
 
 
 def test_state_is_restored_after_an_exception():
-    with pytest.raises(ValueError):
-        with torch.autocast("cpu", dtype=torch.float16):
-            raise ValueError("inside")
+    with pytest.raises(ValueError), torch.autocast("cpu", dtype=torch.float16):
+        raise ValueError("inside")
     assert not torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") is torch.bfloat16
     assert registry.autocast_hook is None and autocast_mode._nesting[0] == 0
 
@@ -271,7 +270,10 @@ def test_scaler_new_scale_and_errors():
     scaler.step(opt)
     scaler.update(new_scale=3.0)
     assert scaler.get_scale() == 3.0
-    scaler.update(torch.tensor([5.0]))
+    scaler.update(torch.tensor(5.0))
+    assert scaler.get_scale() == 5.0
+    with pytest.raises(RuntimeError):  # copied into the 0-d scale: a 1-d tensor does not fit (PyTorch)
+        scaler.update(torch.tensor([6.0]))
     assert scaler.get_scale() == 5.0
     with pytest.raises(AssertionError, match="new_scale should be a float"):
         scaler.update(torch.tensor([1.0, 2.0]))

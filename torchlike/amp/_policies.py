@@ -45,7 +45,7 @@ def _cuda_matrix_power_policy(vals):
     return LOWER if vals["n"] >= 2 else None
 
 
-def _matrix_power_policy_cpu(vals):
+def _cpu_matrix_power_policy(vals):
     """n = 0, 1 copy; n >= 2 is repeated mm; n < 0 inverts (float32 on CPU). For n <= -2 PyTorch then
     multiplies in the lower dtype; we stay in float32."""
     n = vals["n"]
@@ -102,7 +102,7 @@ def _cpu_table() -> dict:
             "binary_cross_entropy_with_logits"]
     promote = ["cat", "stack", "index_copy", "hstack", "vstack", "dstack", "column_stack"]
     table = {**dict.fromkeys(lower, LOWER), **dict.fromkeys(fp32, FP32), **dict.fromkeys(promote, PROMOTE)}
-    table.update(_pad_nonconstant=_pad_policy, local_response_norm=_lrn_policy, matrix_power=_matrix_power_policy_cpu,
+    table.update(_pad_nonconstant=_pad_policy, local_response_norm=_lrn_policy, matrix_power=_cpu_matrix_power_policy,
                  einsum=_einsum_policy, inner=_inner_policy, _tensordot=_tensordot_policy, _rnn=_rnn_policy,
                  _rnn_cell=_rnn_cell_policy)
     return table

@@ -156,13 +156,8 @@ def _refresh() -> None:
 def _op_device(op, vals) -> str:
     if not _device.gpu_devices():  # every tensor is on the CPU
         return "cpu"
-    for name, _ in op.tensor_params:
-        v = vals[name]
-        if isinstance(v, Tensor):
-            return v.device.type
-        if isinstance(v, (list, tuple)) and v and isinstance(v[0], Tensor):
-            return v[0].device.type
-    return "cpu"
+    first = next(_tensor_args(op, vals), None)
+    return "cpu" if first is None else first.device.type
 
 
 def _hook(op, vals: dict) -> dict:
@@ -258,8 +253,7 @@ class autocast:
 
     def __init__(self, device_type: str, dtype: D.dtype | None = None, enabled: bool = True,
                  cache_enabled: bool | None = None):
-        if not isinstance(device_type, str):
-            raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        _check_device_type(device_type)
         self.fast_dtype = get_autocast_dtype(device_type) if dtype is None else dtype
         self.device = _device_type(device_type)
         if not is_autocast_available(self.device):
@@ -337,7 +331,8 @@ def _cast_inputs(value, device_type: str, dtype: D.dtype):
 
 def _check_device_type(device_type) -> None:
     if not isinstance(device_type, str):
-        raise ValueError(f"Expected `device_type` of type `str`, got: `{type(device_type)}`")
+        msg = f"Expected `device_type` of type `str`, got: `{type(device_type)}`"
+        raise ValueError(msg)  # noqa: TRY004 (PyTorch raises ValueError)
 
 
 def custom_fwd(fwd=None, *, device_type: str, cast_inputs: D.dtype | None = None):

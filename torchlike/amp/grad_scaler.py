@@ -102,8 +102,6 @@ class GradScaler:
         """Mirrors `GradScaler.scale`: outputs (a tensor or nested iterables of tensors) times the scale."""
         if not self._enabled:
             return outputs
-        if isinstance(outputs, Tensor):
-            return outputs * self._scale_on(outputs)
         return self._scale_nested(outputs)
 
     def _scale_on(self, t: Tensor) -> Tensor:
@@ -187,9 +185,7 @@ class GradScaler:
                      for s in self._per_optimizer_states.values() for f in s["found_inf_per_device"].values()]
             if len(found) == 0:
                 raise AssertionError("No inf checks were recorded prior to update.")
-            combined = found[0]._data
-            for f in found[1:]:
-                combined = combined + f._data
+            combined = sum((f._data for f in found[1:]), found[0]._data)
             new, count = _update_scale(scale._data, tracker._data, combined,
                                        jnp.float64(self._growth_factor), jnp.float64(self._backoff_factor),
                                        jnp.int32(self._growth_interval))
@@ -199,13 +195,13 @@ class GradScaler:
 
     def _set_scale(self, new_scale) -> None:
         if isinstance(new_scale, float):
-            self._scale._write(jnp.full((), new_scale, jnp.float32))
+            self._scale.fill_(new_scale)
             return
         reason = ("new_scale should be a float or a 1-element torch.cuda.FloatTensor or "
                   "torch.FloatTensor with requires_grad=False.")
         if new_scale.device.type != self._device or new_scale.numel() != 1 or new_scale.requires_grad is True:
             raise AssertionError(reason)
-        self._scale._write(new_scale._data.reshape(()).astype(jnp.float32))
+        self._scale.copy_(new_scale)  # a 1-d one-element tensor fails here, as in PyTorch
 
     # ----- queries and state -----
     def _get_scale_async(self) -> Tensor | None:
@@ -260,13 +256,13 @@ class GradScaler:
                                "from a disabled instance of GradScaler.")
         self._init_scale = state_dict["scale"]
         if self._scale is not None:
-            self._scale._write(jnp.full((), state_dict["scale"], jnp.float32))
+            self._scale.fill_(state_dict["scale"])
         self._growth_factor = state_dict["growth_factor"]
         self._backoff_factor = state_dict["backoff_factor"]
         self._growth_interval = state_dict["growth_interval"]
         self._init_growth_tracker = state_dict["_growth_tracker"]
         if self._growth_tracker is not None:
-            self._growth_tracker._write(jnp.full((), state_dict["_growth_tracker"], jnp.int32))
+            self._growth_tracker.fill_(state_dict["_growth_tracker"])
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
