@@ -5,12 +5,12 @@ import statistics
 import time
 
 
-def measure(contenders: dict, rounds: int = 7, number: int = 50) -> dict:
+def measure(contenders: dict, rounds: int = 7, number: int = 50, warmup: int = 3) -> dict:
     """contenders: name -> (fn, sync). Each round times `number` calls of each, alternating, so
     a noisy neighbour slows all of them alike. Returns name -> median seconds per call."""
     times = {n: [] for n in contenders}
     for fn, sync in contenders.values():  # warm up: compile, allocate
-        for _ in range(3):
+        for _ in range(warmup):
             fn()
         sync()
     for _ in range(rounds):

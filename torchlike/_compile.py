@@ -41,7 +41,7 @@ class _Observer:
     the storages it creates."""
 
     def __init__(self, exclude: set):
-        self.first_new = _tensor._Storage.count + 1
+        self.first_new = _tensor.next_serial()
         self.exclude = exclude
         self.reads: dict = {}
         self.originals: list = []

@@ -8,6 +8,7 @@ thin: operators are attached from the registry (`torchlike/_ops`).
 """
 from __future__ import annotations
 
+import itertools
 import weakref
 
 import jax
@@ -20,19 +21,45 @@ from ._device import device as _device_cls
 from ._device import from_jax as _device_from_jax
 from ._device import to_jax as _device_to_jax
 
+_serials = itertools.count(1)
+
+
+def next_serial() -> int:
+    """A serial number above every storage's created so far."""
+    return next(_serials)
+
 
 class _Storage:
     """The mutable box a base tensor and its views share: the array and a version counter."""
 
-    __slots__ = ("data", "version", "serial", "views", "__weakref__")
-    count = 0
+    __slots__ = ("data", "version", "serial", "views", "pending", "__weakref__")
 
     def __init__(self, data):
-        self.data, self.version, self.views = data, 0, None
-        _Storage.count += 1
-        self.serial = _Storage.count
+        self.data, self.version, self.views, self.serial = data, 0, None, next(_serials)
         if _observer is not None:
             _observer.created(self)
+
+
+class LazyStorage(_Storage):
+    """A storage whose array is not computed yet (`torchlike/_ops/lazy.py`): reading `data` runs
+    the pending op, after which it is a plain `_Storage` again; writing it drops the op."""
+
+    __slots__ = ()
+
+    def __init__(self, pending):  # (no observer: nothing is deferred while torchlike.compile traces)
+        self.pending, self.version, self.views, self.serial = pending, 0, None, next(_serials)
+
+    @property
+    def data(self):
+        value = self.pending.force()
+        self.__class__ = _Storage
+        self.data, self.pending = value, None
+        return value
+
+    @data.setter
+    def data(self, value):
+        self.__class__ = _Storage
+        self.data, self.pending = value, None
 
 
 trace_device = [_device_cls("cpu")]
@@ -95,6 +122,14 @@ class Tensor:
         return t
 
     # ----- storage, views, versions -----
+    @property
+    def _meta(self):
+        """What `_data` would give for shape, dtype and ndim, without running a pending op."""
+        s = self._storage
+        if s.__class__ is LazyStorage and self._chain is None:
+            return s.pending
+        return self._data
+
     @property
     def _data(self):
         chain = self._chain
@@ -253,20 +288,20 @@ class Tensor:
     # ----- metadata -----
     @property
     def shape(self) -> Size:
-        return Size(self._data.shape)
+        return Size(self._meta.shape)
 
     def size(self, dim: int | None = None):
         if dim is None:
-            return Size(self._data.shape)
-        return self._data.shape[_wrap_dim(dim, self.ndim)]
+            return Size(self._meta.shape)
+        return self._meta.shape[_wrap_dim(dim, self.ndim)]
 
     @property
     def dtype(self) -> D.dtype:
-        return D.from_numpy_dtype(self._data.dtype)
+        return D.from_numpy_dtype(self._meta.dtype)
 
     @property
     def device(self) -> _device_cls:
-        data = self._data
+        data = self._meta
         if isinstance(data, jax.core.Tracer):  # inside torchlike.compile: the device being traced for
             return trace_device[0]
         return _device_from_jax(next(iter(data.devices())))
@@ -281,15 +316,15 @@ class Tensor:
 
     @property
     def ndim(self) -> int:
-        return self._data.ndim
+        return self._meta.ndim
 
     def dim(self) -> int:
-        return self._data.ndim
+        return self._meta.ndim
 
     ndimension = dim
 
     def numel(self) -> int:
-        return int(self._data.size)
+        return int(self._meta.size)
 
     nelement = numel
 
@@ -347,7 +382,7 @@ class Tensor:
     def __len__(self) -> int:
         if self.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
+        return self._meta.shape[0]
 
     def __iter__(self):
         if self.ndim == 0:

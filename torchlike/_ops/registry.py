@@ -23,7 +23,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._autograd import Node, edge_of, is_grad_enabled
-from .._tensor import Tensor
+from .._tensor import LazyStorage, Tensor
+from . import lazy
 
 T, TS, TO, TL = "T", "TS", "TO", "TL"
 KINDS = (T, TS, TO, TL)
@@ -197,19 +198,30 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
     return result
 
 
-def _fast_key(args, kwargs):
+def _fast_key(args, kwargs, metas, shapes):
     """The fast-path key of a call: each positional tensor's dtype and 0-d-ness, each other argument's type and
-    value (floats by their bits: -0.0 and 0.0 differ); None when an argument is anything else."""
+    value (floats by their bits: -0.0 and 0.0 differ); None when an argument is anything else. Fills `metas`,
+    parallel to args, with each tensor's array or pending node (lazy.py), and `shapes` with the tensors' shapes,
+    so the call need not read them again."""
     key = []
     for a in args:
         t = a.__class__
         if t is int or t is bool or t is str or a is None:
             key.append((t, a))
+            metas.append(None)
         elif t is float:
             key.append(a.hex())
-        elif isinstance(a, Tensor):  # promotion ranks 0-d tensors below the others: that is keyed too
-            d = a._data
-            key.append(d.dtype if d.ndim else (d.dtype,))
+            metas.append(None)
+        elif t is Tensor or isinstance(a, Tensor):  # promotion ranks 0-d tensors below the others: keyed too
+            s = a._storage
+            if s.__class__ is LazyStorage and a._chain is None:
+                d = av = s.pending
+            else:
+                d = a._data
+                av = d.aval
+            metas.append(d)
+            shapes.append(av.shape)
+            key.append(av.dtype if av.shape else (av.dtype,))
         else:
             return None
     for n, a in kwargs.items():
@@ -323,12 +335,17 @@ class Op:
 
     def __call__(self, *args, **kwargs):
         if autocast_hook is None and self.varargs is None:
-            key = _fast_key(args, kwargs)
+            metas, shapes = [], []
+            key = _fast_key(args, kwargs, metas, shapes)
             if key is not None:
                 entry = self.fast.get(key)
                 if entry is None:
                     return self._call(args, kwargs, key)
-                k, sources, view_src = entry
+                k, sources, view_src, sites = entry
+                if sites is not None and lazy.enabled:
+                    result = lazy.record(k, args, sources, metas, shapes, sites)
+                    if result is not None:
+                        return result
                 arrays = [args[j]._data if j.__class__ is int else j[0] for j in sources]
                 operands = ([args[j] if j.__class__ is int else None for j in sources] if self.differentiable
                             else [None] * len(sources))
@@ -338,6 +355,8 @@ class Op:
                     return self._call(args, kwargs, None)  # raises as the full path does
                 if view_src is not None:
                     result._make_view_of(args[view_src], k)
+                elif sites is not None:
+                    lazy.learn(sites, shapes, result)
                 return result
         return self._call(args, kwargs, None)
 
@@ -406,7 +425,8 @@ class Op:
             # (every tensor argument is a kernel input: one given for a static parameter is baked into
             # the kernel, which the fast key, holding only its dtype, could not tell apart)
             view_src = self.pos_index.get(self.tensor_params[0][0]) if self.view else None
-            self.fast[fast_key] = (k, [(a,) if j is None else j for j, a in zip(sources, arrays)], view_src)
+            self.fast[fast_key] = (k, [(a,) if j is None else j for j, a in zip(sources, arrays)], view_src,
+                                   None if self.view else {})
         if not self.differentiable:
             operands = [None] * len(operands)
         try:

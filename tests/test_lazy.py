@@ -1,0 +1,192 @@
+"""Deferred eager ops (torchlike/_ops/lazy.py): same values, errors, aliasing and metadata as
+running every op at once."""
+import threading
+
+import numpy as np
+import pytest
+
+import torchlike as torch
+from torchlike._ops import lazy
+from torchlike._tensor import LazyStorage
+
+
+def _pending(t) -> bool:
+    return type(t._storage) is LazyStorage
+
+
+def _warm(fn, times=2):
+    """Run a form eagerly until the fast path has learned its output shape."""
+    for _ in range(times):
+        fn()
+
+
+def test_a_repeated_form_is_deferred_and_reads_back_the_same_values():
+    x = torch.arange(12.0).reshape(3, 4)
+    _warm(lambda: x * 2 + 1)
+    y = x * 2 + 1
+    assert _pending(y)
+    assert y.shape == (3, 4) and y.dtype == torch.float32 and y.ndim == 2 and y.numel() == 12
+    assert y.device.type == "cpu"
+    assert _pending(y), "metadata must not run the op"
+    np.testing.assert_array_equal(y.numpy(), np.arange(12.0).reshape(3, 4) * 2 + 1)
+    assert not _pending(y)
+
+
+def test_results_read_at_once_stop_being_deferred_and_stay_right():
+    x = torch.arange(4.0)
+    _warm(lambda: x + x)
+    deferred = 0
+    for i in range(200):
+        y = x + x
+        deferred += _pending(y)
+        np.testing.assert_array_equal(y.numpy(), np.arange(4.0) * 2)
+    assert 0 < deferred < 20, deferred
+
+
+def test_long_chain_matches_eager_bit_for_bit_and_compiles_one_program():
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal((8, 8)).astype(np.float32)
+
+    def chain():
+        x, w = torch.tensor(a), torch.tensor(a * 0.1)
+        y = x
+        for i in range(300):
+            y = (y @ w).tanh() + x if i % 3 else y * 0.5 - w
+        return y.numpy()
+
+    lazy.enabled = False
+    try:
+        expected = chain()
+    finally:
+        lazy.enabled = True
+    before = len(lazy._programs)
+    for _ in range(20):
+        np.testing.assert_allclose(chain(), expected, rtol=1e-6, atol=1e-6)
+    assert len(lazy._programs) > before, "a repeated trace should run as one compiled program"
+
+
+def test_intermediates_still_held_get_their_values():
+    x = torch.ones(4)
+    _warm(lambda: (x + 1) * 3)
+    for _ in range(3):  # eager the first time, then fused
+        a = x + 1
+        b = a * 3
+        c = b - a
+        np.testing.assert_array_equal(c.numpy(), np.full(4, 4.0))
+        np.testing.assert_array_equal(a.numpy(), np.full(4, 2.0))
+        np.testing.assert_array_equal(b.numpy(), np.full(4, 6.0))
+
+
+def test_errors_are_raised_by_the_call_not_the_read():
+    x, y = torch.ones(3), torch.ones(3)
+    _warm(lambda: x + y)
+    with pytest.raises(RuntimeError, match="must match the size of tensor b"):
+        x + torch.ones(4)
+    z = x + y
+    with pytest.raises(RuntimeError, match="must match the size of tensor b"):
+        z + torch.ones(5)
+
+
+def test_in_place_write_into_a_pending_tensor_and_its_versions():
+    x = torch.zeros(3)
+    _warm(lambda: x + 1)
+    y = x + 1
+    assert y._version == 0
+    y.add_(5)
+    assert y._version == 1
+    np.testing.assert_array_equal(y.numpy(), np.full(3, 6.0))
+
+
+def test_an_input_written_in_place_after_the_call_does_not_change_the_result():
+    x = torch.zeros(3)
+    _warm(lambda: x + 1)
+    y = x + 1
+    x.add_(10)
+    z = x + 1
+    np.testing.assert_array_equal(y.numpy(), np.full(3, 1.0))
+    np.testing.assert_array_equal(z.numpy(), np.full(3, 11.0))
+
+
+def test_views_of_a_pending_tensor_alias_it():
+    x = torch.zeros(2, 3)
+    _warm(lambda: x + 1)
+    y = x + 1
+    row = y[0]
+    row.fill_(7)
+    np.testing.assert_array_equal(y.numpy(), [[7, 7, 7], [1, 1, 1]])
+    y.mul_(2)
+    np.testing.assert_array_equal(row.numpy(), [14, 14, 14])
+
+
+def test_ops_that_need_gradients_run_at_once_and_differentiate():
+    w = torch.ones(3, requires_grad=True)
+    _warm(lambda: w * 2)
+    y = w * 2
+    assert not _pending(y) and y.grad_fn is not None
+    with torch.no_grad():
+        _warm(lambda: w * 2)
+        z = w * 2
+        assert _pending(z) and not z.requires_grad
+    c = torch.ones(3)
+    _warm(lambda: c * 3)
+    k = c * 3  # pending, then used by an op that records a node
+    assert _pending(k)
+    (y * k).sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), np.full(3, 6.0))
+
+
+def test_pending_tensor_read_inside_compile_and_func_transforms():
+    x = torch.arange(3.0)
+    _warm(lambda: x * 2)
+    y = x * 2
+    assert _pending(y)
+
+    @torch.compile
+    def step(v):
+        return v + y
+
+    np.testing.assert_array_equal(step(torch.ones(3)).numpy(), [1, 3, 5])
+    np.testing.assert_array_equal(step(torch.ones(3)).numpy(), [1, 3, 5])
+    u = x * 2
+    g = torch.func.grad(lambda v: (v * u).sum())(torch.ones(3))
+    np.testing.assert_array_equal(g.numpy(), [0, 2, 4])
+
+
+def test_other_threads_run_eagerly_and_read_main_thread_values():
+    x = torch.ones(5)
+    _warm(lambda: x + 1)
+    y = x + 1
+    out = {}
+
+    def worker():
+        for _ in range(3):
+            out["z"] = x * 3
+        out["y"] = y.numpy()
+
+    th = threading.Thread(target=worker)
+    th.start()
+    th.join()
+    assert not _pending(out["z"])
+    np.testing.assert_array_equal(out["y"], np.full(5, 2.0))
+    np.testing.assert_array_equal(out["z"].numpy(), np.full(5, 3.0))
+
+
+def test_dead_results_are_not_computed_and_nothing_leaks():
+    x = torch.ones(16)
+    _warm(lambda: x + 1)
+    for _ in range(lazy.MAX_NODES * 3):
+        x + 1
+    assert len(lazy._trace.nodes) < lazy.MAX_NODES
+    y = x + 2 if False else x + 1
+    assert y.sum().item() == 32.0
+
+
+def test_integer_and_bool_results_and_promotion():
+    i = torch.arange(6)
+    f = torch.ones(6)
+    _warm(lambda: (i * 2, i + f, i > 2))
+    a, b, c = i * 2, i + f, i > 2
+    assert (a.dtype, b.dtype, c.dtype) == (torch.int64, torch.float32, torch.bool)
+    np.testing.assert_array_equal(a.numpy(), np.arange(6) * 2)
+    np.testing.assert_array_equal(b.numpy(), np.arange(6) + 1.0)
+    np.testing.assert_array_equal(c.numpy(), np.arange(6) > 2)

@@ -1,0 +1,241 @@
+"""Deferred eager ops: a run of small operators executed as one cached, jitted program.
+
+One XLA dispatch costs several microseconds, more than PyTorch needs for a whole small operator.
+So an op that needs no gradient and repeats a call already run eagerly with the same kernel and
+input shapes is not run at once: its output tensor holds a `Pending` node (kernel, inputs, and
+the output's shape and dtype, learned from that earlier eager run), appended to a trace in
+creation order. Reading any pending value (`_data`, `.item()`, printing, an op that cannot be
+deferred), or the trace reaching MAX_NODES, runs the whole trace as one jax function of its
+leaf arrays, jitted once per trace structure, and keeps the values of the nodes whose tensors
+are still alive.
+
+What stays the same: every error is raised by the call itself (a form is only deferred after it
+ran eagerly with these shapes, and jitted kernels raise nothing at run time), values are the
+kernels' own, and a tensor's storage, version counter and aliasing are untouched (an in-place
+write or a view reads the value first). Ops that record autograd nodes, views, multi-output ops,
+calls under a jax trace or `torchlike.compile`, and threads other than the main one run eagerly
+(another thread reading a pending value computes it by itself, leaving the trace alone).
+`TORCHLIKE_LAZY=0` turns deferral off.
+"""
+from __future__ import annotations
+
+import os
+import threading
+import weakref
+from threading import get_ident
+
+import jax
+from jax._src.core import trace_ctx
+
+from .. import _tensor
+from .._tensor import LazyStorage, Tensor
+
+enabled = os.environ.get("TORCHLIKE_LAZY", "1") != "0"
+MAX_NODES = 64          # a longer trace runs as it grows: programs stay small and reusable
+# A trace structure is compiled once its runs would have cost about as many dispatches as this
+# (a compile costs tens of milliseconds; one dispatch saved, a few microseconds): a long trace
+# that repeats is compiled after a few runs, a one-off or a two-op trace rarely.
+FUSE_WORK = 500
+_seen: dict = {}
+_programs: dict = {}
+_ARRAY = type(jax.numpy.zeros(()))
+_MAIN = threading.main_thread().ident
+is_top_level = trace_ctx.is_top_level
+
+
+class Pending:
+    """An op not run yet: kernel, inputs (arrays, constants or Pending nodes), output metadata,
+    and its place in the trace (`epoch`, `pos`) until it has a value."""
+
+    __slots__ = ("dtype", "epoch", "inputs", "kernel", "ndim", "owner", "pos", "shape", "site", "size", "value")
+
+    def __init__(self, kernel, inputs, site):
+        self.kernel, self.inputs, self.value, self.site = kernel, inputs, None, site
+        self.shape, self.dtype, self.ndim, self.size = site.shape, site.dtype, site.ndim, site.size
+
+    def devices(self):
+        for x in self.inputs or ():
+            if x.__class__ is Pending:
+                return x.value.devices() if x.value is not None else x.devices()
+            if hasattr(x, "devices"):
+                return x.devices()
+        return self.force().devices()
+
+    def force(self):
+        if self.value is None:
+            if self.epoch == _trace.epoch and get_ident() == _MAIN:
+                _trace.run(self)
+            else:  # another thread, or a node dropped from a trace as dead: run it alone
+                self._alone()
+        return self.value
+
+    def _alone(self) -> None:
+        k, inputs = self.kernel, self.inputs
+        if inputs is not None:  # (None: the trace settled it meanwhile)
+            with jax.ensure_compile_time_eval():
+                self.value = k.jit(*[x.force() if x.__class__ is Pending else x for x in inputs])
+
+
+class _Site:
+    """One call form (fast-path entry and input shapes): its output's metadata, learned from an
+    eager run, and whether deferring it pays. A deferred result read at once, with nothing else
+    pending, only added bookkeeping; after STRIKES such reads in a row the form runs eagerly for
+    its next BACKOFF calls, then is tried again."""
+
+    __slots__ = ("dtype", "ndim", "shape", "size", "skip", "strikes")
+
+    def __init__(self, d):
+        self.shape, self.dtype, self.ndim, self.size = d.shape, d.dtype, d.ndim, d.size
+        self.strikes = self.skip = 0
+
+
+STRIKES, BACKOFF = 3, 64
+
+
+class _Trace:
+    """The pending nodes in creation order (a valid execution order), their leaf arrays, and the
+    wiring that makes the program's cache key: per node (kernel, input refs), where a ref >= 0 is
+    an earlier node and -1 - i is leaf i."""
+
+    def __init__(self):
+        self.epoch = 0
+        self._reset()
+
+    def _reset(self):
+        self.nodes, self.leaves, self.leaf_pos, self.wiring = [], [], {}, []
+        self.sharding = None  # where the trace's arrays live: one program runs on one device set
+
+    def run(self, root=None) -> None:
+        if is_top_level():
+            self._run(root)
+        else:  # asked for while jax traces: compute values, not tracers
+            with jax.ensure_compile_time_eval():
+                self._run(root)
+
+    def _run(self, root) -> None:
+        nodes, leaves, wiring = self.nodes, self.leaves, tuple(self.wiring)
+        self.epoch += 1
+        self._reset()
+        # Outputs: the node asked for and every node whose tensor is still alive.
+        outs = tuple(i for i, x in enumerate(nodes) if x is root or x.owner() is not None)
+        if not outs:
+            return
+        if len(nodes) == 1 and root is not None:
+            _strike(root.site)
+            _settle(root, root.kernel.jit(*[leaves[-1 - r] for r in wiring[0][1]]))
+            return
+        key = (wiring, outs, tuple((a.shape, a.dtype) for a in leaves))
+        program = _programs.get(key)
+        if program is None:
+            if len(_seen) > 10_000:
+                _seen.clear()
+            seen = _seen[key] = _seen.get(key, 0) + 1
+            if seen * (len(nodes) - 1) >= FUSE_WORK:
+                program = _programs[key] = jax.jit(_fused(wiring, outs))
+        if program is None:  # node by node, skipping those no output needs
+            needed = set(outs)
+            for i in range(len(nodes) - 1, -1, -1):
+                if i in needed:
+                    needed.update(r for r in wiring[i][1] if r >= 0)
+            values = [None] * len(nodes)
+            for i, (k, refs) in enumerate(wiring):
+                if i in needed:
+                    values[i] = k.jit(*[values[r] if r >= 0 else leaves[-1 - r] for r in refs])
+            for i in outs:
+                _settle(nodes[i], values[i])
+            return
+        for i, v in zip(outs, program(*leaves)):
+            _settle(nodes[i], v)
+
+
+_trace = _Trace()
+
+
+def _strike(site: _Site) -> None:
+    site.strikes += 1
+    if site.strikes >= STRIKES:
+        site.skip = BACKOFF
+
+
+def _settle(x: Pending, value) -> None:
+    x.value, x.inputs, x.kernel = value, None, None
+
+
+def _fused(wiring, outs):
+    def program(*leaves):
+        values = []
+        for k, refs in wiring:
+            values.append(k.raw(*[values[r] if r >= 0 else leaves[-1 - r] for r in refs]))
+        return tuple(values[i] for i in outs)
+    return program
+
+
+def record(k, args, sources, metas, shapes, sites):
+    """A deferred output for this fast-path call, or None to run it now. metas[j]: args[j]'s array
+    or pending node; shapes: the tensor arguments' shapes, in order; sites: the entry's _Sites."""
+    if _tensor._observer is not None or get_ident() != _MAIN:
+        return None  # torchlike.compile must see every read; the trace belongs to one thread
+    site = sites.get(tuple(shapes))
+    if site is None:
+        return None
+    if site.skip:
+        site.skip -= 1
+        return None
+    tr = _trace
+    epoch, leaf_pos = tr.epoch, tr.leaf_pos
+    inputs, refs = [], []
+    for j in sources:
+        if j.__class__ is int:
+            x = metas[j]
+            if args[j]._requires_grad and _grad_enabled():
+                return None
+            if x.__class__ is Pending:
+                if x.value is None and x.epoch == epoch:
+                    inputs.append(x)
+                    refs.append(x.pos)
+                    x.site.strikes = 0  # its deferral paid: this op joins it
+                    continue
+                x = x.force()
+            elif x.__class__ is not _ARRAY:
+                return None  # a tracer: jax is transforming this call
+        else:
+            x = j[0]
+        inputs.append(x)
+        p = leaf_pos.get(id(x))
+        if p is None:
+            if x.__class__ is _ARRAY and x.sharding is not tr.sharding:
+                if tr.sharding is None:
+                    tr.sharding = x.sharding
+                elif x.sharding != tr.sharding:  # one program runs on one set of devices
+                    if not any(r >= 0 for r in refs):
+                        tr.run()
+                    return None  # run eagerly (a call mixing devices fails there, as PyTorch's does)
+            p = leaf_pos[id(x)] = len(tr.leaves)
+            tr.leaves.append(x)
+        refs.append(-1 - p)
+    node = Pending(k, inputs, site)
+    node.epoch, node.pos = epoch, len(tr.nodes)
+    tr.nodes.append(node)
+    tr.wiring.append((k, tuple(refs)))
+    t = object.__new__(Tensor)
+    t._storage = s = LazyStorage(node)
+    node.owner = weakref.ref(s)
+    if len(tr.nodes) >= MAX_NODES:
+        tr.run()
+    return t
+
+
+def learn(sites, shapes, result) -> None:
+    """Remember an eager run's output metadata for these input shapes."""
+    if isinstance(result, tuple) or len(sites) > 64:
+        return
+    key = tuple(shapes)
+    if key not in sites:
+        d = result._storage.data
+        if d.__class__ is _ARRAY:
+            sites[key] = _Site(d)
+
+
+def _grad_enabled() -> bool:
+    from .._autograd import is_grad_enabled
+    return is_grad_enabled()
