@@ -43,6 +43,19 @@ def test_results_read_at_once_stop_being_deferred_and_stay_right():
     assert 0 < deferred < 20, deferred
 
 
+def test_a_form_backing_off_still_joins_a_pending_input():
+    x = torch.ones(8)
+    _warm(lambda: (x + x, x * 0.5))
+    for _ in range(10):  # both forms read at once: both back off
+        (x + x).numpy()
+        (x * 0.5).numpy()
+    y = x
+    for _ in range(200):  # a chain of the two still ends up deferred
+        y = y * 0.5 + x
+    assert _pending(y)
+    np.testing.assert_allclose(y.numpy(), np.full(8, 2.0), rtol=1e-6)
+
+
 def test_long_chain_matches_eager_bit_for_bit_and_compiles_one_program():
     rng = np.random.default_rng(0)
     a = rng.standard_normal((8, 8)).astype(np.float32)

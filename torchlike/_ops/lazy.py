@@ -38,7 +38,7 @@ MAX_NODES = 64          # a longer trace runs as it grows: programs stay small a
 FUSE_WORK = 500
 _seen: dict = {}
 _programs: dict = {}
-_ARRAY = type(jax.numpy.zeros(()))
+ARRAY = _ARRAY = type(jax.numpy.zeros(()))
 _MAIN = threading.main_thread().ident
 is_top_level = trace_ctx.is_top_level
 
@@ -80,7 +80,7 @@ class _Site:
     """One call form (fast-path entry and input shapes): its output's metadata, learned from an
     eager run, and whether deferring it pays. A deferred result read at once, with nothing else
     pending, only added bookkeeping; after STRIKES such reads in a row the form runs eagerly for
-    its next BACKOFF calls, then is tried again."""
+    its next BACKOFF calls that have no pending input, then is tried again."""
 
     __slots__ = ("dtype", "ndim", "shape", "size", "skip", "strikes")
 
@@ -178,8 +178,8 @@ def record(k, args, sources, metas, shapes, sites):
     site = sites.get(tuple(shapes))
     if site is None:
         return None
-    if site.skip:
-        site.skip -= 1
+    if site.skip and not any(j.__class__ is int and metas[j].__class__ is Pending for j in sources):
+        site.skip -= 1  # (with a pending input, deferring costs nothing: running now would read it)
         return None
     tr = _trace
     epoch, leaf_pos = tr.epoch, tr.leaf_pos

@@ -425,7 +425,8 @@ class Op:
             # (every tensor argument is a kernel input: one given for a static parameter is baked into
             # the kernel, which the fast key, holding only its dtype, could not tell apart)
             view_src = self.pos_index.get(self.tensor_params[0][0]) if self.view else None
-            self.fast[fast_key] = (k, [(a,) if j is None else j for j, a in zip(sources, arrays)], view_src,
+            consts = _device_constants([a for j, a in zip(sources, arrays) if j is None], arrays)
+            self.fast[fast_key] = (k, [(next(consts),) if j is None else j for j in sources], view_src,
                                    None if self.view else {})
         if not self.differentiable:
             operands = [None] * len(operands)
@@ -460,6 +461,20 @@ class Op:
                     i += 1
             return fn(**kw)
         return raw
+
+
+def _device_constants(consts: list, arrays: list):
+    """A fast entry's scalar constants, as device arrays when the call's tensors live on the default
+    device (a host array would be copied to the device at every call); else as they are."""
+    tensors = [a for a in arrays if isinstance(a, jax.Array)]
+    if consts and tensors and lazy.is_top_level() and all(
+            type(a) is lazy.ARRAY and a.sharding.device_set == _default_devices() for a in tensors):
+        consts = [jnp.asarray(c) for c in consts]
+    return iter(consts)
+
+
+def _default_devices() -> set:
+    return {jax.devices()[0]}
 
 
 def check_broadcast(shapes) -> None:
