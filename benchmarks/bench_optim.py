@@ -32,8 +32,8 @@ def _count_jitted_calls(opt) -> int:
     calls = []
     real = _optimizer._jitted
 
-    def counting(kernel, static):
-        fn = real(kernel, static)
+    def counting(kernel, static, *donate):
+        fn = real(kernel, static, *donate)
         return lambda *a: calls.append(1) or fn(*a)
 
     _optimizer._jitted = counting

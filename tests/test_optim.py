@@ -62,11 +62,12 @@ def test_params_without_grad_are_skipped():
 
 
 def test_one_jitted_call_per_group_and_no_recompile_when_lr_changes(monkeypatch):
-    calls = []
+    calls, used = [], []
     real = optimizer_mod._jitted
 
-    def counting(kernel, static):
-        fn = real(kernel, static)
+    def counting(kernel, static, *donate):
+        fn = real(kernel, static, *donate)
+        used.append(fn)
         return lambda *a: calls.append(kernel) or fn(*a)
 
     monkeypatch.setattr(optimizer_mod, "_jitted", counting)
@@ -76,12 +77,13 @@ def test_one_jitted_call_per_group_and_no_recompile_when_lr_changes(monkeypatch)
         p.grad = torch.ones(3)
     opt.step()
     assert len(calls) == 2
-    fn = real(type(opt)._kernel, opt._static(opt.param_groups[0]))
+    opt.step()
+    fn = used[-2]  # group 0's program (donating, from the second step on)
     size = fn._cache_size()
     for lr in (0.01, 0.02, 0.03):
         opt.param_groups[0]["lr"] = lr
         opt.step()
-    assert fn._cache_size() == size and len(calls) == 8
+    assert fn._cache_size() == size and len(calls) == 10 and used[-2] is fn
 
 
 def test_inplace_update_keeps_tensor_identity_and_bumps_version():
@@ -134,3 +136,38 @@ def test_lbfgs_minimizes_a_quadratic():
 
     opt.step(closure)
     np.testing.assert_allclose(x.detach().numpy(), [1.0, 2.0], atol=1e-4)
+
+
+def test_update_writes_in_place_only_over_arrays_nothing_else_holds():
+    """The step donates parameter and state arrays to XLA only when their tensor is their sole
+    owner; an array someone still holds (a jax export, a numpy view, a retained graph) stays valid."""
+    def run(hold):
+        torch.manual_seed(0)
+        m = torch.nn.Linear(3, 2)
+        opt = torch.optim.Adam(m.parameters(), lr=0.1)
+        x = torch.ones(4, 3)
+        held, out = [], []
+        for step in range(3):
+            opt.zero_grad()
+            loss = m(x).pow(2).sum()
+            loss.backward(retain_graph=hold == "graph")
+            if hold == "jax":
+                held.append((m.weight.jax(), m.weight.detach().numpy().copy()))
+            elif hold == "numpy":
+                held.append((np.asarray(m.weight), m.weight.detach().numpy().copy()))
+            assert optimizer_mod._sole_owner(list(m.parameters())) == (hold is None)
+            opt.step()
+            if hold == "graph":  # the retained graph's saved arrays are still there
+                node = loss.grad_fn.next_functions[0][0]
+                while node is not None and not getattr(node, "arrays", None):
+                    node = node.next_functions[0][0]
+                assert node is not None and not any(a.is_deleted() for a in node.arrays)
+            out.append(m.weight.detach().numpy().copy())
+        for h, copy in held:
+            np.testing.assert_array_equal(np.asarray(h), copy)
+        return out
+
+    plain = run(None)
+    for hold in ("jax", "numpy", "graph"):
+        np.testing.assert_array_equal(run(hold)[-1], plain[-1])
+    assert any(key[2] == (0, 2) for key in optimizer_mod._JITS), "the plain run donates params and state"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import sys
 import warnings
 import weakref
 from collections import OrderedDict, defaultdict
@@ -127,13 +128,31 @@ def lerp(start, end, weight):
 _JITS: dict = {}
 
 
-def _jitted(kernel, static: tuple):
-    """One jax.jit per (update function, structural options); shapes are keyed by jax itself."""
-    key = (kernel, static)
+def _jitted(kernel, static: tuple, donate: tuple = ()):
+    """One jax.jit per (update function, structural options, donated arguments); shapes are keyed
+    by jax itself."""
+    key = (kernel, static, donate)
     fn = _JITS.get(key)
     if fn is None:
-        fn = _JITS[key] = jax.jit(functools.partial(kernel, **dict(static)))
+        fn = _JITS[key] = jax.jit(functools.partial(kernel, **dict(static)), donate_argnums=donate)
     return fn
+
+
+_ARRAY = type(jax.numpy.zeros(()))
+
+
+def _sole_owner(tensors) -> bool:
+    """Whether each tensor is a base whose array nothing else holds (no view cache, saved graph
+    node, pending op, numpy view or user reference): then the update may write over that array
+    in place (XLA buffer donation) instead of allocating new memory for every parameter."""
+    for t in tensors:
+        if t._chain is not None:
+            return False
+        a = t._storage.data
+        # referents: the storage, `a`, getrefcount's argument
+        if type(a) is not _ARRAY or sys.getrefcount(a) > 3:
+            return False
+    return True
 
 
 class Optimizer:
@@ -302,9 +321,12 @@ class Optimizer:
             if not self.state[p]:
                 self._check_param(p)
                 self.state[p].update(self._init_state(p, group))
+        state_tensors = [t for p in params for t in self.state[p].values() if isinstance(t, Tensor)]
+        donate = (0,) if _sole_owner(params) else ()
+        donate += (2,) if state_tensors and _sole_owner(state_tensors) else ()
         states = {k: [self._state_array(p, k) for p in params] for k in self._state_keys}
         hyper = {k: _hyper(self._hyper_value(group, k)) for k in self._hyper_keys}
-        fn = _jitted(type(self)._kernel, self._static(group))
+        fn = _jitted(type(self)._kernel, self._static(group), donate)
         new_params, new_states = fn([p._data for p in params], [p.grad._data for p in params], states, hyper)
         for p, a in zip(params, new_params):
             p._write(a)
