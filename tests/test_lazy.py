@@ -203,3 +203,11 @@ def test_integer_and_bool_results_and_promotion():
     np.testing.assert_array_equal(a.numpy(), np.arange(6) * 2)
     np.testing.assert_array_equal(b.numpy(), np.arange(6) + 1.0)
     np.testing.assert_array_equal(c.numpy(), np.arange(6) > 2)
+
+
+def test_calls_that_run_eagerly_leave_nothing_in_the_trace():
+    w = torch.ones(3, requires_grad=True)
+    for _ in range(5):
+        x = torch.ones(3)  # a new input every time, as a data loader gives
+        (x * w).sum()
+    assert not lazy._trace.leaves and not lazy._trace.nodes

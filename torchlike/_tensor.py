@@ -126,8 +126,11 @@ class Tensor:
     def _meta(self):
         """What `_data` would give for shape, dtype and ndim, without running a pending op."""
         s = self._storage
-        if s.__class__ is LazyStorage and self._chain is None:
-            return s.pending
+        if self._chain is None:
+            if s.__class__ is LazyStorage:
+                return s.pending
+            if _observer is None:
+                return s.data
         return self._data
 
     @property

@@ -28,6 +28,7 @@ import jax
 from jax._src.core import trace_ctx
 
 from .. import _tensor
+from .._autograd import is_grad_enabled
 from .._tensor import LazyStorage, Tensor
 
 enabled = os.environ.get("TORCHLIKE_LAZY", "1") != "0"
@@ -182,32 +183,34 @@ def record(k, args, sources, metas, shapes, sites):
         site.skip -= 1  # (with a pending input, deferring costs nothing: running now would read it)
         return None
     tr = _trace
-    epoch, leaf_pos = tr.epoch, tr.leaf_pos
-    inputs, refs = [], []
-    for j in sources:
+    epoch = tr.epoch
+    inputs = []
+    for j in sources:  # check everything before touching the trace
         if j.__class__ is int:
             x = metas[j]
-            if args[j]._requires_grad and _grad_enabled():
+            if args[j]._requires_grad and is_grad_enabled():
                 return None
             if x.__class__ is Pending:
-                if x.value is None and x.epoch == epoch:
-                    inputs.append(x)
-                    refs.append(x.pos)
-                    x.site.strikes = 0  # its deferral paid: this op joins it
-                    continue
-                x = x.force()
+                if x.value is not None or x.epoch != epoch:
+                    x = x.force()
             elif x.__class__ is not _ARRAY:
                 return None  # a tracer: jax is transforming this call
+            inputs.append(x)
         else:
-            x = j[0]
-        inputs.append(x)
+            inputs.append(j[0])
+    leaf_pos, refs = tr.leaf_pos, []
+    for x in inputs:
+        if x.__class__ is Pending:
+            refs.append(x.pos)
+            x.site.strikes = 0  # its deferral paid: this op joins it
+            continue
         p = leaf_pos.get(id(x))
         if p is None:
-            if x.__class__ is _ARRAY and x.sharding is not tr.sharding:
+            if x.__class__ is _ARRAY and x.sharding is not tr.sharding:  # (host constants go anywhere)
                 if tr.sharding is None:
                     tr.sharding = x.sharding
                 elif x.sharding != tr.sharding:  # one program runs on one set of devices
-                    if not any(r >= 0 for r in refs):
+                    if not refs:
                         tr.run()
                     return None  # run eagerly (a call mixing devices fails there, as PyTorch's does)
             p = leaf_pos[id(x)] = len(tr.leaves)
@@ -236,6 +239,3 @@ def learn(sites, shapes, result) -> None:
             sites[key] = _Site(d)
 
 
-def _grad_enabled() -> bool:
-    from .._autograd import is_grad_enabled
-    return is_grad_enabled()
