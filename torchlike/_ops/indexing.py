@@ -220,10 +220,26 @@ def _tensor_index(self, x, dim, template, tensors) -> int:
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     n = shape[dim]
     a = t._data
-    _check_bounds(a, n, dim)
-    tensors.append(jnp.where(a < 0, a + n, a))
+    h = _on_host(a)
+    if h is None:
+        _check_bounds(a, n, dim)
+        a = jnp.where(a < 0, a + n, a)
+    elif h.size:  # a CPU array: check and wrap it with numpy, no device round trip
+        lo, hi = int(h.min()), int(h.max())
+        if hi >= n or lo < -n:
+            raise IndexError(f"index {hi if hi >= n else lo} is out of bounds for dimension {dim} with size {n}")
+        if lo < 0:
+            a = jnp.asarray(np.where(h < 0, h + n, h))
+    tensors.append(a)
     template.append(_Slot(len(tensors) - 1))
     return 1
+
+
+def _on_host(a):
+    """The array as numpy when reading it costs no copy to the host (a concrete CPU array), else None."""
+    if isinstance(a, jax.core.Tracer) or next(iter(a.devices())).platform != "cpu":
+        return None
+    return np.asarray(a)
 
 
 def _dims_consumed(x) -> int:
