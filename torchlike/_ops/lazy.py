@@ -25,7 +25,6 @@ import weakref
 from threading import get_ident
 
 import jax
-from jax._src.core import trace_ctx
 
 from .. import _tensor
 from .._autograd import is_grad_enabled
@@ -41,7 +40,12 @@ _seen: dict = {}
 _programs: dict = {}
 ARRAY = _ARRAY = type(jax.numpy.zeros(()))
 _MAIN = threading.main_thread().ident
-is_top_level = trace_ctx.is_top_level
+try:  # whether no jax trace is active (a private jax API: without it, always assume one may be)
+    from jax._src.core import trace_ctx
+    is_top_level = trace_ctx.is_top_level
+except (ImportError, AttributeError):
+    def is_top_level() -> bool:
+        return False
 
 
 class Pending:
