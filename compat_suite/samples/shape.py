@@ -42,7 +42,9 @@ add("expand", S(randn(3, 1), call=lambda t, x: x.expand(2, 3, 4)), S(randn(3, 1)
 add("select", S(randn(3, 4), dim=0, index=1), S(randn(3, 4), dim=-1, index=-1), S(I, dim=1, index=2),
     S(randn(2, 3, 4), call=lambda t, x: x.select(1, 0)))
 add("narrow", S(randn(5, 3), dim=0, start=1, length=3), S(randn(5, 3), dim=-1, start=-2, length=2),
-    S(randn(5, 3), dim=0, start=5, length=0), S(I, dim=1, start=0, length=1))
+    S(randn(5, 3), dim=0, start=5, length=0), S(I, dim=1, start=0, length=1),
+    S(randn(5, 3), call=lambda t, x: t.narrow(x, 0, t.tensor(2), 2)),
+    S(randn(5, 3), call=lambda t, x: x.narrow(1, t.tensor(-2), 1)))
 add("unfold", S(randn(7), call=lambda t, x: x.unfold(0, 3, 2)), S(randn(2, 5), call=lambda t, x: x.unfold(1, 2, 1)),
     S(randn(4, 3), call=lambda t, x: x.unfold(0, 4, 1)), S(randn(), call=lambda t, x: x.unfold(0, 1, 1)))
 add("diagonal", S(randn(3, 4)), S(randn(3, 4), offset=1), S(randn(3, 4), offset=-2), S(randn(2, 3, 4), dim1=1, dim2=2),

@@ -412,7 +412,8 @@ def narrow(input: T, dim, start, length):
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input.ndim)
     n = input.shape[d]
-    start = int(start)
+    # (a 0-d tensor start is read on the host: this runs while its kernel is traced)
+    start = int(np.asarray(start._data)) if isinstance(start, Tensor) else int(start)
     if not -n <= start <= n:
         raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
     if start < 0:
