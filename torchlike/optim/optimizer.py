@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import _autograd
 from .. import _dtype as D
+from .._ops.lazy import is_top_level
 from .._tensor import Tensor
 from ..nn.modules.module import RemovableHandle
 
@@ -114,7 +115,17 @@ def _hyper(value):
         return value._data.astype(np.float64).reshape(())
     if isinstance(value, jax.Array):  # a traced lr inside torchlike.compile
         return value.astype(np.float64)
-    return np.float64(value)
+    a = _HYPERS.get(value)
+    if a is None:
+        a = np.float64(value)
+        if is_top_level():  # a device array: a host scalar would be copied over at every step
+            if len(_HYPERS) > 1000:  # (a schedule that never repeats a value)
+                _HYPERS.clear()
+            a = _HYPERS[value] = jax.device_put(a)
+    return a
+
+
+_HYPERS: dict = {}
 
 
 def lerp(start, end, weight):
