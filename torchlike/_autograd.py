@@ -10,12 +10,17 @@ from __future__ import annotations
 import functools
 import threading
 
-_state = threading.local()
+
+class _GradMode(threading.local):
+    enabled = True  # each thread starts with gradients on, as in PyTorch
+
+
+_state = _GradMode()
 
 
 def is_grad_enabled() -> bool:
     """Mirrors `torch.is_grad_enabled`."""
-    return getattr(_state, "enabled", True)
+    return _state.enabled
 
 
 def _set_enabled(mode: bool) -> None:
