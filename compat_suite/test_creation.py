@@ -202,6 +202,9 @@ ERROR_CASES = [
     ("eye_negative_m", lambda t: t.eye(2, -1)),
     ("eye_float_n", lambda t: t.eye(2.5)),
     ("from_numpy_list", lambda t: t.from_numpy([1, 2])),
+    ("from_numpy_big_endian", lambda t: t.from_numpy(np.arange(3, dtype=">i4"))),
+    ("tensor_big_endian", lambda t: t.tensor(np.arange(3, dtype=">f8"))),
+    ("as_tensor_big_endian", lambda t: t.as_tensor(np.arange(3, dtype=">i2"))),
 ]
 
 

@@ -69,6 +69,11 @@ def cpu_device():
     return jax.local_devices(backend="cpu")[0]
 
 
+def default_device() -> jax.Device:
+    """Where JAX puts an array nobody placed (torchlike makes it the CPU, where PyTorch creates tensors)."""
+    return jax.config.jax_default_device or jax.devices()[0]
+
+
 def to_jax(d) -> "jax.Device":
     """The jax device for a torch device spec (str, int, device)."""
     d = d if isinstance(d, device) else device(d)

@@ -74,6 +74,9 @@ def from_numpy_dtype(d) -> dtype:
     try:
         return _BY_NP[np.dtype(d)]
     except KeyError:
+        if not np.dtype(d).isnative:
+            raise ValueError("given numpy array has byte order different from the native byte order. Conversion "
+                             "between byte orders is currently not supported.") from None
         raise TypeError(f"can't convert np.ndarray of type {np.dtype(d)}. The only supported types are: "
                         "float64, float32, float16, complex64, complex128, int64, int32, int16, int8, "
                         "uint8, and bool.") from None

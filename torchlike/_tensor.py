@@ -453,6 +453,16 @@ class Tensor:
             device, (str, _device_cls)) else device)
 
 
+ARRAY = type(jnp.zeros(()))  # the type of a concrete jax array (a tracer is not one)
+
+try:  # whether no jax trace is active (a private jax API: without it, always assume one may be)
+    from jax._src.core import trace_ctx
+    no_trace = trace_ctx.is_top_level
+except (ImportError, AttributeError):
+    def no_trace() -> bool:
+        return False
+
+
 def concrete(*xs) -> bool:
     """Whether these tensors/arrays hold values (False inside a torchlike.compile trace).
 

@@ -2,8 +2,6 @@
 linspace, logspace, eye. Mirrors PyTorch's dtype inference, defaults and errors."""
 from __future__ import annotations
 
-import functools
-
 import math
 import numbers
 
@@ -11,7 +9,7 @@ import jax
 import numpy as np
 
 from .. import _dtype as D
-from .._device import to_jax
+from .._device import default_device, to_jax
 from .._tensor import Size, Tensor
 
 _PY_SCALARS = (bool, int, float, complex)
@@ -119,19 +117,15 @@ def _to_numpy(data, d: D.dtype) -> np.ndarray:
 def place(array, device=None) -> Tensor:
     """A tensor holding a copy of a host array on `device` (default: the CPU)."""
     dev = to_jax(device if device is not None else "cpu")
-    if type(array) is np.ndarray and dev == _default_device():
+    if type(array) is np.ndarray and dev == default_device():
         # A jitted identity copies a host array in several times faster than jax.device_put does
-        # (it runs in jit's C++ fast path); its result is a fresh buffer, not a view of the host's.
+        # (it runs in jit's C++ fast path) and puts it where unplaced arrays go, so only for that
+        # device; its result is a fresh buffer, not a view of the host's.
         return Tensor._wrap(_host_to_device(array))
     return Tensor._wrap(jax.device_put(array, dev))
 
 
 _host_to_device = jax.jit(lambda a: a)
-
-
-@functools.cache
-def _default_device():
-    return jax.devices()[0]
 
 
 def _finish(t: Tensor, requires_grad: bool, out: Tensor | None = None) -> Tensor:

@@ -103,6 +103,9 @@ def _host_minmax(a):
     """(min, max) of an index array on the host, or None when it cannot be read (traced, empty)."""
     if isinstance(a, jax.core.Tracer) or a.size == 0:
         return None
+    if next(iter(a.devices())).platform == "cpu":  # numpy reads a CPU array in place: no dispatch
+        h = np.asarray(a)
+        return int(h.min()), int(h.max())
     lo, hi = _minmax(a)
     return int(lo), int(hi)
 
@@ -119,6 +122,7 @@ def _check_bounds(a, n, dim, exc=IndexError, fmt="index {} is out of bounds for 
         lo, hi = mm
         if hi >= n or lo < (-n if negative else 0):
             raise exc(fmt.format(hi if hi >= n else lo, dim, n))
+    return mm
 
 
 def _sequence_as_tuple(idx) -> bool:
@@ -220,26 +224,12 @@ def _tensor_index(self, x, dim, template, tensors) -> int:
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
     n = shape[dim]
     a = t._data
-    h = _on_host(a)
-    if h is None:
-        _check_bounds(a, n, dim)
+    mm = _check_bounds(a, n, dim)
+    if mm is None or mm[0] < 0:  # (non-negative indices need no wrapping)
         a = jnp.where(a < 0, a + n, a)
-    elif h.size:  # a CPU array: check and wrap it with numpy, no device round trip
-        lo, hi = int(h.min()), int(h.max())
-        if hi >= n or lo < -n:
-            raise IndexError(f"index {hi if hi >= n else lo} is out of bounds for dimension {dim} with size {n}")
-        if lo < 0:
-            a = jnp.asarray(np.where(h < 0, h + n, h))
     tensors.append(a)
     template.append(_Slot(len(tensors) - 1))
     return 1
-
-
-def _on_host(a):
-    """The array as numpy when reading it costs no copy to the host (a concrete CPU array), else None."""
-    if isinstance(a, jax.core.Tracer) or next(iter(a.devices())).platform != "cpu":
-        return None
-    return np.asarray(a)
 
 
 def _dims_consumed(x) -> int:

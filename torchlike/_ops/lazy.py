@@ -28,7 +28,7 @@ import jax
 
 from .. import _tensor
 from .._autograd import is_grad_enabled
-from .._tensor import LazyStorage, Tensor
+from .._tensor import ARRAY, LazyStorage, Tensor, no_trace
 
 enabled = os.environ.get("TORCHLIKE_LAZY", "1") != "0"
 MAX_NODES = 64          # a longer trace runs as it grows: programs stay small and reusable
@@ -38,14 +38,7 @@ MAX_NODES = 64          # a longer trace runs as it grows: programs stay small a
 FUSE_WORK = 500
 _seen: dict = {}
 _programs: dict = {}
-ARRAY = _ARRAY = type(jax.numpy.zeros(()))
 _MAIN = threading.main_thread().ident
-try:  # whether no jax trace is active (a private jax API: without it, always assume one may be)
-    from jax._src.core import trace_ctx
-    is_top_level = trace_ctx.is_top_level
-except (ImportError, AttributeError):
-    def is_top_level() -> bool:
-        return False
 
 
 class Pending:
@@ -111,7 +104,7 @@ class _Trace:
         self.sharding = None  # where the trace's arrays live: one program runs on one device set
 
     def run(self, root=None) -> None:
-        if is_top_level():
+        if no_trace():
             self._run(root)
         else:  # asked for while jax traces: compute values, not tracers
             with jax.ensure_compile_time_eval():
@@ -197,7 +190,7 @@ def record(k, args, sources, metas, shapes, sites):
             if x.__class__ is Pending:
                 if x.value is not None or x.epoch != epoch:
                     x = x.force()
-            elif x.__class__ is not _ARRAY:
+            elif x.__class__ is not ARRAY:
                 return None  # a tracer: jax is transforming this call
             inputs.append(x)
         else:
@@ -210,7 +203,7 @@ def record(k, args, sources, metas, shapes, sites):
             continue
         p = leaf_pos.get(id(x))
         if p is None:
-            if x.__class__ is _ARRAY and x.sharding is not tr.sharding:  # (host constants go anywhere)
+            if x.__class__ is ARRAY and x.sharding is not tr.sharding:  # (host constants go anywhere)
                 if tr.sharding is None:
                     tr.sharding = x.sharding
                 elif x.sharding != tr.sharding:  # one program runs on one set of devices
@@ -239,7 +232,7 @@ def learn(sites, shapes, result) -> None:
     key = tuple(shapes)
     if key not in sites:
         d = result._storage.data
-        if d.__class__ is _ARRAY:
+        if d.__class__ is ARRAY:
             sites[key] = _Site(d)
 
 

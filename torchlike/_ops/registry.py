@@ -23,7 +23,8 @@ import numpy as np
 
 from .. import _dtype as D
 from .._autograd import Node, edge_of, is_grad_enabled
-from .._tensor import LazyStorage, Tensor
+from .._device import default_device
+from .._tensor import ARRAY, LazyStorage, Tensor, no_trace
 from . import lazy
 
 T, TS, TO, TL = "T", "TS", "TO", "TL"
@@ -464,17 +465,13 @@ class Op:
 
 
 def _device_constants(consts: list, arrays: list):
-    """A fast entry's scalar constants, as device arrays when the call's tensors live on the default
-    device (a host array would be copied to the device at every call); else as they are."""
+    """A fast entry's scalar constants, as device arrays when the call's tensors live where
+    unplaced arrays go (a host array would be copied to the device at every call); else as they are."""
     tensors = [a for a in arrays if isinstance(a, jax.Array)]
-    if consts and tensors and lazy.is_top_level() and all(
-            type(a) is lazy.ARRAY and a.sharding.device_set == _default_devices() for a in tensors):
+    if consts and tensors and no_trace() and all(
+            type(a) is ARRAY and a.sharding.device_set == {default_device()} for a in tensors):
         consts = [jnp.asarray(c) for c in consts]
     return iter(consts)
-
-
-def _default_devices() -> set:
-    return {jax.devices()[0]}
 
 
 def check_broadcast(shapes) -> None:

@@ -17,8 +17,7 @@ import numpy as np
 
 from .. import _autograd
 from .. import _dtype as D
-from .._ops.lazy import is_top_level
-from .._tensor import Tensor
+from .._tensor import ARRAY, Tensor, no_trace
 from ..nn.modules.module import RemovableHandle
 
 __all__ = ["Optimizer", "register_optimizer_step_post_hook", "register_optimizer_step_pre_hook", "required"]
@@ -118,7 +117,7 @@ def _hyper(value):
     a = _HYPERS.get(value)
     if a is None:
         a = np.float64(value)
-        if is_top_level():  # a device array: a host scalar would be copied over at every step
+        if no_trace():  # a device array: a host scalar would be copied over at every step
             if len(_HYPERS) > 1000:  # (a schedule that never repeats a value)
                 _HYPERS.clear()
             a = _HYPERS[value] = jax.device_put(a)
@@ -149,9 +148,6 @@ def _jitted(kernel, static: tuple, donate: tuple = ()):
     return fn
 
 
-_ARRAY = type(jax.numpy.zeros(()))
-
-
 def _sole_owner(tensors) -> bool:
     """Whether each tensor is a base whose array nothing else holds (no view cache, saved graph
     node, pending op, numpy view or user reference): then the update may write over that array
@@ -161,7 +157,7 @@ def _sole_owner(tensors) -> bool:
             return False
         a = t._storage.data
         # referents: the storage, `a`, getrefcount's argument
-        if type(a) is not _ARRAY or sys.getrefcount(a) > 3:
+        if type(a) is not ARRAY or sys.getrefcount(a) > 3:
             return False
     return True
 
