@@ -7,7 +7,6 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
-from .. import _dtype as D
 from .._ops import nn_loss as _L
 from .._tensor import Tensor, concrete
 
@@ -110,18 +109,22 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     return _L.binary_cross_entropy_with_logits(input, target, weight, pos_weight, reduction)
 
 
+_INDEX_DTYPES = (np.dtype(np.int64), np.dtype(np.uint8))
+
+
 def _check_targets(input: Tensor, target: Tensor, ignore_index: int) -> None:
     """PyTorch's value check on class indices: "Target 5 is out of bounds.".
 
     Done on the host with numpy: targets are usually a batch fresh from the data pipeline, ready
     at once, so reading them waits for nothing else (device ops would queue behind the forward)."""
-    if target.dtype not in (D.int64, D.uint8) or input.ndim == 0:
-        return
-    c = input.shape[1] if input.ndim > 1 else input.shape[0]
+    shape = input._meta.shape
     t = target._data
-    if t.size == 0 or not concrete(t):
+    if t.dtype not in _INDEX_DTYPES or not shape or t.size == 0 or not concrete(t):
         return
+    c = shape[1] if len(shape) > 1 else shape[0]
     h = np.asarray(t)
+    if 0 <= h.min() and h.max() < c:
+        return
     bad = ((h < 0) | (h >= c)) & (h != ignore_index)
     if bad.any():
         raise IndexError(f"Target {int(h.ravel()[np.argmax(bad.ravel())])} is out of bounds.")

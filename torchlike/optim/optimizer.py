@@ -314,20 +314,21 @@ class Optimizer:
         return loss
 
     def _check_param(self, p: Tensor) -> None:
-        pd = p._data.dtype  # numpy dtypes: this runs for every parameter at every step
+        pd, gd = p._meta.dtype, p.grad._meta.dtype  # numpy dtypes: this runs for every parameter at every step
         if pd.kind == "c":
             raise NotImplementedError(f"torchlike.optim.{type(self).__name__}: complex parameters are not supported")
-        if p.grad._data.dtype != pd:
+        if gd is not pd and gd != pd:
             raise RuntimeError(
                 f"{type(self).__name__}: gradient dtype {p.grad.dtype} does not match the parameter dtype {p.dtype}"
             )
 
     def _update_group(self, group: dict, params: list) -> None:
         """Run the group's pure update on all its parameters with a gradient, in one jitted call."""
+        state = self.state
         for p in params:
-            if not self.state[p]:
+            if not state[p]:
                 self._check_param(p)
-                self.state[p].update(self._init_state(p, group))
+                state[p].update(self._init_state(p, group))
         state_tensors = [t for p in params for t in self.state[p].values() if isinstance(t, Tensor)]
         donate = (0,) if _sole_owner(params) else ()
         donate += (2,) if state_tensors and _sole_owner(state_tensors) else ()

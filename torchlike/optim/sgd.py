@@ -81,8 +81,9 @@ class SGD(Optimizer):
         )
 
     def _update_group(self, group, params):
-        for p in params:
-            self._check_param(p)
+        if group["momentum"] != 0:  # (without momentum there is no state: the base checks at every step)
+            for p in params:
+                self._check_param(p)
         super()._update_group(group, params)
         if group["momentum"] == 0:
             for p in params:  # PyTorch keeps no state without momentum
