@@ -105,6 +105,19 @@ def retain_grad_nonleaf(t):
 
 
 @case
+def retained_grad_accumulates_over_backward_passes(t):
+    x = _leaf(t)
+    y = x * 3
+    y.retain_grad()
+    y.register_hook(lambda g: g * 2)
+    out = (y.sin() * y).sum()
+    out.backward(retain_graph=True)
+    first = y.grad.clone()
+    out.backward()
+    return first, y.grad, x.grad
+
+
+@case
 def nonleaf_grad_is_none(t):
     x = _leaf(t)
     y = x * 3

@@ -8,7 +8,9 @@ depth work, and accumulates into leaf `.grad` through `AccumulateGrad` nodes as 
 from __future__ import annotations
 
 import functools
+import itertools
 import threading
+import types
 
 
 class _GradMode(threading.local):
@@ -90,19 +92,24 @@ FREED_MSG = ("Trying to backward through the graph a second time (or directly ac
 class Node:
     """One recorded operation. `next_edges[i]` is (node, output_nr) for input i, or None."""
 
-    _seq = 0
+    _counter = itertools.count(1)
+    # Hooks and retained tensors, per instance once one is added (_own): most nodes never get one.
+    pre_hooks: dict = types.MappingProxyType({})  # output_nr -> hooks of that output tensor
+    retained: dict = types.MappingProxyType({})   # output_nr -> non-leaf tensor that retains grad
+    hooks: list = ()                               # Node.register_hook
 
     def __init__(self, name: str, next_edges: list, saves: bool = True, n_outputs: int = 1):
-        Node._seq += 1
-        self.n_outputs = n_outputs
-        self.seq = Node._seq
-        self._name = name
-        self.next_edges = next_edges
+        self.seq = next(Node._counter)
+        self._name, self.next_edges, self.n_outputs = name, next_edges, n_outputs
         self.saves = saves          # False for ops whose backward needs no saved values
         self.freed = False
-        self.pre_hooks: dict[int, list] = {}   # output_nr -> hooks of that output tensor
-        self.retained: dict[int, object] = {}  # output_nr -> non-leaf tensor that retains grad
-        self.hooks: list = []                  # Node.register_hook
+
+    def _own(self, attr: str):
+        """This node's own (writable) pre_hooks, retained or hooks."""
+        v = self.__dict__.get(attr)
+        if v is None:
+            v = self.__dict__[attr] = [] if attr == "hooks" else {}
+        return v
 
     def name(self) -> str:
         return self._name
@@ -115,8 +122,9 @@ class Node:
         return tuple((e[0], e[1]) if e else (None, 0) for e in self.next_edges)
 
     def register_hook(self, fn):
-        self.hooks.append(fn)
-        return _Handle(self.hooks, fn)
+        hooks = self._own("hooks")
+        hooks.append(fn)
+        return _Handle(hooks, fn)
 
     def release(self) -> None:
         self.freed = True
@@ -218,8 +226,10 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
                         new = hook(buf[nr])
                         buf[nr] = new if new is not None else buf[nr]
             for nr, t in node.retained.items():
-                if buf.get(nr) is not None:
-                    t.grad = buf[nr] if create_graph else buf[nr].detach()
+                g = buf.get(nr)
+                if g is not None:  # (accumulates over backward passes, as a leaf's does)
+                    g = g if create_graph else g.detach()
+                    t.grad = g if t.grad is None else t.grad + g
             for nr in range(max(buf) + 1 if buf else 0):
                 for k in capture.get((node, nr), ()):
                     results[k] = buf.get(nr)

@@ -131,6 +131,8 @@ class Tensor:
                 return s.pending
             if _observer is None:
                 return s.data
+        elif self._cache_ver == s.version and _observer is None:
+            return self._cache  # (a view's value, or its pending op)
         return self._data
 
     @property
@@ -146,7 +148,10 @@ class Tensor:
             for k in chain:
                 data = k.jit(data)
             self._cache, self._cache_ver = data, s.version
-        return self._cache
+        c = self._cache
+        if c.__class__ is not ARRAY and hasattr(c, "force"):  # a view deferred by lazy.py
+            c = self._cache = c.force()
+        return c
 
     @property
     def _version(self) -> int:
@@ -154,7 +159,9 @@ class Tensor:
 
     def _make_view_of(self, src: "Tensor", kernel) -> None:
         """Make self (fresh output of a view kernel) share src's storage."""
-        self._cache, self._cache_ver = self._storage.data, src._storage.version
+        s = self._storage
+        self._cache = s.pending if s.__class__ is LazyStorage else s.data
+        self._cache_ver = src._storage.version
         self._storage = src._storage
         self._chain = (src._chain or ()) + (kernel,)
         self._base = src._base if src._base is not None else src
@@ -177,7 +184,8 @@ class Tensor:
         if _observer is not None:
             _observer.read(s, self)
         if self._chain is None:
-            s.data = value.astype(s.data.dtype) if value.dtype != s.data.dtype else value
+            vd, d = value.dtype, s.data.dtype
+            s.data = value if vd is d or vd == d else value.astype(d)
         else:
             root = s.data
             index = self._chain_index(root)
@@ -257,7 +265,7 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is not None:
-            self.grad_fn.retained[self._output_nr] = self
+            self.grad_fn._own("retained")[self._output_nr] = self
             self._retains_grad = True
 
     @property
@@ -268,7 +276,7 @@ class Tensor:
         if not self.requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is not None:
-            hooks = self.grad_fn.pre_hooks.setdefault(self._output_nr, [])
+            hooks = self.grad_fn._own("pre_hooks").setdefault(self._output_nr, [])
         else:
             if not self._hooks:
                 self._hooks = []

@@ -27,7 +27,6 @@ from threading import get_ident
 import jax
 
 from .. import _tensor
-from .._autograd import is_grad_enabled
 from .._tensor import ARRAY, LazyStorage, Tensor, no_trace
 
 enabled = os.environ.get("TORCHLIKE_LAZY", "1") != "0"
@@ -45,19 +44,25 @@ class Pending:
     """An op not run yet: kernel, inputs (arrays, constants or Pending nodes), output metadata,
     and its place in the trace (`epoch`, `pos`) until it has a value."""
 
-    __slots__ = ("dtype", "epoch", "inputs", "kernel", "ndim", "owner", "pos", "shape", "site", "size", "value")
+    __slots__ = ("dtype", "epoch", "inputs", "kernel", "ndim", "owner", "pos", "saved", "shape", "site", "size",
+                 "value")
 
     def __init__(self, kernel, inputs, site):
         self.kernel, self.inputs, self.value, self.site = kernel, inputs, None, site
         self.shape, self.dtype, self.ndim, self.size = site.shape, site.dtype, site.ndim, site.size
+        self.saved = 0  # how many autograd nodes keep this value for their backward
 
-    def devices(self):
+    def probe(self):
+        """A jax array this op reads (so placed where its output will be), or its own value."""
         for x in self.inputs or ():
             if x.__class__ is Pending:
-                return x.value.devices() if x.value is not None else x.devices()
-            if hasattr(x, "devices"):
-                return x.devices()
-        return self.force().devices()
+                return x.value if x.value is not None else x.probe()
+            if x.__class__ is ARRAY:
+                return x
+        return self.force()
+
+    def devices(self):
+        return self.probe().devices()
 
     def force(self):
         if self.value is None:
@@ -80,11 +85,19 @@ class _Site:
     pending, only added bookkeeping; after STRIKES such reads in a row the form runs eagerly for
     its next BACKOFF calls that have no pending input, then is tried again."""
 
-    __slots__ = ("dtype", "ndim", "shape", "size", "skip", "strikes")
+    __slots__ = ("dtype", "grad_name", "ndim", "shape", "size", "skip", "strikes")
 
     def __init__(self, d):
         self.shape, self.dtype, self.ndim, self.size = d.shape, d.dtype, d.ndim, d.size
         self.strikes = self.skip = 0
+        self.grad_name = None
+
+    def node_name(self, k, inputs) -> str:
+        """The grad_fn name of this form's autograd node (it may depend on input ranks, fixed here)."""
+        if self.grad_name is None:
+            g = k.grad_name
+            self.grad_name = g if g.__class__ is str else g(*inputs)
+        return self.grad_name
 
 
 STRIKES, BACKOFF = 3, 64
@@ -114,8 +127,8 @@ class _Trace:
         nodes, leaves, wiring = self.nodes, self.leaves, tuple(self.wiring)
         self.epoch += 1
         self._reset()
-        # Outputs: the node asked for and every node whose tensor is still alive.
-        outs = tuple(i for i, x in enumerate(nodes) if x is root or x.owner() is not None)
+        # Outputs: the node asked for, every node whose tensor is still alive, and those a backward needs.
+        outs = tuple(i for i, x in enumerate(nodes) if x is root or x.saved or x.owner() is not None)
         if not outs:
             return
         if len(nodes) == 1 and root is not None:
@@ -149,6 +162,19 @@ class _Trace:
 _trace = _Trace()
 
 
+_SHARDINGS: dict = {}  # id -> (sharding, the first equal one seen): equal shardings compare by identity
+
+
+def _canonical(sh):
+    hit = _SHARDINGS.get(id(sh))
+    if hit is None:
+        if len(_SHARDINGS) > 256:
+            _SHARDINGS.clear()
+        same = next((c for s, c in _SHARDINGS.values() if c == sh), sh)
+        hit = _SHARDINGS[id(sh)] = (sh, same)  # (holding sh keeps its id from being reused)
+    return hit[1]
+
+
 def _strike(site: _Site) -> None:
     site.strikes += 1
     if site.strikes >= STRIKES:
@@ -168,6 +194,86 @@ def _fused(wiring, outs):
     return program
 
 
+def saving(inputs) -> None:
+    """An autograd node keeps these inputs for its backward: the trace must keep their values."""
+    for x in inputs:
+        if x.__class__ is Pending:
+            x.saved += 1
+
+
+def resolve(values) -> list:
+    """values with every pending node replaced by its array."""
+    return [x.force() if x.__class__ is Pending else x for x in values]
+
+
+JOINT_AFTER = 3  # a (trace, caller) pairing is compiled the third time it is seen (one-off graphs never are)
+
+
+def run_joint(key, fn, args, releasing: bool):
+    """fn(*args) where some args are pending in the trace: the trace and fn as one jitted program
+    (a training step's forward and its replayed backward), returning fn's outputs; or None (the
+    trace then has run) when nothing is pending, the pairing is new, or devices differ: the
+    caller runs fn on `resolve(args)` itself. `key` names fn's structure; args may hold None.
+    `releasing`: the holders of these args drop them afterwards (values that nothing else saved
+    need not be kept)."""
+    tr = _trace
+    if not tr.nodes or get_ident() != _MAIN or not no_trace():
+        return None
+    epoch, leaf_pos, n_leaves = tr.epoch, tr.leaf_pos, len(tr.leaves)
+    refs, extras, used = [], [], {}  # refs as in the wiring: a node, or -1 - i for input i (leaves, then extras)
+    for a in args:
+        if a is None:
+            refs.append(None)
+            continue
+        if a.__class__ is Pending:
+            if a.value is None and a.epoch == epoch:
+                refs.append(a.pos)
+                used[a.pos] = used.get(a.pos, 0) + 1
+                continue
+            a = a.force()
+        i = leaf_pos.get(id(a))
+        if i is None:
+            i = n_leaves + len(extras)
+            extras.append(a)
+        refs.append(-1 - i)
+    if not used:
+        return None
+    nodes = tr.nodes
+    outs = tuple(i for i, x in enumerate(nodes)
+                 if x.owner() is not None or x.saved > (used.get(i, 0) if releasing else 0))
+    jkey = (key, tuple(tr.wiring), outs, tuple(refs))  # (shapes: jax.jit's own cache)
+    program = _programs.get(jkey)
+    if program is None:
+        seen = _seen[jkey] = _seen.get(jkey, 0) + 1
+        if seen < JOINT_AFTER:
+            tr.run()
+            return None
+        program = _programs[jkey] = jax.jit(_joint(tuple(tr.wiring), outs, tuple(refs), fn))
+    try:
+        values, result = program(tr.leaves, extras)
+    except ValueError:  # arrays on different devices: one program runs on one set (jax says so)
+        tr.run()
+        return None
+    tr.epoch += 1
+    tr._reset()
+    for i, v in zip(outs, values):
+        _settle(nodes[i], v)
+    if releasing:
+        for i, n in used.items():
+            nodes[i].saved -= n
+    return result
+
+
+def _joint(wiring, outs, refs, fn):
+    forward = _fused(wiring, range(len(wiring)))
+
+    def program(leaves, extras):
+        values, inputs = forward(*leaves), list(leaves) + list(extras)
+        args = [None if r is None else values[r] if r >= 0 else inputs[-1 - r] for r in refs]
+        return tuple(values[i] for i in outs), fn(*args)
+    return program
+
+
 def record(k, args, sources, metas, shapes, sites):
     """A deferred output for this fast-path call, or None to run it now. metas[j]: args[j]'s array
     or pending node; shapes: the tensor arguments' shapes, in order; sites: the entry's _Sites."""
@@ -180,13 +286,13 @@ def record(k, args, sources, metas, shapes, sites):
         site.skip -= 1  # (with a pending input, deferring costs nothing: running now would read it)
         return None
     tr = _trace
+    if len(tr.nodes) >= MAX_NODES:  # (checked here, not after appending: the caller reads the new node's inputs)
+        tr.run()
     epoch = tr.epoch
     inputs = []
     for j in sources:  # check everything before touching the trace
         if j.__class__ is int:
             x = metas[j]
-            if args[j]._requires_grad and is_grad_enabled():
-                return None
             if x.__class__ is Pending:
                 if x.value is not None or x.epoch != epoch:
                     x = x.force()
@@ -204,9 +310,10 @@ def record(k, args, sources, metas, shapes, sites):
         p = leaf_pos.get(id(x))
         if p is None:
             if x.__class__ is ARRAY and x.sharding is not tr.sharding:  # (host constants go anywhere)
+                sh = _canonical(x.sharding)
                 if tr.sharding is None:
-                    tr.sharding = x.sharding
-                elif x.sharding != tr.sharding:  # one program runs on one set of devices
+                    tr.sharding = sh
+                elif sh is not tr.sharding:  # one program runs on one set of devices
                     if not refs:
                         tr.run()
                     return None  # run eagerly (a call mixing devices fails there, as PyTorch's does)
@@ -220,8 +327,6 @@ def record(k, args, sources, metas, shapes, sites):
     t = object.__new__(Tensor)
     t._storage = s = LazyStorage(node)
     node.owner = weakref.ref(s)
-    if len(tr.nodes) >= MAX_NODES:
-        tr.run()
     return t
 
 

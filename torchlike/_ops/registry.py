@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import inspect
 import numbers
+import weakref
 
 import jax
 import jax.numpy as jnp
@@ -24,7 +25,7 @@ import numpy as np
 from .. import _dtype as D
 from .._autograd import Node, edge_of, is_grad_enabled
 from .._device import default_device
-from .._tensor import ARRAY, LazyStorage, Tensor, no_trace
+from .._tensor import ARRAY, Tensor, no_trace
 from . import lazy
 
 T, TS, TO, TL = "T", "TS", "TO", "TL"
@@ -89,13 +90,14 @@ def _vjp_of(raw, diff):
 class OpNode(Node):
     """A node whose backward is a kernel's vjp at the recorded inputs."""
 
-    def __init__(self, k: Kernel, arrays, operands, diff: tuple, n_out: int):
+    def __init__(self, k: Kernel, arrays, operands, diff: tuple, n_out: int, name: str | None = None):
         # A grad_name may depend on the input ranks (matmul is MmBackward0, MvBackward0, ...).
-        name = k.grad_name if isinstance(k.grad_name, str) else k.grad_name(*arrays)
-        super().__init__(name, [edge_of(operands[i]) for i in diff], saves=k.saves, n_outputs=n_out)
+        if name is None:
+            name = k.grad_name if k.grad_name.__class__ is str else k.grad_name(*arrays)
+        super().__init__(name, [edge_of(operands[i]) for i in diff], k.saves, n_out)
         self.kernel, self.arrays, self.diff = k, arrays, diff
         self.operands = [operands[i] for i in diff]
-        self.saved = [(t, t._version) for t in _saved_operands(k, operands)]
+        self.saved = [(t, t._version) for t in _saved_operands(k, operands, diff)]
         self.saved_outputs = ()  # (tensor, version) for ops whose backward uses their output
 
     def apply(self, grads, create_graph):
@@ -104,21 +106,22 @@ class OpNode(Node):
                 if t._version != v:
                     raise RuntimeError(_modified_msg(t, v))
         mask = tuple(g is not None for g in grads)
+        arrays = lazy.resolve(self.arrays)
         if not create_graph:
-            res = self.kernel.backward_fn(self.diff, mask)(self.arrays, tuple(g._data if g is not None else None for g in grads))
+            res = self.kernel.backward_fn(self.diff, mask)(arrays, tuple(g._data if g is not None else None for g in grads))
             return [Tensor._wrap(r) for r in res]
-        bk = self.kernel.backward_kernel(self.diff, len(self.arrays), mask)
-        operands = [None] * len(self.arrays)
+        bk = self.kernel.backward_kernel(self.diff, len(arrays), mask)
+        operands = [None] * len(arrays)
         for i, t in zip(self.diff, self.operands):
             operands[i] = t
         present = [g for g in grads if g is not None]
-        out = run_kernel(bk, list(self.arrays) + [g._data for g in present], operands + present)
+        out = run_kernel(bk, arrays + [g._data for g in present], operands + present)
         return list(out)
 
     def release(self):
         self.freed = True
-        if self.saves:
-            self.arrays = None
+        if self.saves:  # (a node that saves nothing can run again, as PyTorch allows)
+            self.arrays, self.operands, self.saved, self.saved_outputs = None, (), (), ()
 
     def rebase_versions(self, t) -> None:
         """After an in-place op wrote its result into t: this node holds the pre-write arrays, so
@@ -126,19 +129,22 @@ class OpNode(Node):
         self.saved = [(x, x._version if x._storage is t._storage else v) for x, v in self.saved]
 
 
-def _saved_operands(k: Kernel, operands) -> list:
+def _saved_operands(k: Kernel, operands, diff: tuple) -> list:
     """The inputs PyTorch's backward would save, for its "modified by an inplace operation" check.
 
     Our nodes keep immutable arrays, so gradients are right either way; this only decides when
     to refuse as PyTorch does. Ops that save their output, and scalar forms (x * 2, x / 2), save
-    no input; a unary op saves its input; a binary op saves an operand when another requires grad.
+    no input; a unary op saves its input; a binary op saves an operand when another requires grad
+    (`diff`: the positions of those that do).
     """
-    tensors = [t for t in operands if t is not None]
-    if not k.saves or k.saves_output or len(tensors) < len(operands):
+    if not k.saves or k.saves_output:
         return []
-    if len(tensors) == 1:
-        return tensors
-    return [t for i, t in enumerate(tensors) if any(u.requires_grad for j, u in enumerate(tensors) if j != i)]
+    for t in operands:
+        if t is None:
+            return []
+    if len(operands) == 1 or len(diff) > 1:
+        return list(operands)
+    return [t for i, t in enumerate(operands) if i != diff[0]]
 
 
 class _SavedOutput:
@@ -184,19 +190,28 @@ def run_kernel(k: Kernel, arrays: list, operands: list):
         result = Tensor._wrap(out)
         outs = (result,)
     if is_grad_enabled():
-        diff = ()
-        for i, t in enumerate(operands):
-            if t is not None and t.requires_grad:
-                diff += (i,)
-        if diff:
-            float_outs = [t for t in outs if t.dtype.category >= D.FLOAT]
-            if float_outs:
-                node = OpNode(k, arrays, operands, diff, len(float_outs))
-                for nr, t in enumerate(float_outs):
-                    t._requires_grad, t.grad_fn, t._output_nr = True, node, nr
-                if k.saves_output:
-                    node.saved_outputs = [(so, so.expected) for so in (_SavedOutput(t, node.name()) for t in float_outs)]
+        attach_node(k, arrays, operands, outs)
     return result
+
+
+def attach_node(k: Kernel, arrays, operands, outs, name: str | None = None) -> OpNode | None:
+    """Record the tape node of a call whose inputs were `arrays` (the Tensors among them in
+    `operands`), if some operand requires grad, and make it the grad_fn of the floating outputs."""
+    diff = ()
+    for i, t in enumerate(operands):
+        if t is not None and t._requires_grad:
+            diff += (i,)
+    if not diff:
+        return None
+    float_outs = [t for t in outs if t.dtype.category >= D.FLOAT]
+    if not float_outs:
+        return None
+    node = OpNode(k, arrays, operands, diff, len(float_outs), name)
+    for nr, t in enumerate(float_outs):
+        t._requires_grad, t.grad_fn, t._output_nr = True, node, nr
+    if k.saves_output:
+        node.saved_outputs = [(so, so.expected) for so in (_SavedOutput(t, node.name()) for t in float_outs)]
+    return node
 
 
 def _fast_key(args, kwargs, metas, shapes):
@@ -214,15 +229,14 @@ def _fast_key(args, kwargs, metas, shapes):
             key.append(a.hex())
             metas.append(None)
         elif t is Tensor or isinstance(a, Tensor):  # promotion ranks 0-d tensors below the others: keyed too
-            s = a._storage
-            if s.__class__ is LazyStorage and a._chain is None:
-                d = av = s.pending
-            else:
-                d = a._data
-                av = d.aval
+            d = a._meta
+            av = d if d.__class__ is lazy.Pending else d.aval
             metas.append(d)
             shapes.append(av.shape)
             key.append(av.dtype if av.shape else (av.dtype,))
+        elif (t is tuple or t is list) and _all_ints(a):  # shapes, dims
+            key.append((t, *a))
+            metas.append(None)
         else:
             return None
     for n, a in kwargs.items():
@@ -231,9 +245,18 @@ def _fast_key(args, kwargs, metas, shapes):
             key.append((n, t, a))
         elif t is float:
             key.append((n, a.hex()))
+        elif (t is tuple or t is list) and _all_ints(a):
+            key.append((n, t, *a))
         else:
             return None
     return tuple(key)
+
+
+def _all_ints(seq) -> bool:
+    for v in seq:
+        if v.__class__ is not int:
+            return False
+    return True
 
 
 def clear_fast_paths() -> None:
@@ -335,7 +358,7 @@ class Op:
         return vals
 
     def __call__(self, *args, **kwargs):
-        if autocast_hook is None and self.varargs is None:
+        if autocast_hook is None:
             metas, shapes = [], []
             key = _fast_key(args, kwargs, metas, shapes)
             if key is not None:
@@ -343,21 +366,28 @@ class Op:
                 if entry is None:
                     return self._call(args, kwargs, key)
                 k, sources, view_src, sites = entry
+                operands = ([args[j] if j.__class__ is int else None for j in sources] if self.differentiable
+                            else [None] * len(sources))
                 if sites is not None and lazy.enabled:
                     result = lazy.record(k, args, sources, metas, shapes, sites)
                     if result is not None:
+                        p = result._storage.pending
+                        if is_grad_enabled() and attach_node(k, p.inputs, operands, (result,),
+                                                             p.site.node_name(k, p.inputs)):
+                            lazy.saving(p.inputs)
+                        if view_src is not None:  # (its pending value becomes the view's cache)
+                            result._make_view_of(args[view_src], k)
+                            p.owner = weakref.ref(result)
                         return result
                 arrays = [args[j]._data if j.__class__ is int else j[0] for j in sources]
-                operands = ([args[j] if j.__class__ is int else None for j in sources] if self.differentiable
-                            else [None] * len(sources))
                 try:
                     result = run_kernel(k, arrays, operands)
                 except Exception:
                     return self._call(args, kwargs, None)  # raises as the full path does
+                if sites is not None:
+                    lazy.learn(sites, shapes, result)
                 if view_src is not None:
                     result._make_view_of(args[view_src], k)
-                elif sites is not None:
-                    lazy.learn(sites, shapes, result)
                 return result
         return self._call(args, kwargs, None)
 
@@ -427,8 +457,7 @@ class Op:
             # the kernel, which the fast key, holding only its dtype, could not tell apart)
             view_src = self.pos_index.get(self.tensor_params[0][0]) if self.view else None
             consts = _device_constants([a for j, a in zip(sources, arrays) if j is None], arrays)
-            self.fast[fast_key] = (k, [(next(consts),) if j is None else j for j in sources], view_src,
-                                   None if self.view else {})
+            self.fast[fast_key] = (k, [(next(consts),) if j is None else j for j in sources], view_src, {})
         if not self.differentiable:
             operands = [None] * len(operands)
         try:

@@ -14,8 +14,9 @@ from __future__ import annotations
 
 import jax
 
-from .._autograd import AccumulateGrad
+from .._autograd import AccumulateGrad, edge_of
 from .._tensor import Tensor
+from .lazy import resolve, run_joint
 from .registry import OpNode, _vjp_of
 
 MAX_NODES = 2000       # bigger tapes: tracing them would cost more than it saves
@@ -42,11 +43,20 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
         n = _seen[key] = _seen.get(key, 0) + 1
         if n < REPLAY_AFTER:
             return False
-        program = _programs[key] = jax.jit(_build(key))
+        build = _build(key)
+        program = _programs[key] = (jax.jit(build), build)
     replays[0] += 1
     leaves = [n.variable for n in nodes if type(n) is AccumulateGrad]
-    new = program([n.arrays for n in nodes if type(n) is OpNode], [g._data for g in grads],
-                  [None if t.grad is None else t.grad._data for t in leaves])
+    args = [a for n in nodes if type(n) is OpNode for a in n.arrays]
+    args += [g._meta for g in grads]
+    args += [None if t.grad is None else t.grad._meta for t in leaves]
+    if not retain_graph:  # (first: the intermediate tensors only the graph held are gone before it runs)
+        for n in nodes:
+            n.release()
+    # Deferred forward ops feeding this backward run with it, as one program (torchlike/_ops/lazy.py).
+    new = run_joint(key, program[1], args, not retain_graph)
+    if new is None:
+        new = program[0](*resolve(args))
     for t, g in zip(leaves, new):
         if g is None:
             continue
@@ -54,16 +64,12 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
             t.grad = Tensor._wrap(g)
         else:
             t.grad._inplace_set(g)
-    if not retain_graph:
-        for n in nodes:
-            n.release()
     return True
 
 
 def _walk(roots):
     """The nodes reachable from roots, newest first (a node's inputs are always older, so this is a
     dependency order) with an index and the roots' edges, or None when some node needs the engine."""
-    from .._autograd import edge_of
     stack, seen, root_edges = [], set(), []
     for t in roots:
         e = edge_of(t)
@@ -104,13 +110,14 @@ def _walk(roots):
 
 
 def _structure(nodes, index, root_edges) -> tuple:
-    """The tape's shape: per node its kernel, differentiated inputs and edges (as node positions),
-    the root edges, and which leaves already hold a gradient. Array shapes are jax.jit's concern."""
+    """The tape's shape: per node its kernel, number of saved arrays, differentiated inputs and edges
+    (as node positions), the root edges, and which leaves already hold a gradient. Array shapes are
+    jax.jit's concern."""
     steps = []
     for n in nodes:
         edges = tuple(None if e is None else (index[e[0]], e[1]) for e in n.next_edges)
         if type(n) is OpNode:
-            steps.append((n.kernel, n.diff, n.n_outputs, edges))
+            steps.append((n.kernel, len(n.arrays), n.diff, n.n_outputs, edges))
         else:
             steps.append(("leaf", n.variable.grad is not None))
     return tuple(steps), tuple((index[node], nr) for node, nr in root_edges)
@@ -122,26 +129,32 @@ def _build(key):
     used = {(i, nr) for (i, nr) in root_edges}
     for s in steps:
         if s[0] != "leaf":
-            used.update(e for e in s[3] if e is not None)
+            used.update(e for e in s[4] if e is not None)
     plan = []
     for i, s in enumerate(steps):
         if s[0] == "leaf":
             plan.append(("leaf", i, s[1]))
         else:
-            kernel, diff, n_out, edges = s
-            plan.append(("op", i, _vjp_of(kernel.raw, diff), tuple((i, nr) in used for nr in range(n_out)), edges))
+            kernel, n_arrays, diff, n_out, edges = s
+            plan.append(("op", i, _vjp_of(kernel.raw, diff), tuple((i, nr) in used for nr in range(n_out)), edges,
+                         n_arrays))
 
-    def program(node_arrays, root_cts, old_grads):
+    def program(*flat):
+        """flat: every op node's saved arrays in tape order, then the root gradients, then the
+        leaves' existing gradients (None where there is none)."""
+        flat = iter(flat)
         buf: dict = {}
-        for slot, c in zip(root_edges, root_cts):
+        node_arrays = [tuple(next(flat) for _ in range(s[5])) for s in plan if s[0] == "op"]
+        for slot in root_edges:
+            c = next(flat)
             buf[slot] = c if slot not in buf else buf[slot] + c
-        arrays, olds, out = iter(node_arrays), iter(old_grads), []
+        arrays, out = iter(node_arrays), []
         for step in plan:
             if step[0] == "leaf":
-                g, old = buf.pop((step[1], 0), None), next(olds)
+                g, old = buf.pop((step[1], 0), None), next(flat)
                 out.append(g if old is None else (old if g is None else old + g))
                 continue
-            _, i, vjp, mask, edges = step
+            _, i, vjp, mask, edges, _ = step
             cts = tuple(buf.pop((i, nr), None) if m else None for nr, m in enumerate(mask))
             for e, g in zip(edges, vjp(next(arrays), cts)):
                 if e is not None:

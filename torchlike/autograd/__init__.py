@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import jax
+import numpy as np
 
 from .._autograd import (AccumulateGrad, Node, enable_grad, inference_mode, is_grad_enabled, no_grad,  # noqa: F401
                          run_backward, set_grad_enabled)
@@ -24,18 +25,21 @@ _ONES: dict = {}
 def _ones_like_scalar(o):
     """The implicit gradient of a 0-d loss: one cached array per dtype and placement (jax arrays are
     immutable, and a Tensor wrapping it gets its own storage), saving a dispatch every backward."""
-    data = o._data
-    key = (data.dtype, getattr(data, "sharding", None))
+    data = o._meta
+    if hasattr(data, "probe"):  # a deferred loss (torchlike/_ops/lazy.py): placed as its op's inputs are
+        sharding = data.probe().sharding
+        if len(sharding.device_set) != 1:
+            data = o._data
+    key = (data.dtype, getattr(data, "sharding", None) if not hasattr(data, "probe") else sharding)
     if key[1] is None or len(_ONES) > 64:  # a traced loss inside torchlike.compile
-        return Tensor._wrap(jax.numpy.ones_like(data))
+        return Tensor._wrap(jax.numpy.ones_like(o._data))
     ones = _ONES.get(key)
     if ones is None:
-        ones = _ONES[key] = jax.numpy.ones_like(data)
+        ones = _ONES[key] = jax.device_put(np.ones((), data.dtype), key[1])
     return Tensor._wrap(ones)
 
 
 def _make_grads(outputs, grads):
-    from .._ops.creation import ones_like
     result = []
     for i, (o, g) in enumerate(zip(outputs, grads)):
         if g is None:
@@ -43,7 +47,11 @@ def _make_grads(outputs, grads):
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
             if o.requires_grad and not o.dtype.is_floating_point:
                 raise RuntimeError(f"grad can be implicitly created only for real scalar outputs but got {o.dtype}")
-            g = _ones_like_scalar(o) if o.ndim == 0 else ones_like(o)
+            if o.ndim == 0:
+                g = _ones_like_scalar(o)
+            else:
+                from .._ops.creation import ones_like
+                g = ones_like(o)
         elif isinstance(g, Tensor) and tuple(g.shape) != tuple(o.shape):
             raise RuntimeError(f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and output[{i}] has a "
                                f"shape of {o.shape}.")
