@@ -1,21 +1,28 @@
 """Deferred eager ops: a run of small operators executed as one cached, jitted program.
 
 One XLA dispatch costs several microseconds, more than PyTorch needs for a whole small operator.
-So an op that needs no gradient and repeats a call already run eagerly with the same kernel and
-input shapes is not run at once: its output tensor holds a `Pending` node (kernel, inputs, and
-the output's shape and dtype, learned from that earlier eager run), appended to a trace in
-creation order. Reading any pending value (`_data`, `.item()`, printing, an op that cannot be
-deferred), or the trace reaching MAX_NODES, runs the whole trace as one jax function of its
-leaf arrays, jitted once per trace structure, and keeps the values of the nodes whose tensors
-are still alive.
+So an op that repeats a call already run eagerly with the same kernel and input shapes is not
+run at once: its output tensor holds a `Pending` node (kernel, inputs, and the output's shape
+and dtype, learned from that earlier eager run), appended to a trace in creation order. Reading
+any pending value (`_data`, `.item()`, printing, an op that cannot be deferred), or the trace
+reaching MAX_NODES, runs the whole trace as one jax function of its leaf arrays, jitted once per
+trace structure, and keeps the values of the nodes whose tensors are still alive or that an
+autograd node saved.
+
+Ops that need gradients are deferred too: their graph node is recorded at once, with the pending
+inputs as its saved values. When a backward pass is replayed as one program (replay.py) over
+such values, `run_joint` runs the trace and that backward as one program: a training step's
+forward and backward become one XLA call.
+
+A view op's result keeps its pending value as the view's cache (`Tensor._data` runs it), so a
+view still shares its base's storage and version counter.
 
 What stays the same: every error is raised by the call itself (a form is only deferred after it
 ran eagerly with these shapes, and jitted kernels raise nothing at run time), values are the
 kernels' own, and a tensor's storage, version counter and aliasing are untouched (an in-place
-write or a view reads the value first). Ops that record autograd nodes, views, multi-output ops,
-calls under a jax trace or `torchlike.compile`, and threads other than the main one run eagerly
-(another thread reading a pending value computes it by itself, leaving the trace alone).
-`TORCHLIKE_LAZY=0` turns deferral off.
+write reads the value first). Multi-output ops, calls under a jax trace or `torchlike.compile`,
+and threads other than the main one run eagerly (another thread reading a pending value
+computes it by itself, leaving the trace alone). `TORCHLIKE_LAZY=0` turns deferral off.
 """
 from __future__ import annotations
 

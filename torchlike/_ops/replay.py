@@ -6,6 +6,9 @@ into one jax function of every node's saved arrays and the root gradients, which
 vjp in dependency order, sums gradients as the engine would, adds them to the leaves' existing
 `.grad`, and returns the new leaf gradients. It is jitted once per tape shape and replayed.
 
+When the saved arrays are themselves deferred ops (lazy.py), the pending forward and this
+backward run as one program (`lazy.run_joint`).
+
 Only plain tapes take this path: registry-op nodes and leaf accumulators, no hooks, no
 retain_grad, no create_graph or `inputs=`. Anything else (and any error to report: a freed graph,
 a saved tensor modified in place) goes through the engine, which behaves as PyTorch does.
