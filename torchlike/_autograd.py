@@ -13,11 +13,11 @@ import threading
 import types
 
 
-class _GradMode(threading.local):
+class _GradState(threading.local):
     enabled = True  # each thread starts with gradients on, as in PyTorch
 
 
-_state = _GradMode()
+_state = _GradState()
 
 
 def is_grad_enabled() -> bool:

@@ -47,6 +47,12 @@ class Kernel:
         self.saves_output = saves_output
         self.bwd: dict = {}
 
+    def node_name(self, arrays) -> str:
+        """The grad_fn name of a call on these inputs (it may depend on their ranks: matmul is
+        MmBackward0, MvBackward0, ...)."""
+        g = self.grad_name
+        return g if g.__class__ is str else g(*arrays)
+
     def backward_fn(self, diff: tuple, cts_mask: tuple):
         """Jitted (arrays, cts) -> grads of the inputs at positions `diff`."""
         key = (diff, cts_mask)
@@ -91,10 +97,7 @@ class OpNode(Node):
     """A node whose backward is a kernel's vjp at the recorded inputs."""
 
     def __init__(self, k: Kernel, arrays, operands, diff: tuple, n_out: int, name: str | None = None):
-        # A grad_name may depend on the input ranks (matmul is MmBackward0, MvBackward0, ...).
-        if name is None:
-            name = k.grad_name if k.grad_name.__class__ is str else k.grad_name(*arrays)
-        super().__init__(name, [edge_of(operands[i]) for i in diff], k.saves, n_out)
+        super().__init__(k.node_name(arrays) if name is None else name, [edge_of(operands[i]) for i in diff], k.saves, n_out)
         self.kernel, self.arrays, self.diff = k, arrays, diff
         self.operands = [operands[i] for i in diff]
         self.saved = [(t, t._version) for t in _saved_operands(k, operands, diff)]

@@ -26,16 +26,15 @@ def _ones_like_scalar(o):
     """The implicit gradient of a 0-d loss: one cached array per dtype and placement (jax arrays are
     immutable, and a Tensor wrapping it gets its own storage), saving a dispatch every backward."""
     data = o._meta
-    if hasattr(data, "probe"):  # a deferred loss (torchlike/_ops/lazy.py): placed as its op's inputs are
-        sharding = data.probe().sharding
-        if len(sharding.device_set) != 1:
-            data = o._data
-    key = (data.dtype, getattr(data, "sharding", None) if not hasattr(data, "probe") else sharding)
-    if key[1] is None or len(_ONES) > 64:  # a traced loss inside torchlike.compile
+    # (a deferred loss, torchlike/_ops/lazy.py, is placed where its op's inputs are)
+    placed = data.probe() if hasattr(data, "probe") else data
+    sharding = getattr(placed, "sharding", None)
+    if sharding is None or len(sharding.device_set) != 1 or len(_ONES) > 64:  # traced, or sharded
         return Tensor._wrap(jax.numpy.ones_like(o._data))
+    key = (data.dtype, sharding)
     ones = _ONES.get(key)
     if ones is None:
-        ones = _ONES[key] = jax.device_put(np.ones((), data.dtype), key[1])
+        ones = _ONES[key] = jax.device_put(np.ones((), data.dtype), sharding)
     return Tensor._wrap(ones)
 
 
