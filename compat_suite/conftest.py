@@ -11,8 +11,10 @@ import glob
 import json
 
 import jax
+import pytest
 
 from . import harness
+from .catalog import expectations
 
 # Only torchlike's own promotion table may decide a result dtype.
 jax.config.update("jax_numpy_dtype_promotion", "strict")
@@ -22,6 +24,19 @@ _outcomes = collections.Counter()
 
 def pytest_addoption(parser):
     parser.addoption("--compat-report", default=None, help="write the compatibility report (markdown) here")
+    parser.addoption("--catalog-full", action="store_true", help="catalog drivers: every sample, reference inputs too")
+    parser.addoption("--catalog-update", action="store_true",
+                     help="catalog drivers: rewrite compat_suite/catalog/expected.txt from this run's outcomes")
+
+
+def pytest_configure(config):
+    if config.getoption("--catalog-update", default=False):
+        os.environ["TORCHLIKE_CATALOG_UPDATE"] = "1"
+
+
+@pytest.fixture
+def catalog_full(request):
+    return bool(request.config.getoption("--catalog-full"))
 
 
 def pytest_runtest_logreport(report):
@@ -40,7 +55,22 @@ def _merge_worker_records(path: str) -> None:
         os.remove(f)
 
 
+def _catalog_finish(session) -> None:
+    """Fold the catalog drivers' outcomes across workers; rewrite expected.txt when asked."""
+    worker = getattr(session.config, "workerinput", None)
+    if worker is not None:
+        if expectations.OUTCOMES:
+            expectations.dump_worker(f"{expectations.PATH}.worker-{worker['workerid']}.json")
+        return
+    for f in glob.glob(expectations.PATH + ".worker-*.json"):
+        expectations.merge_worker(f)
+        os.remove(f)
+    if session.config.getoption("--catalog-update") and expectations.OUTCOMES:
+        expectations.write(set(expectations.OUTCOMES))
+
+
 def pytest_sessionfinish(session, exitstatus):
+    _catalog_finish(session)
     path = session.config.getoption("--compat-report")
     if not path:
         return
@@ -66,5 +96,9 @@ def pytest_sessionfinish(session, exitstatus):
               "## Worst relative error per operator", "", "| operator | worst rel. error |", "|---|---|"]
     for name, err in sorted(harness.RECORD.get("ops", {}).items()):
         lines.append(f"| {name} | {err:.2e} |")
+    from .catalog import report
+    ran = expectations.OUTCOMES or expectations.load()
+    lines += [""] + report.lines(ran)
+    print("\n" + "\n".join(report.lines(ran, failures=False)))
     with open(path, "w") as f:
         f.write("\n".join(lines) + "\n")
