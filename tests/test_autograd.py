@@ -30,6 +30,27 @@ def test_second_derivative_of_cube():
     assert g.tolist() == [12.0] and gg.tolist() == [12.0]
 
 
+def test_double_backward_through_ops_with_rank_dependent_names():
+    # matmul's node name depends on its inputs' ranks (MmBackward0, MvBackward0, ...); the
+    # double-backward node must be named from the forward's arrays, not the backward's.
+    a = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64, requires_grad=True)
+    b = torch.tensor([[5.0, 6.0], [7.0, 8.0]], dtype=torch.float64, requires_grad=True)
+
+    def grad_a(b_):
+        (g,) = torch.autograd.grad((torch.matmul(a, b_) ** 2).sum(), a, create_graph=True)
+        return g
+
+    ga = grad_a(b)
+    (gb,) = torch.autograd.grad(ga.sum(), b)
+    assert type(ga.grad_fn).__name__.endswith("Backward1")
+    eps = 1e-6  # central difference of sum(grad_a) in b[0, 0]
+    bp, bm = b.detach().clone(), b.detach().clone()
+    bp[0, 0] += eps
+    bm[0, 0] -= eps
+    fd = (grad_a(bp).sum() - grad_a(bm).sum()).item() / (2 * eps)
+    assert abs(fd - gb[0, 0].item()) < 1e-5
+
+
 def test_functional_jacobian_hessian_vjp_jvp():
     from torchlike.autograd.functional import hessian, jacobian, jvp, vjp
     x = torch.tensor([1.0, 2.0])

@@ -71,7 +71,9 @@ class Kernel:
             def raw(*xs):
                 it = iter(xs[n_arrays:])
                 return vjp(xs[:n_arrays], tuple(next(it) if m else None for m in cts_mask))
-            k = self.bwd[key] = Kernel(raw, self.grad_name.replace("Backward0", "Backward1"), True)
+            def name(*xs):  # the forward's node name on its arrays (the leading inputs), as Backward1
+                return self.node_name(xs[:n_arrays]).replace("Backward0", "Backward1")
+            k = self.bwd[key] = Kernel(raw, name, True)
         return k
 
 
