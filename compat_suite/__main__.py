@@ -1,5 +1,7 @@
-"""`python -m compat_suite [--report PATH] [--catalog [--full] [--update]] [pytest args]`.
+"""`python -m compat_suite [--report [PATH]] [--catalog [--full] [--update]] [pytest args]`.
 
+--report       alone: print the catalogs' coverage per family and every known failure, as
+               recorded in compat_suite/catalog/expected.txt (runs nothing).
 --report PATH  run the suite and write the report (cases by area, the catalogs' coverage per family
                with the known failures); the coverage table is printed too.
 --catalog      run only the catalog drivers (op_db, module_db, optim_db, API surface).
@@ -13,6 +15,12 @@ import sys
 import pytest
 
 args = sys.argv[1:]
+if "--report" in args:
+    i = args.index("--report")
+    if i + 1 == len(args) or args[i + 1].startswith("-"):
+        from compat_suite.catalog import expectations, report
+        print("\n".join(report.lines(expectations.load(), failures=True)))
+        sys.exit(0)
 targets = ["compat_suite"]
 if "--report" in args:
     args[args.index("--report")] = "--compat-report"
