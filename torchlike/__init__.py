@@ -13,6 +13,8 @@ from ._device import device  # noqa: E402,F401
 from ._tensor import Size, Tensor  # noqa: E402,F401
 from ._autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402,F401
 from . import _ops  # noqa: E402
+from . import _program_budget  # noqa: E402
+_program_budget.install()
 from ._ops.creation import (LEGACY as _LEGACY, arange, as_tensor, empty, empty_like, eye, from_numpy,  # noqa: E402,F401
                             full, full_like, linspace, logspace, ones, ones_like, scalar_tensor, tensor, zeros,
                             zeros_like)

@@ -26,6 +26,7 @@ from .. import _dtype as D
 from .._autograd import Node, edge_of, is_grad_enabled
 from .._device import default_device
 from .._tensor import ARRAY, Tensor, no_trace
+from .. import _program_budget
 from . import lazy
 
 T, TS, TO, TL = "T", "TS", "TO", "TL"
@@ -363,6 +364,8 @@ class Op:
         return vals
 
     def __call__(self, *args, **kwargs):
+        if _program_budget.pending:
+            _program_budget.relieve()
         if autocast_hook is None:
             metas, shapes = [], []
             key = _fast_key(args, kwargs, metas, shapes)
