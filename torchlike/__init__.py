@@ -9,6 +9,10 @@ from . import _dtype  # noqa: E402
 from ._dtype import (bfloat16, bool_ as bool, can_cast, cdouble, cfloat, complex64, complex128, double,  # noqa: E402,F401
                      dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int,
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
+from ._dtype import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402,F401
+                     preserve_format)
+from math import e, inf, nan, pi  # noqa: E402,F401  (torch's constants are these Python floats)
+newaxis = None
 from ._device import device  # noqa: E402,F401
 from ._tensor import Size, Tensor  # noqa: E402,F401
 from ._autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402,F401

@@ -240,3 +240,37 @@ class iinfo:
 half, float, double = float16, float32, float64
 short, int, long = int16, int32, int64
 cfloat, cdouble = complex64, complex128
+
+
+class memory_format:
+    """Mirrors `torch.memory_format`. Tensors here are always laid out row-major: a format is
+    accepted where PyTorch takes one (.to, .contiguous, clone, *_like) and leaves values as they are."""
+
+    def __init__(self, name: str, rank: int | None = None):
+        self.name, self.rank = name, rank
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_memory_format_by_name, (self.name,))
+
+
+contiguous_format = memory_format("contiguous_format")
+preserve_format = memory_format("preserve_format")
+channels_last = memory_format("channels_last", 4)
+channels_last_3d = memory_format("channels_last_3d", 5)
+_FORMATS = {f.name: f for f in (contiguous_format, preserve_format, channels_last, channels_last_3d)}
+
+
+def _memory_format_by_name(name: str) -> memory_format:
+    return _FORMATS[name]
+
+
+def check_memory_format(fmt, ndim: int, fn: str) -> None:
+    """PyTorch's refusals of a memory_format argument: not one, or channels-last for another rank."""
+    if fmt is not None and not isinstance(fmt, memory_format):
+        raise TypeError(f"{fn}(): argument 'memory_format' must be torch.memory_format, not {type(fmt).__name__}")
+    if fmt is not None and fmt.rank is not None and fmt.rank != ndim:
+        suffix = "" if fmt.rank == 4 else "_3d"
+        raise RuntimeError(f"required rank {fmt.rank} tensor to use channels_last{suffix} format")

@@ -86,14 +86,22 @@ def _inplace(o):
     return method
 
 
-def _binary(name, reflected=False):
+# PyTorch's reflected dunders written in C: called unbound on a non-Tensor (Tensor.__radd__(2, t)),
+# they refuse it as a method descriptor does. Its others are Python functions, which just run.
+_C_REFLECTED = {"add", "mul", "and", "or", "xor"}
+
+
+def _binary(name, reflected=False, dunder_name=None):
     def dunder(self, other):
         o = OPS[name]
+        if dunder_name is not None and not isinstance(self, Tensor):
+            raise TypeError(f"descriptor '{dunder_name}' for 'torch._C.TensorBase' objects doesn't apply to a "
+                            f"'{type(self).__name__}' object")
         try:
             return o(other, self) if reflected else o(self, other)
         except TypeError:
-            if not isinstance(other, (Tensor, int, float, complex, bool)):
-                return NotImplemented
+            if not isinstance(other, (Tensor, int, float, complex, bool)) or not isinstance(self, Tensor):
+                return NotImplemented  # (as PyTorch's Python-level dunders turn a TypeError into)
             raise
     return dunder
 
@@ -117,7 +125,7 @@ def attach_methods() -> None:
     for d, n in _DUNDERS.items():
         if n in OPS:
             setattr(Tensor, f"__{d}__", _binary(n))
-            setattr(Tensor, f"__r{d}__", _binary(n, reflected=True))
+            setattr(Tensor, f"__r{d}__", _binary(n, True, f"__r{d}__" if d in _C_REFLECTED else None))
             if OPS[n].inplace:
                 setattr(Tensor, f"__i{d}__", getattr(Tensor, n + "_"))
     for d, n in _COMPARE.items():

@@ -121,7 +121,8 @@ def _mha(query: T, key: T, value: T, in_proj_weight: TO = None, in_proj_bias: TO
         out = jnp.swapaxes(out, 0, 1)
     if not need_weights:
         return out
-    weights = weights.reshape(bsz, h, tgt_len, src_len)
+    # PyTorch returns the weights after dropout, the ones the values were averaged with.
+    weights = attn.reshape(bsz, h, tgt_len, src_len)
     if average_attn_weights:
         weights = weights.mean(axis=1)
     return out, (weights[0] if unbatched else weights)

@@ -70,42 +70,130 @@ def _check_common(input, weight, bias, stride, dilation, groups, transposed: boo
                            f"{out_ch} elements, but got bias of size [{_shape(bias.shape)}] instead")
 
 
-def _conv_padding(padding, n, weight, stride, dilation):
-    if isinstance(padding, str):
-        if padding == "valid":
-            return ((0, 0),) * n
-        if padding != "same":
-            raise RuntimeError(f"Invalid padding string: '{padding}'")
-        if any(s != 1 for s in stride):
-            raise RuntimeError("padding='same' is not supported for strided convolutions")
-        total = [d * (k - 1) for d, k in zip(dilation, weight.shape[2:])]
-        return tuple((t // 2, t - t // 2) for t in total)
-    pad = ntuple(padding, n, "padding")
-    if any(p < 0 for p in pad):
-        raise RuntimeError("negative padding is not supported")
-    return tuple((p, p) for p in pad)
+def _arg_list(v, n: int) -> list:
+    """An int argument as the n-element list PyTorch's binding makes of it; a sequence as is."""
+    return [int(x) for x in v] if isinstance(v, (list, tuple)) else [int(v)] * n
 
 
-def convolution(input, weight, bias, stride, padding, dilation, groups, n: int, fname: str):
-    """The forward convolution of an n-d (batched or not) input."""
-    x, unbatched = batchify(input, n, fname)
-    stride, dilation = ntuple(stride, n, "stride"), ntuple(dilation, n, "dilation")
-    _check_common(x, weight, bias, stride, dilation, groups, False)
-    pads = _conv_padding(padding, n, weight, stride, dilation)
-    if weight.ndim != n + 2:
+def _expand(v: list, name: str, dim: int) -> tuple:
+    """PyTorch's `expand_param_if_needed`: to the weight's spatial rank, which may differ from the
+    function's when the weight has the wrong rank."""
+    if len(v) == 1:
+        return tuple(v) * dim
+    if len(v) != dim:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {dim} values to match the "
+                           f"convolution dimensions, but got {name}=[{_shape(v)}]")
+    return tuple(v)
+
+
+def _same_padding(x, weight, stride: list, dilation: list, groups):
+    """padding='same' (PyTorch's `convolution_same`): its own checks, then (lo, hi) per dimension."""
+    k = weight.ndim
+    if k <= 2:
         raise RuntimeError("weight should have at least three dimensions")
-    if x.shape[1] != weight.shape[1] * groups:
-        raise RuntimeError(f"Given groups={groups}, weight of size [{_shape(weight.shape)}], expected input"
-                           f"[{_shape(x.shape)}] to have {weight.shape[1] * groups} channels, but got {x.shape[1]} "
-                           f"channels instead")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    if k != x.ndim:
+        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight[{_shape(weight.shape)}], but "
+                           f"got {x.ndim}-dimensional input of size [{_shape(x.shape)}] instead")
+    dim = k - 2
+    for name, v in (("stride", stride), ("dilation", dilation)):
+        if len(v) not in (1, dim):
+            raise RuntimeError(f"{name} cannot broadcast to {dim} dimensions")
+    if any(s != 1 for s in stride):
+        raise RuntimeError("padding='same' is not supported for strided convolutions")
+    dilation = _expand(dilation, "dilation", dim)
+    total = [d * (kk - 1) for d, kk in zip(dilation, weight.shape[2:])]
+    # The symmetric part (C++ division truncates) is what the convolution itself is given and checks.
+    if any(int(t / 2) < 0 for t in total):
+        raise RuntimeError("negative padding is not supported")
+    return tuple((t // 2, t - t // 2) for t in total)
+
+
+def _check_forward(x, weight, bias, stride, pads, dilation, groups):
+    """PyTorch's `check_shape_forward` for a forward convolution, then its dtype and dilation checks."""
+    if any(lo < 0 or hi < 0 for lo, hi in pads):
+        raise RuntimeError("negative padding is not supported")
+    if any(s <= 0 for s in stride):
+        raise RuntimeError("non-positive stride is not supported")
+    if any(d < 0 for d in dilation):
+        raise RuntimeError("dilation should be greater than zero")
+    k, ws = weight.ndim, _shape(weight.shape)
+    if x.ndim != k:
+        raise RuntimeError(f"Expected {k}-dimensional input for {k}-dimensional weight [{ws}], but got {x.ndim}-"
+                           f"dimensional input of size [{_shape(x.shape)}] instead")
+    if weight.shape[0] < groups:
+        raise RuntimeError(f"Given groups={groups}, expected weight to be at least {groups} at dimension 0, but got "
+                           f"weight of size [{ws}] instead")
     if weight.shape[0] % groups:
-        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but got "
-                           f"weight of size [{_shape(weight.shape)}] instead")
+        # (PyTorch prints this size in double brackets)
+        raise RuntimeError(f"Given groups={groups}, expected weight to be divisible by {groups} at dimension 0, but "
+                           f"got weight of size [[{ws}]] instead")
+    if x.shape[1] != weight.shape[1] * groups:
+        raise RuntimeError(f"Given groups={groups}, weight of size [{ws}], expected input[{_shape(x.shape)}] to have "
+                           f"{weight.shape[1] * groups} channels, but got {x.shape[1]} channels instead")
+    if bias is not None and (bias.ndim != 1 or bias.shape[0] != weight.shape[0]):
+        raise RuntimeError(f"Given weight of size [{ws}], expected bias to be 1-dimensional with {weight.shape[0]} "
+                           f"elements, but got bias of size [{_shape(bias.shape)}] instead")
     padded = [s + lo + hi for s, (lo, hi) in zip(x.shape[2:], pads)]
-    eff = [d * (k - 1) + 1 for d, k in zip(dilation, weight.shape[2:])]
+    eff = [d * (kk - 1) + 1 for d, kk in zip(dilation, weight.shape[2:])]
     if any(p < e for p, e in zip(padded, eff)):
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
                            f"({' x '.join(map(str, eff))}). Kernel size can't be greater than actual input size")
+    if x.dtype != weight.dtype:
+        if _onednn(x, weight, stride, dilation, groups):
+            raise RuntimeError(f"Input type ({_type_name(x)}) and weight type ({_type_name(weight)}) should be the "
+                               "same or input should be a MKLDNN tensor and weight is a dense tensor")
+        raise RuntimeError(f"expected scalar type {legacy(x)} but found {legacy(weight)}")
+    if any(d == 0 for d in dilation):
+        raise RuntimeError("non-positive dilation is not supported")
+    if x.dtype == jnp.bool_:
+        kernel = "compute_columns3d" if x.ndim == 5 else "slow_conv2d_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
+
+
+def _onednn(x, weight, stride, dilation, groups) -> bool:
+    """Whether PyTorch's (multi-threaded) CPU convolution would take its oneDNN path, which words
+    an input/weight dtype mismatch differently: bfloat16 inputs, and float32 ones when batched,
+    grouped, strided or dilated with a large kernel or input (1-d seen as 2-d with height 1)."""
+    if x.dtype == jnp.bfloat16:
+        return True
+    if x.dtype != jnp.float32:
+        return False
+    xs = x.shape if x.ndim > 3 else x.shape[:2] + (1,) + x.shape[2:]
+    ws = weight.shape if weight.ndim > 3 else weight.shape[:2] + (1,) + weight.shape[2:]
+    return groups > 1 or (ws[-1] > 3 and ws[-2] > 3) or xs[0] > 1 or xs[0] * xs[1] * xs[2] * xs[3] > 20480
+
+
+def _type_name(a) -> str:
+    name = legacy(a)
+    return "CPUBFloat16Type" if name == "BFloat16" else f"torch.{name}Tensor"
+
+
+def convolution(input, weight, bias, stride, padding, dilation, groups, n: int, fname: str):
+    """The forward convolution of an n-d (batched or not) input, checked in PyTorch's order."""
+    if bias is not None and bias.dtype != input.dtype:
+        a, b = legacy(input), legacy(bias)
+        raise RuntimeError(f"Input type ({_CTYPE.get(a, a)}) and bias type ({_CTYPE.get(b, b)}) should be the same")
+    x, unbatched = batchify(input, n, fname)
+    stride, dilation = _arg_list(stride, n), _arg_list(dilation, n)
+    if isinstance(padding, str) and padding not in ("same", "valid"):
+        raise RuntimeError(f"Invalid padding string: '{padding}'")
+    if padding == "same":
+        same = _same_padding(x, weight, stride, dilation, groups)
+    if weight.ndim < 3:
+        raise RuntimeError("weight should have at least three dimensions")
+    if groups <= 0:
+        raise RuntimeError("non-positive groups is not supported")
+    dim = weight.ndim - 2
+    stride = _expand(stride, "stride", dim)
+    if padding == "same":
+        pads = same
+    else:
+        pad = _expand([0] if padding == "valid" else _arg_list(padding, n), "padding", dim)
+        pads = tuple((p, p) for p in pad)
+    dilation = _expand(dilation, "dilation", dim)
+    _check_forward(x, weight, bias, stride, pads, dilation, groups)
     if groups == 1 and _use_patches(x, weight):
         out = patches_conv(x, weight, stride, pads, dilation)
     else:
@@ -168,6 +256,9 @@ def convolution_transpose(input, weight, bias, stride, padding, output_padding, 
         parts += [f"stride_{w}: {s}" for w, s in zip(names, stride)]
         parts += [f"dilation_{w}: {d}" for w, d in zip(names, dilation)]
         raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
+    if x.dtype == jnp.bool_:
+        kernel = "slow_conv_transpose3d_out_cpu" if n == 3 else "slow_conv_transpose2d_out_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     cin, cout_g, ks = weight.shape[0], weight.shape[1], weight.shape[2:]
     w = weight.reshape((groups, cin // groups, cout_g) + ks)
     w = jnp.swapaxes(w, 1, 2).reshape((groups * cout_g, cin // groups) + ks)

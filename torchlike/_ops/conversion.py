@@ -18,34 +18,39 @@ def to_dtype(input: T, dtype):
 
 @op(method=True, linear=True)
 def clone(input: T, *, memory_format=None):
+    D.check_memory_format(memory_format, input.ndim, "clone")
     return input + 0 if input.dtype != bool else input
 
 
 def _parse_to(args, kwargs):
+    """PyTorch's three forms: to(device=None, dtype=None, non_blocking=False, copy=False),
+    to(dtype, non_blocking=False, copy=False), to(tensor, non_blocking=False, copy=False)."""
     dtype = kwargs.pop("dtype", None)
     device = kwargs.pop("device", None)
-    kwargs.pop("non_blocking", None)
+    flags = [kwargs.pop("non_blocking", False), kwargs.pop("copy", False)]
     kwargs.pop("memory_format", None)
-    copy = kwargs.pop("copy", False)
     if kwargs:
         raise TypeError(f"to() received an invalid combination of arguments - got {list(kwargs)}")
-    for a in args:
-        if isinstance(a, D.dtype) or a in (float, int, bool, complex):
-            dtype = a
-        elif isinstance(a, (str, Device, int)):
-            device = a
-        elif isinstance(a, Tensor):
-            dtype, device = a.dtype, a.device
-        elif isinstance(a, bool):
-            pass
-        else:
-            raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
-    return (D.to_dtype(dtype) if dtype is not None else None), device, copy
+    args = list(args)
+    if args and isinstance(args[0], Tensor):
+        dtype, device = args[0].dtype, args[0].device
+        args.pop(0)
+    else:
+        if args and not isinstance(args[0], bool) and isinstance(args[0], (str, Device, int)):
+            device = args.pop(0)
+        if args and (isinstance(args[0], D.dtype) or args[0] in (float, int, bool, complex)):
+            dtype = args.pop(0)
+    if len(args) > 2 or not all(isinstance(a, bool) for a in args):
+        got = ", ".join(type(a).__name__ for a in args)
+        raise TypeError(f"to() received an invalid combination of arguments - got ({got})")
+    flags[:len(args)] = args
+    return (D.to_dtype(dtype) if dtype is not None else None), device, bool(flags[1])
 
 
 def to(self: Tensor, *args, **kwargs) -> Tensor:
     """Mirrors `Tensor.to(dtype)`, `.to(device)`, `.to(device, dtype)`, `.to(other)`: returns self when
     nothing changes, as PyTorch does."""
+    D.check_memory_format(kwargs.get("memory_format"), self.ndim, "to")
     dtype, device, copy = _parse_to(args, kwargs)
     t = self
     if device is not None:
@@ -77,7 +82,7 @@ def _move(t: Tensor, target) -> Tensor:
 
 def _caster(d: D.dtype):
     def cast(self, memory_format=None):
-        return self.to(d)
+        return self.to(d, memory_format=memory_format)
     cast.__name__ = d.name
     return cast
 
@@ -89,6 +94,7 @@ for _name, _d in {"float": D.float32, "double": D.float64, "half": D.float16, "b
 
 
 def contiguous(self: Tensor, memory_format=None) -> Tensor:
+    D.check_memory_format(memory_format, self.ndim, "contiguous")
     return self
 
 

@@ -308,6 +308,8 @@ def arange(start, end=None, step=1, *, out=None, dtype=None, layout=None, device
             raise RuntimeError(f"unsupported range: {start} -> {end}")
     if step == 0:
         raise RuntimeError("step must be nonzero")
+    if dtype is None and out is not None:  # (out='s dtype is the result's: its bounds are cast to it)
+        dtype = out.dtype
     if dtype is None:
         dtype = D.int64 if all(isinstance(v, numbers.Integral) for v in (start, end, step)) else \
             D.get_default_dtype()

@@ -95,7 +95,10 @@ def _index_put(input: T, value: TS, indices: TL, template, accumulate=False, nam
     flat = _apply(jnp.arange(input.size, dtype=jnp.int64).reshape(input.shape), template, indices)
     value = _fit_value(value.astype(input.dtype), flat.shape, name == "CopySlices").reshape(-1)
     x, at = input.reshape(-1), flat.reshape(-1)
-    return (x.at[at].add(value) if accumulate else put(x, at, value)).reshape(input.shape)
+    if not accumulate:
+        return put(x, at, value).reshape(input.shape)
+    # accumulating into bool is a logical or, as in PyTorch
+    return (x.at[at].max(value) if x.dtype == jnp.bool_ else x.at[at].add(value)).reshape(input.shape)
 
 
 # ----- index normalization -----

@@ -6,7 +6,9 @@ raises for an out-of-range index, where JAX would clamp silently)."""
 from __future__ import annotations
 
 import functools
+import math
 
+import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
@@ -39,18 +41,50 @@ def _coords(index, dim):
 
 def _check_index_dtype(index, what):
     if not jnp.issubdtype(index.dtype, jnp.integer):
-        raise RuntimeError(f"{what}(): Expected dtype int64 for index")
+        raise RuntimeError(f"{what}(): Expected dtype int32/int64 for index")
+
+
+def _size(shape, d):
+    """PyTorch's ensure_nonempty_size: a 0-d tensor reads as one element along dim 0."""
+    return shape[d] if shape else 1
+
+
+def _check_gather_shapes(input, index, dim):
+    """PyTorch's gather shape rule, checked before any index value is read."""
+    if max(index.ndim, 1) != max(input.ndim, 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
+    for d in range(max(input.ndim, 1)):
+        if d != dim and _size(index.shape, d) > _size(input.shape, d):
+            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be no "
+                               f"larger than self {list(input.shape)} apart from dimension {dim}")
 
 
 def _check_scatter_shapes(input, index, src, dim):
-    if index.ndim != max(input.ndim, 1) and index.ndim and input.ndim:
+    """PyTorch's scatter shape rule (src None for a scalar value), checked before any index value is read."""
+    if not math.prod(index.shape):
+        return
+    nd = max(input.ndim, 1)
+    if max(index.ndim, 1) != nd:
         raise RuntimeError("Index tensor must have the same number of dimensions as self tensor")
-    bad_self = any(index.shape[d] > input.shape[d] for d in range(index.ndim) if d != dim and input.ndim)
-    bad_src = src is not None and src.ndim and any(index.shape[d] > src.shape[d] for d in range(index.ndim))
-    if bad_self or bad_src:
-        tail = f" and to be no larger size than src {list(src.shape)}" if src is not None and src.ndim else ""
+    wrong = any(d != dim and _size(index.shape, d) > _size(input.shape, d) for d in range(nd))
+    if not wrong and src is not None:
+        if max(src.ndim, 1) != nd:
+            raise RuntimeError("Index tensor must have the same number of dimensions as src tensor")
+        wrong = any(_size(index.shape, d) > _size(src.shape, d) for d in range(nd))
+    if wrong:
+        tail = f" and to be no larger size than src {list(src.shape)}" if src is not None else ""
         raise RuntimeError(f"Expected index {list(index.shape)} to be no larger than self {list(input.shape)} apart "
                            f"from dimension {dim}{tail}")
+
+
+_BOOL_METHODS = {"add": "max", "multiply": "min"}  # bool arithmetic is logical: sum is or, product is and
+
+
+def _at(x, at, method, vals):
+    """x.at[at].<method>(vals), with PyTorch's logical reading of add/multiply on bool."""
+    if x.dtype == jnp.bool_:
+        method = _BOOL_METHODS.get(method, method)
+    return getattr(x.at[at], method)(vals)
 
 
 def _src_part(src, index):
@@ -61,12 +95,8 @@ def _src_part(src, index):
 @op(name="gather", method=False, function=False, linear=True)
 def _gather(input: T, dim, index: T, *, sparse_grad=False, out=None):
     _check_index_dtype(index, "gather")
-    if index.ndim != input.ndim:
-        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
-    for d in range(index.ndim):
-        if d != dim and index.shape[d] > input.shape[d]:
-            raise RuntimeError(f"Size does not match at dimension {d} expected index {list(index.shape)} to be no "
-                               f"larger than self {list(input.shape)} apart from dimension {dim}")
+    if index.size:
+        _check_gather_shapes(input, index, dim)
     return input[_coords(index, dim)] if input.ndim else input.reshape(index.shape)
 
 
@@ -74,8 +104,18 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     """Mirrors `torch.gather`."""
     d = wrap_dim(dim, input.ndim)
     if isinstance(index, Tensor) and index.dtype.category == D.INT:
+        if index.numel():
+            _check_gather_shapes(input, index, d)
         _check_bounds(index._data, max(input.shape[d] if input.ndim else 1, 1), d, RuntimeError, negative=False)
     return _gather(input, d, index, out=out)
+
+
+def _check_scatter_index(input, dim, index, src, what):
+    """Index dtype and shapes first, then the index values, in PyTorch's order."""
+    if index.dtype.category != D.INT:
+        raise RuntimeError(f"{what}(): Expected dtype int32/int64 for index")
+    _check_scatter_shapes(input, index, src, dim)
+    _check_bounds(index._data, max(input.shape[dim] if input.ndim else 1, 1), dim, RuntimeError, negative=False)
 
 
 _SCATTER_OPS = {None: "set", "add": "add", "multiply": "multiply"}
@@ -88,10 +128,12 @@ def _scatter(input: T, dim, index: T, src: TS, reduce=None, *, out=None):
     if reduce not in _SCATTER_OPS:
         raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
     _check_scatter_shapes(input, index, src if tensor_src else None, dim)
+    if not index.size:
+        return input
     vals = jnp.broadcast_to(_src_part(src, index).astype(input.dtype), index.shape)
     if reduce is None:
         return put(input, _coords(index, dim), vals)
-    return getattr(input.at[_coords(index, dim)], _SCATTER_OPS[reduce])(vals)
+    return _at(input, _coords(index, dim), _SCATTER_OPS[reduce], vals)
 
 
 def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
@@ -100,15 +142,17 @@ def scatter(input, dim, index, src=None, *, value=None, reduce=None, out=None):
     if isinstance(src, Tensor) and src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
     d = wrap_dim(dim, input.ndim)
-    _check_bounds(index._data, max(input.shape[d] if input.ndim else 1, 1), d, RuntimeError, negative=False)
+    _check_scatter_index(input, d, index, src if isinstance(src, Tensor) else None, "scatter")
     return _scatter(input, d, index, src, reduce, out=out)
 
 
 @op(name="scatter_add", method=False, function=False, linear=True)
 def _scatter_add(input: T, dim, index: T, src: T, *, out=None):
-    _check_index_dtype(index, "scatter_add")
+    _check_index_dtype(index, "scatter")
     _check_scatter_shapes(input, index, src, dim)
-    return input.at[_coords(index, dim)].add(_src_part(src, index).astype(input.dtype))
+    if not index.size:
+        return input
+    return _at(input, _coords(index, dim), "add", _src_part(src, index).astype(input.dtype))
 
 
 def scatter_add(input, dim, index, src, *, out=None):
@@ -116,7 +160,7 @@ def scatter_add(input, dim, index, src, *, out=None):
     d = wrap_dim(dim, input.ndim)
     if src.dtype is not input.dtype:
         raise RuntimeError("scatter(): Expected self.dtype to be equal to src.dtype")
-    _check_bounds(index._data, max(input.shape[d] if input.ndim else 1, 1), d, RuntimeError, negative=False)
+    _check_scatter_index(input, d, index, src, "scatter")
     return _scatter_add(input, d, index, src, out=out)
 
 
@@ -125,21 +169,58 @@ def _identity(reduce, dtype):
         return 0
     if reduce == "prod":
         return 1
+    if dtype == jnp.bool_:
+        return reduce == "amin"
     info = jnp.finfo(dtype) if jnp.issubdtype(dtype, jnp.inexact) else jnp.iinfo(dtype)
     big = jnp.inf if jnp.issubdtype(dtype, jnp.inexact) else info.max
     return -big if reduce == "amax" else big
 
 
+@jax.custom_vjp
+def _scatter_prod(base, at, vals):
+    """base.at[at].multiply(vals) with PyTorch's gradient, which JAX lacks for repeated positions: each factor
+    gets the product of the others, computed without dividing by a zero factor."""
+    return _at(base, at, "multiply", vals)
+
+
+def _scatter_prod_fwd(base, at, vals):
+    result = _scatter_prod(base, at, vals)
+    return result, (base, at, vals, result)
+
+
+def _scatter_prod_bwd(res, g):
+    base, at, vals, result = res
+    one = jnp.ones((), base.dtype)
+    # self: a zero entry's gradient is the product of the others (the result with that entry read as 1)
+    masked_base = jnp.where(base == 0, one, base)
+    grad_base = g * _scatter_prod(masked_base, at, vals) / masked_base
+    # src: likewise for the one zero of a group; with two or more zeros every factor's gradient is 0
+    zero = vals == 0
+    zeros_in_group = jnp.zeros(base.shape, base.dtype).at[at].add(zero.astype(base.dtype))[at]
+    lone_zero = zero & (zeros_in_group == 1)
+    others = _scatter_prod(base, at, jnp.where(lone_zero, one, vals))
+    grad_vals = jnp.where(lone_zero, (g * others)[at], (g * result)[at] / jnp.where(zero, one, vals))
+    return grad_base, None, grad_vals
+
+
+_scatter_prod.defvjp(_scatter_prod_fwd, _scatter_prod_bwd)
+
+
 @op(name="scatter_reduce", method=False, function=False)
 def _scatter_reduce(input: T, dim, index: T, src: T, reduce, *, include_self=True, out=None):
-    _check_index_dtype(index, "scatter_reduce")
+    _check_index_dtype(index, "scatter")
     if reduce not in ("sum", "prod", "mean", "amax", "amin"):
         raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    if reduce == "mean" and input.dtype == jnp.bool_:
+        raise RuntimeError('"scatter_gather_tensor_cpu_reduce_mean" not implemented for \'Bool\'')
     _check_scatter_shapes(input, index, src, dim)
+    if not index.size:
+        return input
     at, vals = _coords(index, dim), _src_part(src, index).astype(input.dtype)
     base = input if include_self else input.at[at].set(jnp.asarray(_identity(reduce, input.dtype), input.dtype))
     method = {"sum": "add", "mean": "add", "prod": "multiply", "amax": "max", "amin": "min"}[reduce]
-    out = getattr(base.at[at], method)(vals)
+    out = _scatter_prod(base, at, vals) if method == "multiply" and input.dtype != jnp.bool_ else \
+        _at(base, at, method, vals)
     if reduce != "mean":
         return out
     count = jnp.zeros(input.shape, input.dtype).at[at].add(jnp.ones(index.shape, input.dtype))
@@ -154,7 +235,7 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True, out=Non
     d = wrap_dim(dim, input.ndim)
     if src.dtype is not input.dtype:
         raise RuntimeError("scatter_reduce(): Expected self.dtype to be equal to src.dtype")
-    _check_bounds(index._data, max(input.shape[d] if input.ndim else 1, 1), d, RuntimeError, negative=False)
+    _check_scatter_index(input, d, index, src, "scatter")
     return _scatter_reduce(input, d, index, src, reduce, include_self=include_self, out=out)
 
 
@@ -193,11 +274,46 @@ def _check_source(input, dim, index, source, what):
                          f"({source.shape[dim]})")
 
 
+def _check_add_source(input, dim, index, source):
+    """PyTorch's index_add rules: one index per source slice along dim, and source and self agree on every
+    other dim."""
+    if index.ndim > 1:
+        raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: {index.ndim} with type: "
+                         f"{D.from_numpy_dtype(index.dtype).legacy} and size: "
+                         f"{list(index.shape)}")
+    if not jnp.issubdtype(index.dtype, jnp.integer):
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: "
+                           f"{D.from_numpy_dtype(index.dtype).legacy}")
+    if source.ndim:
+        if dim >= source.ndim:
+            raise RuntimeError(f"index_add_(): Indexing dim {dim} is out of bounds of the source tensor with dim "
+                               f"{source.ndim}")
+        if source.shape[dim] != index.size:
+            raise RuntimeError(f"index_add_(): Number of indices ({index.size}) should be equal to source.size(dim): "
+                               f"({source.shape[dim]}), for dim: {dim}")
+    rest = (lambda s: s[:dim] + s[dim + 1:]) if input.ndim and source.ndim else (lambda s: s)
+    if rest(input.shape) != rest(source.shape):
+        raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                           f"Got self.shape = {list(input.shape)} source.shape = {list(source.shape)}")
+
+
+def _as_1d(fn):
+    """Run a kernel on a 0-d input as on its 1-element vector (index 0 addresses the one element)."""
+    def run(input, dim, index, value, **kw):
+        if input.ndim:
+            return fn(input, dim, index, value, **kw)
+        return fn(input.reshape(1), 0, index, value.reshape(-1) if value.ndim else value, **kw).reshape(())
+    return run
+
+
 @op(name="index_add", method=False, function=False, linear=True)
 def _index_add(input: T, dim, index: T, source: T, *, alpha=1, out=None):
-    _check_source(input, dim, index, source, "index_add_")
-    vals = source.astype(input.dtype)
-    return input.at[_along(dim, index)].add(vals * jnp.asarray(alpha, input.dtype) if alpha != 1 else vals)
+    _check_add_source(input, dim, index, source)
+    return _as_1d(_add_along)(input, dim, index, source.astype(input.dtype), alpha=alpha)
+
+
+def _add_along(input, dim, index, vals, alpha=1):
+    return _at(input, _along(dim, index), "add", vals * jnp.asarray(alpha, input.dtype) if alpha != 1 else vals)
 
 
 @op(name="index_copy", method=False, function=False, linear=True)
@@ -215,12 +331,18 @@ def _index_fill(input: T, dim, index: T, value: TS):
     if value.ndim:
         raise RuntimeError(f"index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.ndim} dimension(s).")
-    return input.at[_along(dim, index)].set(value.astype(input.dtype))
+    return _as_1d(_fill_along)(input, dim, index, value.astype(input.dtype))
+
+
+def _fill_along(input, dim, index, value):
+    return input.at[_along(dim, index)].set(value)
 
 
 def index_add(input, dim, index, source, *, alpha=1, out=None):
     """Mirrors `torch.index_add`."""
     d = wrap_dim(dim, input.ndim)
+    if isinstance(index, Tensor) and isinstance(source, Tensor):  # shapes before index values, as PyTorch
+        _check_add_source(input._data, d, index._data, source._data)
     _check_bounds(index._data, input.shape[d] if input.ndim else 1, d, RuntimeError, negative=False)
     return _index_add(input, d, index, source, alpha=alpha, out=out)
 
@@ -257,8 +379,47 @@ def _masked_fill(input: T, mask: T, value: TS):
     return jnp.where(mask, value.astype(input.dtype), input)
 
 
+_C_NAMES = {"uint8": "uint8_t", "int8": "int8_t", "int16": "int16_t", "int32": "int", "int64": "int64_t",
+            "float16": "c10::Half", "bfloat16": "c10::BFloat16", "float32": "float", "float64": "double",
+            "complex64": "c10::complex<float>", "complex128": "c10::complex<double>"}
+
+
+def _overflows(v, dtype) -> bool:
+    """c10's rule for converting a fill scalar to dtype: a value out of the type's range (or an imaginary part
+    for a real type) is refused; unsigned types accept negatives down to -max (they wrap), floats accept inf/nan."""
+    if dtype is D.bool_:
+        return False
+    if isinstance(v, complex):
+        if not dtype.is_complex and v.imag:
+            return True
+        if dtype.is_complex:
+            return _overflows(v.real, dtype.to_real()) or _overflows(v.imag, dtype.to_real())
+        v = v.real
+    if dtype.is_complex:
+        dtype = dtype.to_real()
+    if dtype.category == D.FLOAT:
+        info = jnp.finfo(dtype.np)
+        return not (math.isinf(v) or math.isnan(v)) and not float(info.min) <= v <= float(info.max)
+    info = jnp.iinfo(dtype.np)
+    if isinstance(v, float):
+        return math.isnan(v) or not info.min <= v <= info.max
+    if info.min == 0 and v < 0:
+        return -v > info.max
+    return not info.min <= v <= info.max
+
+
+def _check_fill_value(value, dtype):
+    if isinstance(value, Tensor):
+        if value.ndim or isinstance(value._data, jax.core.Tracer):
+            return
+        value = value.item()
+    if isinstance(value, (bool, int, float, complex)) and _overflows(value, dtype):
+        raise RuntimeError(f"value cannot be converted to type {_C_NAMES[dtype.name]} without overflow")
+
+
 def masked_fill(input, mask, value):
     """Mirrors `torch.masked_fill`: value is a scalar or a 0-d tensor; the mask broadcasts."""
+    _check_fill_value(value, input.dtype)
     if isinstance(value, float) and input.dtype.category < D.FLOAT and input.dtype is not D.bool_:
         value = int(value)
     return _masked_fill(input, mask, value)
@@ -302,19 +463,19 @@ def masked_select(input, mask, *, out=None):
 
 # ----- take, take_along_dim -----
 @op(name="take", method=False, function=False, linear=True)
-def _take(input: T, index: T):
+def _take(input: T, index: T, *, out=None):
     n = input.size
     flat = input.reshape(-1)
     return flat[jnp.where(index < 0, index + n, index)] if n else jnp.zeros(index.shape, input.dtype)
 
 
-def take(input, index):
+def take(input, index, *, out=None):
     """Mirrors `torch.take`."""
     if index.dtype.category != D.INT:
         raise RuntimeError("take(): Expected a long tensor for index, but got " + index.dtype.name.capitalize())
     n = input.numel()
     _check_bounds(index._data, n, 0, IndexError, "out of range: tried to access index {0} on a tensor of {2} elements.")
-    return _take(input, index)
+    return _take(input, index, out=out)
 
 
 @op(name="take_along_dim", method=False, function=False, linear=True, grad_name="GatherBackward0")

@@ -58,14 +58,15 @@ def _mv_check(mat, vec, self_dtype=None):
                            f"and {legacy(vec)}")
 
 
-def _dot_check(a, b, name="dot"):
+def _dot_check(a, b):
+    # PyTorch's order: ranks, dtypes, sizes; vdot's dtype message also says "dot".
     if a.ndim != 1 or b.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.ndim}D and {b.ndim}D tensors")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found {legacy(a)} and {legacy(b)}")
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to have "
                            f"the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements respectively")
-    if a.dtype != b.dtype:
-        raise RuntimeError(f"{name} : expected both vectors to have same dtype, but found {legacy(a)} and {legacy(b)}")
 
 
 def _bmm_check(a, b, name1="batch1", name2="batch2"):
@@ -141,7 +142,7 @@ def dot(input: T, tensor: T, *, out=None):
 
 @op()
 def vdot(input: T, other: T, *, out=None):
-    _dot_check(input, other, "vdot")
+    _dot_check(input, other)
     return jnp.vdot(input, other)
 
 
@@ -300,7 +301,12 @@ def einsum(*args):
 @op(name="_tensordot", method=False, function=False, grad_name="ViewBackward0")
 def _tensordot(a: T, b: T, dims_a, dims_b):
     for da, db in zip(dims_a, dims_b):
-        if a.shape[da] != b.shape[db]:
+        # A size-1 contracted dim broadcasts, as in PyTorch: the other side's dim is summed first.
+        if b.shape[db] == 1:
+            a = jnp.sum(a, axis=da, keepdims=True, dtype=a.dtype)
+        elif a.shape[da] == 1:
+            b = jnp.sum(b, axis=db, keepdims=True, dtype=b.dtype)
+        elif a.shape[da] != b.shape[db]:
             raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} "
                                f"and second has size {b.shape[db]} in dim {db}")
     if a.dtype != b.dtype:
@@ -329,6 +335,8 @@ def tensordot(a, b, dims=2, out=None):
 
 @op(promote="same", grad_name="ViewBackward0")
 def kron(input: T, other: T, *, out=None):
+    if input.dtype == jnp.bool_:  # (jnp.kron multiplies, which JAX refuses for bools: 0/1 bytes never overflow)
+        return jnp.kron(input.astype(jnp.uint8), other.astype(jnp.uint8)).astype(jnp.bool_)
     return jnp.kron(input, other)
 
 

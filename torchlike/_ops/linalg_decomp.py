@@ -4,6 +4,8 @@ Errors that depend on values (a singular matrix, a matrix that is not positive-d
 after the kernel ran, by a Python check of its result, and raised as LinAlgError."""
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -65,11 +67,42 @@ def _vector_norm(x, ord, axis, keepdim):
         return jnp.min(a, axis=axis, keepdims=keepdim)
     if ord == 0:
         return jnp.sum((a != 0).astype(a.dtype), axis=axis, keepdims=keepdim)
-    if ord == 1:
+    return _pnorm(x, float(ord), axis, keepdim)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3))
+def _pnorm(x, p, axis, keepdim):
+    """sum(|x|^p)^(1/p) for a finite p other than 0."""
+    a = jnp.abs(x)
+    if p == 1:
         return jnp.sum(a, axis=axis, keepdims=keepdim)
-    if ord == 2:
-        return _safe_root(jnp.sum(a * a, axis=axis, keepdims=keepdim), 2)
-    return _safe_root(jnp.sum(a ** jnp.asarray(ord, a.dtype), axis=axis, keepdims=keepdim), ord)
+    if p == 2:
+        return jnp.sqrt(jnp.sum(a * a, axis=axis, keepdims=keepdim))
+    return jnp.sum(a ** jnp.asarray(p, a.dtype), axis=axis, keepdims=keepdim) ** jnp.asarray(1 / p, a.dtype)
+
+
+@_pnorm.defjvp
+def _pnorm_jvp(p, axis, keepdim, primals, tangents):
+    """PyTorch's norm derivative, d norm = Re sum(conj(w) dx): the weight w is 0 where PyTorch masks it
+    (at x == 0 for p < 1, at norm == 0 for p > 1) and computed from x and the norm as PyTorch does, so that
+    its own derivative there (NaN through the masked 0 / 0 in PyTorch) matches as well."""
+    (x,), (t,) = primals, tangents
+    norm = _pnorm(x, p, axis, True)
+    a = jnp.abs(x)
+    zero = jnp.zeros((), a.dtype)
+    sgn = jnp.sign(x) if not jnp.iscomplexobj(x) else jnp.where(a == 0, jnp.zeros((), x.dtype), x / a)
+    pw = jnp.asarray(p - 1, a.dtype)
+    if p == 1:
+        w = sgn
+    elif p < 1:
+        w = sgn * jnp.where(x == 0, zero, a ** pw) * norm ** jnp.asarray(1 - p, a.dtype)
+    elif p == 2:
+        w = jnp.where(norm == 0, jnp.zeros((), x.dtype), x / norm)
+    else:
+        scale = jnp.where(norm == 0, zero, 1 / norm ** pw)
+        w = (sgn * a ** pw if p < 2 else x * a ** jnp.asarray(p - 2, a.dtype)) * scale
+    dn = jnp.real(jnp.sum(jnp.conj(w) * t, axis=axis, keepdims=keepdim))
+    return _pnorm(x, p, axis, keepdim), dn.astype(a.dtype)
 
 
 def _cast_to(x, dtype):
@@ -377,14 +410,37 @@ def _tolerance(s, m, n, atol, rtol):
 @op(name="linalg_pinv", method=False, function=False, grad_name="LinalgPinvBackward0")
 def linalg_pinv(A: T, *, atol=None, rtol=None, hermitian=False, out=None):
     _matrix("linalg.pinv", A)
+    return _pinv(A, atol, rtol, hermitian)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3))
+def _pinv(A, atol, rtol, hermitian):
     m, n = A.shape[-2:]
-    if atol is None and rtol is None:
-        return jnp.linalg.pinv(A, rtol=max(m, n) * float(jnp.finfo(A.dtype).eps), hermitian=hermitian)
-    # Explicit tolerances: keep singular values above max(atol, rtol * largest).
-    U, S, Vh = jnp.linalg.svd(A, full_matrices=False)
-    keep = S > _tolerance(S, m, n, atol, rtol)
+    if hermitian:
+        # As PyTorch: eigh of the lower triangle (the input is assumed Hermitian, its upper half unread);
+        # the singular values are |eigenvalues|.
+        S, U = jnp.linalg.eigh(A, UPLO="L", symmetrize_input=False)
+        keep = jnp.abs(S) > _tolerance(jnp.abs(S), m, n, atol, rtol)
+        V = U
+    else:
+        U, S, Vh = jnp.linalg.svd(A, full_matrices=False)
+        keep = S > _tolerance(S, m, n, atol, rtol)
+        V = _mT(Vh)
     inv_s = jnp.where(keep, 1 / jnp.where(keep, S, jnp.ones((), S.dtype)), jnp.zeros((), S.dtype))
-    return _mT(Vh) @ (inv_s[..., :, None] * _mT(U))
+    return (V * inv_s[..., None, :].astype(A.dtype)) @ _mT(U)
+
+
+@_pinv.defjvp
+def _pinv_jvp(atol, rtol, hermitian, primals, tangents):
+    """PyTorch's derivative of the pseudo-inverse P (Golub and Pereyra's, for a constant rank):
+    dP = -P dA P + P P^H dA^H (I - A P) + (I - P A) dA^H P^H P, the same whatever the tolerances or
+    hermitian (then of the input as given). Its transpose is PyTorch's pinv_backward: no division by
+    gaps between singular values, as the SVD's own derivative has."""
+    (A,), (dA,) = primals, tangents
+    P = _pinv(A, atol, rtol, hermitian)
+    Ph, dAh = _mT(P), _mT(dA)
+    dP = -P @ dA @ P + P @ (Ph @ (dAh - dAh @ (A @ P))) + (dAh - P @ (A @ dAh)) @ (Ph @ P)
+    return P, dP
 
 
 def pinverse(input, rcond=1e-15):

@@ -8,7 +8,7 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .nn_norm import _safe_norm
-from .registry import TO, T, op
+from .registry import TO, T, check_broadcast, op
 
 _LOG_2PI = math.log(2 * math.pi)
 
@@ -118,6 +118,9 @@ def _check_nll(input, target, weight):
     if weight is not None and weight.size != c:
         raise RuntimeError(f"weight tensor should be defined either for all {c} classes or no classes but got weight "
                            f"tensor of shape: {list(weight.shape)}")
+    if weight is not None and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {D.from_numpy_dtype(input.dtype).legacy} but found "
+                           f"{D.from_numpy_dtype(weight.dtype).legacy}")
 
 
 def _nll_reduce(loss, w, reduction):
@@ -196,7 +199,7 @@ def kl_div(input: T, target: T, reduction="mean", log_target=False):
     return reduce(loss, reduction)
 
 
-@op(method=False, function=False, grad_name="MeanBackward0")
+@op(method=False, function=False, grad_name="MeanBackward0", promote="float")
 def cosine_embedding_loss(input1: T, input2: T, target: T, margin=0.0, reduction="mean"):
     if input1.ndim != input2.ndim or input1.shape != input2.shape:
         raise RuntimeError(f"cosine_embedding_loss : All input tensors should have same dimension but got "
@@ -211,7 +214,7 @@ def cosine_embedding_loss(input1: T, input2: T, target: T, margin=0.0, reduction
     return reduce(out.astype(input1.dtype), reduction)
 
 
-@op(method=False, function=False, grad_name="MeanBackward0")
+@op(method=False, function=False, grad_name="MeanBackward0", promote="float")
 def margin_ranking_loss(input1: T, input2: T, target: T, margin=0.0, reduction="mean"):
     v = -target.astype(input1.dtype) * (input1 - input2) + margin
     return reduce(jnp.where(v > 0, v, 0).astype(v.dtype), reduction)
@@ -226,6 +229,7 @@ def hinge_embedding_loss(input: T, target: T, margin=1.0, reduction="mean"):
 
 @op(method=False, function=False)
 def soft_margin_loss(input: T, target: T, reduction="mean"):
+    check_broadcast([input.shape, target.shape])  # PyTorch's -input * target names them in this order
     return reduce(jnp.log1p(jnp.exp(-target.astype(input.dtype) * input)), reduction)
 
 
@@ -243,7 +247,7 @@ def multilabel_soft_margin_loss(input: T, target: T, weight: TO = None, reductio
 def multi_margin_loss(input: T, target: T, p=1, margin=1.0, weight: TO = None, reduction="mean"):
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
-    x = input if input.ndim > 1 else input[None]
+    x = input if input.ndim > 1 else input.reshape(1, -1)  # a 0-d or 1-d input is one sample
     t = target.reshape(-1).astype(jnp.int64)
     c = x.shape[1]
     xy = jnp.take_along_axis(x, t[:, None], axis=1)
@@ -260,7 +264,7 @@ def multi_margin_loss(input: T, target: T, p=1, margin=1.0, weight: TO = None, r
     return reduce(loss, reduction)
 
 
-@op(method=False, function=False, grad_name="MeanBackward0")
+@op(method=False, function=False, grad_name="MeanBackward0", promote="float")
 def triplet_margin_loss(anchor: T, positive: T, negative: T, margin=1.0, p=2.0, eps=1e-6, swap=False,
                         reduction="mean"):
     if not (anchor.ndim == positive.ndim == negative.ndim):
@@ -280,6 +284,7 @@ def triplet_margin_loss(anchor: T, positive: T, negative: T, margin=1.0, p=2.0, 
 
 @op(method=False, function=False, grad_name="MeanBackward0", promote="same")
 def poisson_nll_loss(input: T, target: T, log_input=True, full=False, eps=1e-8, reduction="mean"):
+    check_broadcast([target.shape, input.shape])  # PyTorch's target * input names them in this order
     x, t = _float_pair(input, target)
     loss = jnp.exp(x) - t * x if log_input else x - t * jnp.log(x + eps)
     if full:
@@ -291,12 +296,9 @@ def poisson_nll_loss(input: T, target: T, log_input=True, full=False, eps=1e-8, 
 
 @op(method=False, function=False, grad_name="MeanBackward0")
 def gaussian_nll_loss(input: T, target: T, var: T, full=False, eps=1e-6, reduction="mean"):
-    v = var
-    if v.shape != input.shape:
-        if input.shape[:-1] == v.shape:
-            v = v[..., None]
-        elif not (input.shape[:-1] == v.shape[:-1] and v.shape[-1] == 1):
-            raise ValueError("var is of incorrect size")
+    # (var's shape is checked by the caller: input's, input's less the last dimension, or one of size 1)
+    v = var[..., None] if var.ndim == input.ndim - 1 else var
+    check_broadcast([input.shape, target.shape])
     # PyTorch clamps var in place under no_grad: the clamp does not change the gradient's path.
     v = v + jax.lax.stop_gradient(jnp.maximum(v, eps) - v)
     loss = 0.5 * (jnp.log(v) + jnp.square(input - target) / v)

@@ -2,8 +2,8 @@
 grids, pixel (un)shuffle, channel shuffle, and im2col/col2im (unfold/fold).
 
 Interpolation is separable: each spatial dimension is resampled by a constant (out x in) matrix
-built in numpy with PyTorch's index arithmetic (float32 for float32 inputs), so gradients are
-the exact transposes PyTorch accumulates.
+built in numpy with PyTorch's index arithmetic (float32 for float32 inputs, float64 for float64
+ones), so gradients are the exact transposes PyTorch accumulates.
 """
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .conv import ntuple
+from .conv import legacy, ntuple
 from .pooling import windows
 from .registry import T, op
 
@@ -66,19 +66,29 @@ def _pad_nonconstant(input: T, pad, mode):
         if mode == "circular" and (lo > size or hi > size):
             raise RuntimeError("Padding value causes wrapping around more than once.")
         widths[d] = (lo, hi)
-    # Negative widths crop; jnp.pad takes only non-negative ones.
+    if mode == "replicate":
+        # Output j reads input clamp(j - lo, 0, size - 1), as PyTorch's kernel does; this also covers
+        # negative widths, even a crop of the whole dimension followed by padding.
+        out = input
+        for d, (lo, hi) in enumerate(widths):
+            if lo or hi:
+                src = np.clip(np.arange(input.shape[d] + lo + hi) - lo, 0, input.shape[d] - 1)
+                out = jnp.take(out, jnp.asarray(src), axis=d)
+        return out
+    # Negative widths crop first (jnp.pad takes only non-negative ones); circular padding then wraps
+    # what is left, as PyTorch's does.
     crop = tuple(slice(-lo if lo < 0 else None, hi if hi < 0 else None) for lo, hi in widths)
-    out = jnp.pad(input[crop] if mode != "circular" else input,
-                  [(max(lo, 0), max(hi, 0)) for lo, hi in widths],
-                  mode={"reflect": "reflect", "replicate": "edge", "circular": "wrap"}[mode])
-    return out[crop] if mode == "circular" else out
+    return jnp.pad(input[crop], [(max(lo, 0), max(hi, 0)) for lo, hi in widths],
+                   mode={"reflect": "reflect", "circular": "wrap"}[mode])
 
 
 # ----- interpolation -----
-def _scale(in_size, out_size, align_corners, scale, cubic=False):
+def _scale(in_size, out_size, align_corners, scale, dtype=np.float32):
+    """PyTorch's source/destination scale, in the kernel's compute type (float for nearest and
+    float inputs, double for double inputs)."""
     if align_corners:
-        return np.float32((in_size - 1) / (out_size - 1)) if out_size > 1 else np.float32(0)
-    return np.float32(1.0 / scale) if scale is not None and scale > 0 else np.float32(in_size / out_size)
+        return dtype(in_size - 1) / dtype(out_size - 1) if out_size > 1 else dtype(0)
+    return dtype(1.0 / scale) if scale is not None and scale > 0 else dtype(in_size) / dtype(out_size)
 
 
 def _nearest_index(in_size, out_size, scale, exact):
@@ -91,7 +101,7 @@ def _nearest_index(in_size, out_size, scale, exact):
 
 
 def _linear_matrix(in_size, out_size, align_corners, scale, dtype):
-    s = _scale(in_size, out_size, align_corners, scale)
+    s = _scale(in_size, out_size, align_corners, scale, dtype)
     dst = np.arange(out_size, dtype=dtype)
     src = (s * dst).astype(dtype) if align_corners else np.maximum(s * (dst + dtype(0.5)) - dtype(0.5), 0)
     i0 = src.astype(np.int64)
@@ -104,7 +114,7 @@ def _linear_matrix(in_size, out_size, align_corners, scale, dtype):
 
 
 def _cubic_matrix(in_size, out_size, align_corners, scale, dtype):
-    s = _scale(in_size, out_size, align_corners, scale)
+    s = _scale(in_size, out_size, align_corners, scale, dtype)
     dst = np.arange(out_size, dtype=dtype)
     src = (s * dst).astype(dtype) if align_corners else (s * (dst + dtype(0.5)) - dtype(0.5)).astype(dtype)
     i0 = np.floor(src).astype(np.int64)
@@ -123,6 +133,70 @@ def _cubic_matrix(in_size, out_size, align_corners, scale, dtype):
     return m
 
 
+def _uint8_weights(in_size, out_size, align_corners, scale, cubic):
+    """PyTorch's uint8 bilinear/bicubic weights: the float path's taps (computed in double),
+    those falling outside the input folded onto the edge pixels, as int16 fixed point. Returns
+    the (out x in) integer matrix and its number of fraction bits."""
+    s = _scale(in_size, out_size, align_corners, scale, np.float64)
+    taps = 4 if cubic else 2
+    support = taps // 2
+
+    def filt(x):
+        x, a = abs(x), -0.75
+        if not cubic:
+            return max(1.0 - x, 0.0)
+        if x < 1.0:
+            return ((a + 2) * x - (a + 3)) * x * x + 1
+        return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a if x < 2.0 else 0.0
+    w = np.zeros((out_size, in_size))
+    w_max = 0.0
+    for i in range(out_size):
+        real = s * i if align_corners else s * (i + 0.5) - 0.5
+        if not cubic and not align_corners:
+            real = max(real, 0.0)
+        index = min(int(np.floor(np.float32(real))), in_size - 1)  # (floorf: rounds to float first)
+        lam = min(max(real - index, 0.0), 1.0)
+        first = index - support + 1
+        lo = max(first, 0)
+        size = min(max(min(index + support + 1, in_size) - lo, 0), taps)
+        row, k = np.zeros(taps), 0
+        for j in range(taps):
+            if first + j <= 0:
+                k = 0
+            elif first + j >= in_size - 1:
+                k = size - 1
+            row[k] += filt(j + 1 - support - lam)
+            w_max = max(w_max, row[k])  # (the running sums count, as in PyTorch)
+            k += 1
+        w[i, lo:lo + size] = row[:size]
+    bits = 0
+    while bits < 22 and int(0.5 + w_max * (1 << (bits + 1))) < (1 << 15):
+        bits += 1
+    v = w * (1 << bits)
+    return np.where(v < 0, np.trunc(v - 0.5), np.trunc(v + 0.5)).astype(np.int32), bits
+
+
+def _uint8_resample(x, size, scales, align_corners, cubic):
+    """uint8 bilinear/bicubic as PyTorch's CPU kernel does it: width pass then height pass (a pass
+    is skipped where the size is unchanged), each rounding and saturating to uint8."""
+    for axis, out, scale in ((3, size[1], scales[1]), (2, size[0], scales[0])):
+        if x.shape[axis] == out:
+            continue
+        m, bits = _uint8_weights(x.shape[axis], out, align_corners, scale, cubic)
+        acc = jnp.tensordot(x.astype(jnp.int32), jnp.asarray(m.T), axes=([axis], [0])) + (1 << bits >> 1)
+        x = jnp.moveaxis(jnp.clip(acc >> bits, 0, 255).astype(jnp.uint8), -1, axis)
+    return x
+
+
+def _upsample_kernel(mode, size) -> str:
+    """The name of the CPU kernel PyTorch picks (2-d outputs up to 128 rows plus columns take
+    its vectorised one), as its dtype errors give it."""
+    if len(size) == 2 and size[0] + size[1] <= 128 and mode in ("nearest", "nearest-exact", "bilinear"):
+        return "upsample_bilinear2d_channels_last" if mode == "bilinear" else "upsample_nearest2d_channels_last"
+    kind = {"bicubic": "cubic", "nearest": "nearest", "nearest-exact": "nearest"}.get(mode, "linear")
+    return f"compute_indices_weights_{kind}"
+
+
 _UP_NAMES = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "Linear", "bilinear": "Bilinear",
              "bicubic": "Bicubic", "trilinear": "Trilinear"}
 
@@ -133,6 +207,10 @@ def _upsample(input: T, size, scales, mode, align_corners):
     """Resample the trailing len(size) dimensions to `size` (PyTorch's upsample_* kernels)."""
     n = len(size)
     x = input
+    if x.dtype == jnp.uint8 and mode in ("bilinear", "bicubic"):
+        return _uint8_resample(x, size, scales, align_corners, mode == "bicubic")
+    if not jnp.issubdtype(x.dtype, jnp.floating) and not (x.dtype == jnp.uint8 and mode.startswith("nearest")):
+        raise NotImplementedError(f"\"{_upsample_kernel(mode, size)}\" not implemented for '{legacy(x)}'")
     for j, (out, scale) in enumerate(zip(size, scales)):
         axis = x.ndim - n + j
         in_size = x.shape[axis]

@@ -80,8 +80,15 @@ def _instance_norm_train(input: T, weight: TO = None, bias: TO = None, eps=1e-5)
     return y, sg(jnp.mean(mean, 0)), sg(jnp.mean(var, 0) * (n / max(n - 1, 1)))
 
 
-def _check_normalized_shape(input, normalized_shape):
+def _check_normalized_shape(input, normalized_shape, weight=None, bias=None):
     ns = tuple(normalized_shape)
+    if not ns:
+        raise RuntimeError("Expected normalized_shape to be at least 1-dimensional, i.e., containing at least one "
+                           "element, but got normalized_shape = []")
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and tuple(t.shape) != ns:
+            raise RuntimeError(f"Expected {name} to be of same shape as normalized_shape, but got {name} of shape "
+                               f"{list(t.shape)} and normalized_shape = {list(ns)}")
     if input.shape[input.ndim - len(ns):] != ns or len(ns) > input.ndim:
         shape = ", ".join(str(s) for s in ns)
         raise RuntimeError(f"Given normalized_shape=[{shape}], expected input with shape [*, {shape}], but got "
@@ -91,7 +98,7 @@ def _check_normalized_shape(input, normalized_shape):
 
 @op(method=False, grad_name="NativeLayerNormBackward0")
 def layer_norm(input: T, normalized_shape, weight: TO = None, bias: TO = None, eps=1e-5, cudnn_enable=True):
-    axes = _check_normalized_shape(input, normalized_shape)
+    axes = _check_normalized_shape(input, normalized_shape, weight, bias)
     mean = jnp.mean(input, axis=axes, keepdims=True)
     var = jnp.mean(jnp.square(input - mean), axis=axes, keepdims=True)
     y = (input - mean) * jax.lax.rsqrt(var + eps)
@@ -102,7 +109,7 @@ def layer_norm(input: T, normalized_shape, weight: TO = None, bias: TO = None, e
 
 @op(method=False, grad_name="MulBackward0")
 def rms_norm(input: T, normalized_shape, weight: TO = None, eps=None):
-    axes = _check_normalized_shape(input, normalized_shape)
+    axes = _check_normalized_shape(input, normalized_shape, weight)
     e = float(jnp.finfo(input.dtype).eps) if eps is None else eps
     y = input * jax.lax.rsqrt(jnp.mean(jnp.square(input), axis=axes, keepdims=True) + e)
     return y * weight if weight is not None else y
@@ -121,7 +128,7 @@ def group_norm(input: T, num_groups, weight: TO = None, bias: TO = None, eps=1e-
     return _affine(y, weight, bias, _channel_shape(input))
 
 
-@op(method=False, function=False, grad_name="DivBackward0")
+@op(method=False, function=False, grad_name="DivBackward0", promote="float")
 def local_response_norm(input: T, size, alpha=1e-4, beta=0.75, k=1.0):
     if input.ndim < 3:
         raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")
@@ -209,7 +216,7 @@ def cosine_similarity(x1: T, x2: T, dim=1, eps=1e-8):
     return jnp.sum((a / na) * (b / nb), axis=d)
 
 
-@op(method=False, grad_name="NormBackward1")
+@op(method=False, grad_name="NormBackward1", promote="float")
 def pairwise_distance(x1: T, x2: T, p=2.0, eps=1e-6, keepdim=False):
     nd = max(x1.ndim, x2.ndim)
     diff = x1 - x2 + eps

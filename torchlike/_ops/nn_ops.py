@@ -67,7 +67,7 @@ def bilinear(input1: T, input2: T, weight: T, bias: TO = None):
 @op(method=False, function=False, grad_name="HardtanhBackward0")
 def hardtanh(input: T, min_val=-1.0, max_val=1.0):
     if max_val < min_val:
-        raise ValueError("hardtanh: max_val must be greater than or equal to min_val")
+        raise ValueError("min_val cannot be greater than max_val")
     lo, hi = jnp.asarray(min_val, input.dtype), jnp.asarray(max_val, input.dtype)
     return jnp.where(input <= lo, lo, jnp.where(input >= hi, hi, input))
 
@@ -133,7 +133,7 @@ def softplus(input: T, beta=1.0, threshold=20.0):
     return jnp.where(z > threshold, input, soft)
 
 
-@op(method=False, function=False, grad_name="DivBackward0")
+@op(method=False, function=False, grad_name="DivBackward0", promote="float")
 def softsign(input: T):
     return input / (1 + jnp.abs(input))
 
@@ -143,15 +143,20 @@ def logsigmoid(input: T):
     return jax.nn.log_sigmoid(input)
 
 
-@op(method=False, function=False, grad_name="SubBackward0")
+@op(method=False, function=False, grad_name="SubBackward0", promote="float")
 def tanhshrink(input: T):
     return input - jnp.tanh(input)
 
 
 @op(method=False, function=False)
 def softshrink(input: T, lambd=0.5):
-    if lambd < 0:
-        raise RuntimeError(f"lambda must be greater or equal to 0, but found to be {lambd}.")
+    if not jnp.issubdtype(input.dtype, jnp.floating):
+        raise RuntimeError(f"\"softshrink_check\" not implemented for '{_legacy(input)}'")
+    top = float(jnp.finfo(input.dtype).max)
+    if not 0 <= lambd <= top:
+        # PyTorch prints both numbers as C++ streams do (6 significant digits)
+        raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype {_legacy(input)}, "
+                           f"but found {lambd:g}")
     return jnp.where(input > lambd, input - lambd, jnp.where(input < -lambd, input + lambd, 0)).astype(input.dtype)
 
 
@@ -178,6 +183,8 @@ def glu(input: T, dim=-1):
 
 @op(grad_name="PreluKernelBackward0")
 def prelu(input: T, weight: T):
+    if weight.ndim > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")
     n = weight.size
     if n != 1:
         if input.ndim == 0:

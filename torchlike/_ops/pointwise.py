@@ -174,7 +174,7 @@ def sub(input: TS, other: TS, *, alpha=1, out=None):
 
 
 @op(promote="same", linear=True, method=False, grad_name=by_scalar("other", "RsubBackward1", "RsubBackward0"))
-def rsub(input: TS, other: TS, *, alpha=1):
+def rsub(input: T, other: TS, *, alpha=1):  # (PyTorch has no rsub(Number, Tensor))
     return other - _alpha(input, alpha, "rsub")
 
 
@@ -295,6 +295,22 @@ def float_power(input: TS, exponent: TS, *, out=None):
     return float_pow(input.astype(wide), exponent.astype(wide))
 
 
+def _float_power_(self, exponent):
+    """Mirrors `torch.Tensor.float_power_`: the result is double (complex double), which PyTorch
+    will not cast back into a narrower self."""
+    from ._attach import assign, check_inplace
+    cplx = self.is_complex() or isinstance(exponent, complex) or (isinstance(exponent, Tensor) and exponent.is_complex())
+    wide = D.complex128 if cplx else D.float64
+    if self.dtype is not wide:
+        raise RuntimeError(f"the base given to float_power_ has dtype {self.dtype.legacy} but the operation's "
+                           f"result requires dtype {wide.legacy}")
+    check_inplace(self)
+    return assign(self, OPS["float_power"](self, exponent))
+
+
+Tensor.float_power_ = _float_power_
+
+
 @op(inplace=True, linear=True, aliases=("negative",))
 def neg(input: T, *, out=None):
     if is_bool(input):
@@ -390,6 +406,9 @@ def fmin(input: T, other: T, *, out=None):
 def isclose(input: T, other: T, rtol=1e-05, atol=1e-08, equal_nan=False):
     if input.dtype != other.dtype:
         raise RuntimeError(f"{legacy(input)} did not match {legacy(other)}")
+    for name, tol in (("rtol", rtol), ("atol", atol)):
+        if tol < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol}")
     check_broadcast([input.shape, other.shape])
     close = input == other
     if is_float(input):
@@ -616,7 +635,7 @@ def heaviside(input: T, values: T, *, out=None):
 
 
 @op(promote="float", inplace=True, grad_name=by_scalar("other", "CopysignBackward1", "CopysignBackward0"))
-def copysign(input: TS, other: TS, *, out=None):
+def copysign(input: T, other: TS, *, out=None):  # (nor copysign(Number, Tensor))
     # Through |input|: PyTorch's derivative is 0 at input == 0, JAX's copysign gives +-1 there.
     a = real_abs(input)
     return jnp.where(jnp.signbit(other), -a, a)

@@ -2,6 +2,7 @@
 functions, rounding, two-argument maths (atan2, hypot, xlogy, logaddexp) and predicates."""
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -49,18 +50,122 @@ _unary("sigmoid", jax.nn.sigmoid, saves_output=True)
 _unary("erf", jsp.erf)
 _unary("erfc", jsp.erfc)
 _unary("erfinv", jsp.erfinv)
-_unary("lgamma", jsp.gammaln)
 _unary("deg2rad", jnp.deg2rad, grad_name="Deg2RadBackward0")
 _unary("rad2deg", jnp.rad2deg, grad_name="Rad2DegBackward0")
 _unary("sinc", jnp.sinc)
-_unary("i0", jsp.i0)
+
+
+@jax.custom_jvp
+def _i0(x):
+    return jsp.i0(x)
+
+
+# PyTorch's derivative is i1 (0 at 0); JAX's, through exp(|x|) i0e(x), is 1 there.
+_i0.defjvp(lambda primals, tangents: (_i0(primals[0]), _i1(primals[0]) * tangents[0]))
+
+
+@jax.custom_jvp
+def _i1(x):
+    return jsp.i1(x)
+
+
+@_i1.defjvp
+def _i1_jvp(primals, tangents):
+    # PyTorch's i1_backward: i0(x) - i1(x) / x, and its limit 0.5 where |x| <= eps (JAX's is NaN near 0).
+    (x,), (t,) = primals, tangents
+    res = _i1(x)
+    eps = const(jnp.finfo(x.dtype).eps, x)
+    big = jnp.abs(x) > eps
+    safe = jnp.where(big, x, eps)
+    return res, jnp.where(big, _i0(safe) - res / safe, const(0.5, x)) * t
+_unary("i0", _i0)
+
+# The most terms _hurwitz_zeta sums to bring q up to 1 (about this many iterations of a loop over
+# the whole array); smaller q give NaN.
+_MAX_SHIFTS = 1 << 16
+
+
+def _hurwitz_zeta(s: int, q):
+    """zeta(s, q) for an integer s >= 2 and any real q. JAX's series is only right for q above
+    about -8: the terms 1 / (q + i)^s for q + i < 1 are summed first, as cephes' zeta (PyTorch's)
+    does, and JAX continues from there. inf at the poles (q = 0, -1, ..., -inf), NaN at +inf.
+    Accumulated in double, as PyTorch's CPU kernel does, and rounded once."""
+    dtype, q = q.dtype, q.astype(jnp.float64)
+    one = const(1, q)
+    low = jnp.isfinite(q) & (q < one)
+    shifts = jnp.where(low, jnp.minimum(jnp.ceil(one - q), const(_MAX_SHIFTS, q)), const(0, q))
+
+    def body(carry):
+        i, acc = carry
+        a = q + i
+        return i + one, acc + jnp.where(i < shifts, a ** -s, const(0, q))
+
+    init = (const(0, q), jnp.zeros_like(q))
+    _, acc = jax.lax.while_loop(lambda c: c[0] < jnp.max(shifts, initial=const(0, q)), body, init)
+    rest = q + shifts
+    res = jnp.where(rest < one, const(jnp.nan, q), acc + jsp.zeta(const(s, q), rest))
+    res = jnp.where(jnp.isneginf(q), const(jnp.inf, q), jnp.where(jnp.isposinf(q), const(jnp.nan, q), res))
+    return res.astype(dtype)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(0,))
+def _polygamma(n: int, x):
+    if n == 0:
+        return _digamma_value(x)
+    if n == 1:
+        return _trigamma(x)
+    # psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x)
+    return const((-1) ** (n + 1) * math.factorial(n), x) * _hurwitz_zeta(n + 1, x)
+
+
+def _digamma_value(x):
+    """PyTorch's digamma: -inf at +0 and +inf at -0 (jax: NaN), NaN at the negative integers, and below 0
+    the reflection psi(1 - x) - pi / tan(pi r) with r the fractional part of x, taken in double (more
+    accurate than JAX's reflection through pi x, far from 0)."""
+    neg = x < const(0, x)
+    r = (x - jnp.trunc(x)).astype(jnp.float64)
+    refl = (jnp.pi / jnp.tan(jnp.pi * r)).astype(x.dtype)
+    res = jnp.where(neg, jsp.digamma(jnp.where(neg, const(1, x) - x, x)) - refl, jsp.digamma(x))
+    res = jnp.where(neg & (x == jnp.trunc(x)), const(jnp.nan, x), res)
+    return jnp.where(x == const(0, x), jnp.copysign(const(jnp.inf, x), -x), res)
+
+
+def _trigamma(x):
+    """PyTorch's own trigamma series, step for step (so that it rounds alike near the poles, where the
+    reflection's sin(pi x) dominates): reflection below 1/2, six steps of the recurrence, then the
+    asymptotic expansion."""
+    c = functools.partial(const, like=x)
+    neg = x < c(0.5)
+    s = jnp.sin(c(math.pi) * x)
+    result = jnp.where(neg, -(c(math.pi) * c(math.pi)) / (s * s), c(0))
+    x = jnp.where(neg, c(1) - x, x)
+    for _ in range(6):
+        result = result + c(1) / (x * x)
+        x = x + c(1)
+    ixx = c(1) / (x * x)
+    result = result + (c(1) + c(1) / (c(2) * x) + ixx * (c(1 / 6) - ixx * (c(1 / 30) - ixx * c(1 / 42)))) / x
+    return jnp.where(neg, -result, result)
+
+
+@_polygamma.defjvp
+def _polygamma_jvp(n, primals, tangents):
+    # Written out so that every order goes through _hurwitz_zeta (JAX's own derivative of digamma
+    # and zeta does not).
+    (x,), (t,) = primals, tangents
+    return _polygamma(n, x), _polygamma(n + 1, x) * t
 
 
 def _digamma(x):
-    # PyTorch gives -inf at 0 (the pole's limit from the right); jax gives nan there.
-    return jnp.where(x == const(0, x), const(-jnp.inf, x), jsp.digamma(x))
+    return _polygamma(0, x)
 
 
+@jax.custom_jvp
+def _lgamma(x):
+    return jsp.gammaln(x)
+
+
+_lgamma.defjvp(lambda primals, tangents: (_lgamma(primals[0]), _digamma(primals[0]) * tangents[0]))
+_unary("lgamma", _lgamma)
 _unary("digamma", _digamma)
 
 
@@ -81,10 +186,7 @@ def _polygamma_check(vals):
 
 @op(promote="float", method=False)
 def polygamma(n, input: T, *, out=None):
-    if n == 0:
-        return _digamma(input)
-    # psi^(n)(x) = (-1)^(n+1) n! zeta(n + 1, x), written out: jax's polygamma needs implicit promotion.
-    return const((-1) ** (n + 1) * math.factorial(n), input) * jsp.zeta(const(n + 1, input), input)
+    return _polygamma(n, input)
 
 
 precheck(OPS["polygamma"], _polygamma_check)
@@ -220,12 +322,23 @@ def ldexp(input: T, other: T, *, out=None):
     return input * jnp.exp2(other)
 
 
-# PyTorch defines no derivative for nextafter.
-@op(promote="same", inplace=True, differentiable=False)
+@op(promote="same", inplace=True)
 def nextafter(input: T, other: T, *, out=None):
     if not is_float(input):
         raise not_implemented("nextafter_cpu", input)
-    return jnp.nextafter(input, other)
+    return _nextafter(input, other)
+
+
+@jax.custom_jvp
+def _nextafter(x, y):
+    return jnp.nextafter(x, y)
+
+
+# PyTorch's derivative: the identity for input, zero for other (a one-ulp step is treated as none).
+@_nextafter.defjvp
+def _nextafter_jvp(primals, tangents):
+    res = _nextafter(*primals)
+    return res, jnp.broadcast_to(tangents[0], res.shape)
 
 
 @op(promote="same", inplace=True, differentiable=False)

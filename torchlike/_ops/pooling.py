@@ -14,7 +14,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .conv import ntuple
+from .conv import legacy, ntuple
 from .registry import T, op
 
 
@@ -22,46 +22,197 @@ def _sizes(input, n: int):
     return tuple(input.shape[-n:])
 
 
-def _pool_args(kernel_size, stride, padding, dilation, n):
-    k = ntuple(kernel_size, n, "kernel_size", "pooling")
-    s = k if stride is None or (isinstance(stride, (list, tuple)) and len(stride) == 0) else \
-        ntuple(stride, n, "stride", "pooling")
-    p, d = ntuple(padding, n, "padding", "pooling"), ntuple(dilation, n, "dilation", "pooling")
-    if any(x == 0 for x in s):
+def _dims(shape) -> str:
+    return ", ".join(map(str, shape))
+
+
+def _cdiv(a: int, b: int) -> int:
+    """C++ integer division (truncates toward zero), which PyTorch's bounds use."""
+    q = abs(a) // abs(b)
+    return q if (a >= 0) == (b > 0) else -q
+
+
+def _int_list(v, n: int) -> list:
+    """A size argument as PyTorch's binding passes it on: an int repeated n times, a sequence as is."""
+    return [int(x) for x in v] if isinstance(v, (list, tuple)) else [int(v)] * n
+
+
+_WORDS = {2: "two", 3: "three"}
+
+
+def _arg_lists(fname, n, kernel_size, stride, padding, dilation=None):
+    """kernel, stride, padding (and dilation) of an n-d pooling as n-tuples, with PyTorch's
+    complaints about their lengths; an omitted stride is the kernel size."""
+    k, p = _int_list(kernel_size, n), _int_list(padding, n)
+    s = [] if stride is None else _int_list(stride, n)
+    either, word = ("" if fname == "avg_pool3d" else "either "), _WORDS[n]
+    if len(k) not in (1, n):
+        raise RuntimeError(f"{fname}: kernel_size must {either}be a single int, or a tuple of {word} ints")
+    if len(s) not in (0, 1, n):
+        raise RuntimeError(f"{fname}: stride must {either}be omitted, a single int, or a tuple of {word} ints")
+    if len(p) not in (1, n):
+        raise RuntimeError(f"{fname}: padding must {either}be a single int, or a tuple of {word} ints")
+    d = [1] if dilation is None else _int_list(dilation, n)
+    if len(d) not in (1, n):
+        raise RuntimeError(f"{fname}: dilation must be either a single int, or a tuple of {word} ints")
+    full = [tuple(v * n) if len(v) == 1 else tuple(v) for v in (k, s or k, p, d)]
+    return tuple(full)
+
+
+def _check_1d(fname, shape, **args):
+    """The 1-d poolings' own checks before they run the 2-d one: rank and one-int arguments."""
+    if len(shape) not in (2, 3):
+        raise RuntimeError(f"Expected 2 to 3 dimensions, but got {len(shape)}-dimensional tensor for argument #1 "
+                           f"'self' (while checking arguments for {fname})")
+    out = []
+    for name, v in args.items():
+        v = _int_list(v, 1)
+        if len(v) != 1:
+            raise RuntimeError(f"{fname}() argument '{name}' should contain one int (got {len(v)})")
+        out.append(v[0])
+    return out
+
+
+def _output_size(size, k, p, s, d, ceil_mode):
+    """PyTorch's `pooling_output_shape`, with its checks."""
+    if s == 0:
         raise RuntimeError("stride should not be zero")
-    if any(x <= 0 for x in k):
-        raise RuntimeError(f"kernel_size must be greater than zero, but got kernel_size={k}")
-    if any(x <= 0 for x in d):
-        raise RuntimeError("dilation should be greater than zero")
-    for pi, ki, di in zip(p, k, d):
-        if pi > ((ki - 1) * di + 1) // 2:
-            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={pi}, "
-                               f"kernel_size={ki} and dilation={di}")
-    return k, s, p, d
-
-
-def _out_size(size, k, s, p, d, ceil_mode):
-    num = size + 2 * p - d * (k - 1) - 1
-    out = (num + (s - 1 if ceil_mode else 0)) // s + 1
+    if p < 0:
+        raise RuntimeError(f"pad must be non-negative, but got pad: {p}")
+    if p > _cdiv((k - 1) * d + 1, 2):
+        raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, kernel_size={k} "
+                           f"and dilation={d}")
+    out = (size + 2 * p - d * (k - 1) - 1 + (s - 1 if ceil_mode else 0)) // s + 1
     if ceil_mode and (out - 1) * s >= size + p:
         out -= 1
     return out
 
 
-def _check_out(input, n, outs):
-    if any(o <= 0 for o in outs):
-        lead = input.shape[-n - 1] if input.ndim > n else 1
-        ins = "x".join(str(v) for v in (lead,) + _sizes(input, n))
-        got = "x".join(str(v) for v in (lead,) + tuple(outs))
-        raise RuntimeError(f"Given input size: ({ins}). Calculated output size: ({got}). Output size is too small")
+def _shape_check_2d(shape, k, s, p, d, outs):
+    """PyTorch's `pool2d_shape_check` (sizes in (H, W) order)."""
+    (kh, kw), (sh, sw), (ph, pw), (dh, dw) = k, s, p, d
+    if kw <= 0 or kh <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kH: {kh} kW: {kw}")
+    if sw <= 0 or sh <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got dH: {sh} dW: {sw}")
+    if dh <= 0 or dw <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilationH: {dh} dilationW: {dw}")
+    valid = shape[1] != 0 and shape[2] != 0
+    if not ((len(shape) == 3 and shape[0] != 0 and valid) or (len(shape) == 4 and valid and shape[3] != 0)):
+        raise RuntimeError(f"Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but "
+                           f"got:[{_dims(shape)}]")
+    if kw // 2 < pw or kh // 2 < ph:
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got padW = {pw}, "
+                           f"padH = {ph}, kW = {kw}, kH = {kh}")
+    _check_out(shape, 2, outs)
 
 
-def _check_rank(input, n: int, fname: str):
-    if input.ndim not in (n + 1, n + 2) or any(s == 0 for s in input.shape[-n - 1:]):
-        if fname.startswith("max_pool1d"):
-            raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size "
-                               f"for input, but got:[{', '.join(map(str, input.shape))}]")
+def _shape_check_3d(shape, k, s, p, d, outs, fn_name, check_input_size=False):
+    """PyTorch's `pool3d_shape_check` (sizes in (T, H, W) order)."""
+    (kt, kh, kw), (st, sh, sw), (pt, ph, pw), (dt, dh, dw) = k, s, p, d
+    if min(k) <= 0:
+        raise RuntimeError(f"kernel size should be greater than zero, but got kT: {kt} kH: {kh} kW: {kw}")
+    if min(s) <= 0:
+        raise RuntimeError(f"stride should be greater than zero, but got dT: {st} dH: {sh} dW: {sw}")
+    if min(d) <= 0:
+        raise RuntimeError(f"dilation should be greater than zero, but got dilationT: {dt} dilationH: {dh} "
+                           f"dilationW: {dw}")
+    for i, size in enumerate(shape):
+        if size <= 0 and not (len(shape) == 5 and i == 0):
+            raise RuntimeError(f"{fn_name}: Expected input's non-batch dimensions to have positive length, but input "
+                               f"has a shape of [{_dims(shape)}] and non-batch dimension {size} has length zero!")
+    it, ih, iw = shape[-3:]
+    if check_input_size and (it < kt or ih < kh or iw < kw):
+        raise RuntimeError(f"input image (T: {it} H: {ih} W: {iw}) smaller than kernel size (kT: {kt} kH: {kh} "
+                           f"kW: {kw})")
+    if kt // 2 < pt or kw // 2 < pw or kh // 2 < ph:
+        raise RuntimeError(f"pad should be smaller than or equal to half of kernel size, but got kT: {kt} kW: {kw} "
+                           f"kH: {kh} padT: {pt} padW: {pw} padH: {ph}")
+    _check_out(shape, 3, outs)
+
+
+def _check_out(shape, n, outs):
+    if any(o < 1 for o in outs):
+        plane = "x".join(str(v) for v in (shape[-n - 1],) + tuple(shape[-n:]))
+        got = "x".join(str(v) for v in (shape[-n - 1],) + tuple(outs))
+        raise RuntimeError(f"Given input size: ({plane}). Calculated output size: ({got}). Output size is too small")
+
+
+def _max_pool_check(shape, n, kernel_size, stride, padding, dilation, ceil_mode):
+    """max_pool{2,3}d_with_indices' checks, in PyTorch's order; returns (k, s, p, d, outs)."""
+    k, s, p, d = _arg_lists(f"max_pool{n}d", n, kernel_size, stride, padding, dilation)
+    if len(shape) not in (n + 1, n + 2):
         raise RuntimeError(f"non-empty {n + 1}D or {n + 2}D (batch mode) tensor expected for input")
+    outs = [_output_size(i, *a, ceil_mode) for i, a in zip(shape[-n:], zip(k, p, s, d))]
+    if n == 2:
+        _shape_check_2d(shape, k, s, p, d, outs)
+    else:
+        _shape_check_3d(shape, k, s, p, d, outs, "max_pool3d_with_indices_out_cpu_template()")
+    return k, s, p, d, outs
+
+
+def _avg_pool_check(shape, n, kernel_size, stride, padding, divisor_override, ceil_mode):
+    """avg_pool{2,3}d's checks, in PyTorch's order; returns (k, s, p, outs)."""
+    fname = f"avg_pool{n}d"
+    k, s, p, d = _arg_lists(fname, n, kernel_size, stride, padding)
+    if n == 3 and len(shape) not in (4, 5):
+        raise RuntimeError("non-empty 4D or 5D (batch mode) tensor expected for input")
+    if divisor_override is not None and divisor_override == 0:
+        raise RuntimeError("divisor must be not zero")
+    if len(shape) < 3:  # avg_pool2d reads size(-3) before any rank check
+        raise IndexError("Dimension specified as -3 but tensor has no dimensions" if not shape else
+                         f"Dimension out of range (expected to be in range of [{-len(shape)}, {len(shape) - 1}], "
+                         "but got -3)")
+    outs = [_output_size(i, ki, pi, si, 1, ceil_mode) for i, ki, pi, si in zip(shape[-n:], k, p, s)]
+    if n == 2:
+        _shape_check_2d(shape, k, s, p, d, outs)
+    else:
+        _shape_check_3d(shape, k, s, p, d, outs, "avg_pool3d()", check_input_size=True)
+    return k, s, p, outs
+
+
+def check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode):
+    """max_pool1d's own checks (the path without indices), which differ from the indices path's."""
+    shape = tuple(input.shape)
+    if not ((len(shape) == 2 and shape[0] != 0 and shape[1] != 0) or
+            (len(shape) == 3 and shape[1] != 0 and shape[2] != 0)):
+        raise RuntimeError(f"max_pool1d: Expected 2D or 3D (batch mode) tensor with optional 0 dim batch size for "
+                           f"input, but got:[{_dims(shape)}]")
+    k, p, d = _int_list(kernel_size, 1), _int_list(padding, 1), _int_list(dilation, 1)
+    s = [] if stride is None else _int_list(stride, 1)
+    if len(k) != 1:
+        raise RuntimeError(f"max_pool1d() kernel_size must be an int, list of ints or tuple of ints of size 1 but got "
+                           f"size {len(k)}")
+    if len(s) > 1:
+        raise RuntimeError(f"max_pool1d() stride must be None, an int, list of ints, or tuple of ints of size 1 but "
+                           f"got size {len(s)}")
+    if len(p) != 1:
+        raise RuntimeError(f"max_pool1d() padding must be an int, list of ints, or tuple of ints of size 1 but got "
+                           f"size {len(p)}")
+    if len(d) != 1:
+        raise RuntimeError(f"max_pool1d() dilation must be an int, list of ints or tuple of ints of size 1 but got "
+                           f"size {len(d)}")
+    (k,), (s,), (p,), (d,) = k, s or k, p, d
+    if k <= 0:
+        raise RuntimeError(f"max_pool1d() kernel_size must be greater than zero, but got {k}")
+    if s <= 0:
+        raise RuntimeError(f"max_pool1d() stride must be greater than zero, but got {s}")
+    if p < 0:
+        raise RuntimeError(f"max_pool1d() padding must be non-negative, but got {p}")
+    if p > k // 2:
+        raise RuntimeError(f"max_pool1d() padding should be at most half of kernel size, but got padding={p} and "
+                           f"kernel_size={k}")
+    if d <= 0:
+        raise RuntimeError(f"max_pool1d() dilation must be greater than zero, but got {d}")
+    out = _output_size(shape[-1], k, p, s, d, ceil_mode)
+    if out <= 0:
+        raise RuntimeError(f"max_pool1d() Invalid computed output size: {out}")
+    if not input.dtype.is_floating_point:
+        raise NotImplementedError(f"\"max_pool1d_impl\" not implemented for '{input.dtype.legacy}'")
+
+
+def _not_implemented(kernel, x):
+    return NotImplementedError(f"\"{kernel}\" not implemented for '{legacy(x)}'")
 
 
 def windows(xp, idx: list):
@@ -75,7 +226,7 @@ def windows(xp, idx: list):
         index.append(ix.reshape(shape))
     g = xp[(Ellipsis,) + tuple(index)]
     outs = tuple(ix.shape[0] for ix in idx)
-    return g.reshape(g.shape[:-2 * n] + outs + (-1,))
+    return g.reshape(g.shape[:-2 * n] + outs + (math.prod(ix.shape[1] for ix in idx),))
 
 
 def strided_windows(xp, outs, k, s, d):
@@ -102,7 +253,7 @@ def _flat_index(idx: list, offsets, sizes):
         flat = flat + (idx[j] - offsets[j]).reshape(shape) * mult
         mult *= sizes[j]
     outs = flat.shape[:n]
-    return flat.reshape(outs + (-1,))
+    return flat.reshape(outs + (math.prod(flat.shape[n:]),))
 
 
 def _argmax_take(g, flat):
@@ -114,12 +265,11 @@ def _argmax_take(g, flat):
     return out, ind
 
 
-def max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, n, fname):
-    _check_rank(input, n, fname)
-    k, s, p, d = _pool_args(kernel_size, stride, padding, dilation, n)
+def max_pool(input, k, s, p, d, outs):
+    n = len(k)
+    if input.dtype == jnp.bool_:
+        raise _not_implemented(f"max_pool{n}d", input)
     sizes = _sizes(input, n)
-    outs = [_out_size(i, *a, ceil_mode) for i, a in zip(sizes, zip(k, s, p, d))]
-    _check_out(input, n, outs)
     idx = [np.arange(o)[:, None] * si + np.arange(ki)[None, :] * di for o, si, ki, di in zip(outs, s, k, d)]
     pads = [(pi, max(0, int(ix.max()) + 1 - (i + pi))) for pi, ix, i in zip(p, idx, sizes)]
     low = -jnp.inf if jnp.issubdtype(input.dtype, jnp.floating) else jnp.iinfo(input.dtype).min
@@ -130,17 +280,24 @@ def max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, n, fname)
 
 @op(method=False, function=False, grad_name=lambda *a: "SqueezeBackward1")
 def max_pool1d_with_indices(input: T, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 1, "max_pool1d")
+    # PyTorch runs the 2-d pooling on a height-1 view: its checks, messages and all.
+    stride = kernel_size if stride is None or stride == [] or stride == () else stride
+    k, s, p, d = _check_1d("max_pool1d", input.shape, kernel_size=kernel_size, stride=stride, padding=padding,
+                           dilation=dilation)
+    shape = input.shape[:-1] + (1, input.shape[-1])
+    k, s, p, d, outs = _max_pool_check(shape, 2, (1, k), (1, s), (0, p), (1, d), ceil_mode)
+    out, ind = max_pool(input[..., None, :], k, s, p, d, outs)
+    return out[..., 0, :], ind[..., 0, :]
 
 
 @op(method=False, function=False, grad_name="MaxPool2DWithIndicesBackward0")
 def max_pool2d_with_indices(input: T, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 2, "max_pool2d")
+    return max_pool(input, *_max_pool_check(input.shape, 2, kernel_size, stride, padding, dilation, ceil_mode))
 
 
 @op(method=False, function=False, grad_name="MaxPool3DWithIndicesBackward0")
 def max_pool3d_with_indices(input: T, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
-    return max_pool(input, kernel_size, stride, padding, dilation, ceil_mode, 3, "max_pool3d")
+    return max_pool(input, *_max_pool_check(input.shape, 3, kernel_size, stride, padding, dilation, ceil_mode))
 
 
 def _avg_divisor(size, k, s, p, out, count_include_pad):
@@ -151,62 +308,66 @@ def _avg_divisor(size, k, s, p, out, count_include_pad):
     return full if count_include_pad else valid
 
 
-def avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, n, fname):
-    _check_rank(input, n, fname)
-    k, s, p, _ = _pool_args(kernel_size, stride, padding, 1, n)
+def avg_pool(input, k, s, p, outs, count_include_pad, divisor_override):
+    n = len(k)
+    if input.dtype not in (jnp.float32, jnp.float64, jnp.int64) and not (n < 3 and input.dtype in (jnp.float16,
+                                                                                                    jnp.bfloat16)):
+        raise _not_implemented("avg_pool2d" if n < 3 else "avg_pool3d_out_frame", input)
     sizes = _sizes(input, n)
-    outs = [_out_size(i, ki, si, pi, 1, ceil_mode) for i, ki, si, pi in zip(sizes, k, s, p)]
-    _check_out(input, n, outs)
-    if divisor_override is not None and divisor_override == 0:
-        raise RuntimeError("divisor must be not zero")
     pads = [(pi, max(0, (o - 1) * si + ki - (i + pi))) for pi, o, si, ki, i in zip(p, outs, s, k, sizes)]
     lead = input.ndim - n
     total = jax.lax.reduce_window(input, np.zeros((), input.dtype), jax.lax.add, (1,) * lead + k, (1,) * lead + s,
                                   [(0, 0)] * lead + pads)
     if divisor_override is not None:
-        return total / jnp.asarray(divisor_override, input.dtype)
-    div = np.ones((), np.float64)
-    for i, (size, ki, si, pi, o) in enumerate(zip(sizes, k, s, p, outs)):
-        shape = [1] * n
-        shape[i] = o
-        div = div * _avg_divisor(size, ki, si, pi, o, count_include_pad).reshape(shape)
-    return total / jnp.asarray(div, input.dtype)
+        div = np.asarray(divisor_override)
+    else:
+        div = np.ones((), np.int64)
+        for i, (size, ki, si, pi, o) in enumerate(zip(sizes, k, s, p, outs)):
+            shape = [1] * n
+            shape[i] = o
+            div = div * _avg_divisor(size, ki, si, pi, o, count_include_pad).reshape(shape)
+    # Integer averages truncate toward zero, as PyTorch's integer division does (lax.div does too).
+    return jax.lax.div(total, jnp.broadcast_to(jnp.asarray(div, input.dtype), total.shape))
+
+
+def _avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad):
+    # PyTorch runs the 2-d pooling on a height-1 view: its checks, messages and all.
+    stride = kernel_size if stride is None or stride == [] or stride == () else stride
+    k, s, p = _check_1d("avg_pool1d", input.shape, kernel_size=kernel_size, stride=stride, padding=padding)
+    shape = input.shape[:-1] + (1, input.shape[-1])
+    k, s, p, outs = _avg_pool_check(shape, 2, (1, k), (1, s), (0, p), None, ceil_mode)
+    return avg_pool(input[..., None, :], k, s, p, outs, count_include_pad, None)[..., 0, :]
+
+
+def _avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override):
+    k, s, p, outs = _avg_pool_check(input.shape, 2, kernel_size, stride, padding, divisor_override, ceil_mode)
+    return avg_pool(input, k, s, p, outs, count_include_pad, divisor_override)
 
 
 @op(method=False, grad_name=lambda *a: "SqueezeBackward1")
 def avg_pool1d(input: T, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
-    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, None, 1, "avg_pool1d")
+    return _avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
 
 
 @op(method=False, function=False, grad_name="AvgPool2DBackward0")
 def avg_pool2d(input: T, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 2,
-                    "avg_pool2d")
+    return _avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override)
 
 
 @op(method=False, function=False, grad_name="AvgPool3DBackward0")
 def avg_pool3d(input: T, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
                divisor_override=None):
-    return avg_pool(input, kernel_size, stride, padding, ceil_mode, count_include_pad, divisor_override, 3,
-                    "avg_pool3d")
+    k, s, p, outs = _avg_pool_check(input.shape, 3, kernel_size, stride, padding, divisor_override, ceil_mode)
+    return avg_pool(input, k, s, p, outs, count_include_pad, divisor_override)
 
 
 # ----- adaptive pooling: window i spans [floor(i*L/out), ceil((i+1)*L/out)) -----
-def _adaptive_sizes(input, output_size, n, fname, colon=""):
-    if input.ndim not in (n + 1, n + 2) or any(s == 0 for s in input.shape[-n:]):
-        raise RuntimeError(f"{fname}(): Expected {n + 1}D or {n + 2}D tensor, but got{colon} "
-                           f"[{', '.join(map(str, input.shape))}]")
-    if isinstance(output_size, (list, tuple)):
-        if len(output_size) != n:
-            raise RuntimeError(f"{fname}: internal error: output_size.size() must be {n}")
-        outs = [i if o is None else int(o) for o, i in zip(output_size, _sizes(input, n))]
-    else:
-        outs = [int(output_size)] * n
-    if any(o < 0 for o in outs):
-        raise RuntimeError(f"{fname}: elements of output_size must be greater than or equal to 0 but received "
-                           f"{{{', '.join(map(str, outs))}}}")
-    return _sizes(input, n), outs
+def _nonempty(fname, shape, dims):
+    for i in dims:
+        if shape[i] <= 0:
+            raise RuntimeError(f"{fname}(): Expected input to have non-zero size for non-batch dimensions, but input "
+                               f"has sizes [{_dims(shape)}] with dimension {i} being empty")
 
 
 def _adaptive_bounds(size, out):
@@ -214,10 +375,37 @@ def _adaptive_bounds(size, out):
     return (i * size) // out, -((-(i + 1) * size) // out)
 
 
-def adaptive_avg(input, output_size, n, fname):
-    sizes, outs = _adaptive_sizes(input, output_size, n, fname)
+def adaptive_avg(input, outs: list, n: int):
+    """adaptive_avg_pool{2,3}d after the Python wrapper: PyTorch's checks, then the average."""
+    fname = f"adaptive_avg_pool{n}d"
+    if len(outs) != n:
+        raise RuntimeError(f"{fname}: output_size must be {n}")
+    if any(o < 0 for o in outs):
+        # (PyTorch omits the last space in the 3-d message)
+        shown = ", ".join(map(str, outs[:2])) + ("," + str(outs[2]) if n == 3 else "")
+        raise RuntimeError(f"{fname}: elements of output_size must be greater than or equal to 0 but received "
+                           f"{{{shown}}}")
+    if all(o == 1 for o in outs):  # PyTorch takes a mean over the last n dimensions of any input here
+        r = max(input.ndim, 1)  # a 0-d tensor wraps dimensions as a 1-d one
+        if r < n:  # PyTorch reports the first of dims -1, -2, ... out of range
+            raise IndexError(f"Dimension out of range (expected to be in range of [{-r}, {r - 1}], but got {-r - 1})")
+        if not jnp.issubdtype(input.dtype, jnp.inexact):
+            raise RuntimeError(f"mean(): could not infer output dtype. Input dtype must be either a floating point or "
+                               f"complex dtype. Got: {legacy(input)}")
+        return jnp.mean(input, axis=tuple(range(-n, 0)), keepdims=True)
+    shape = tuple(input.shape)
+    if n == 2:
+        if input.ndim not in (3, 4):
+            raise RuntimeError(f"{fname}(): Expected 3D or 4D tensor, but got [{_dims(shape)}]")
+        _nonempty(fname, shape, (input.ndim - 2, input.ndim - 1))
+    else:
+        _nonempty(fname, shape, range(1, input.ndim))
+        if input.ndim not in (4, 5):
+            raise RuntimeError(f"{fname}(): Expected 4D or 5D tensor, but got [{_dims(shape)}]")
+    if not jnp.issubdtype(input.dtype, jnp.floating):
+        raise _not_implemented("adaptive_avg_pool2d" if n == 2 else "adaptive_avg_pool3d_cpu", input)
     x = input
-    for j, (size, out) in enumerate(zip(sizes, outs)):
+    for j, (size, out) in enumerate(zip(_sizes(input, n), outs)):
         lo, hi = _adaptive_bounds(size, out)
         pos = np.arange(size)
         m = ((pos[None, :] >= lo[:, None]) & (pos[None, :] < hi[:, None])) / (hi - lo)[:, None]
@@ -229,21 +417,35 @@ def adaptive_avg(input, output_size, n, fname):
 
 @op(method=False, grad_name=lambda *a: "SqueezeBackward1")
 def adaptive_avg_pool1d(input: T, output_size):
-    return adaptive_avg(input, output_size, 1, "adaptive_avg_pool1d")
+    (o,) = _check_1d("adaptive_avg_pool1d", input.shape, output_size=output_size)
+    return adaptive_avg(input[..., None, :], [1, o], 2)[..., 0, :]
 
 
 @op(method=False, function=False, grad_name="AdaptiveAvgPool2DBackward0")
 def adaptive_avg_pool2d(input: T, output_size):
-    return adaptive_avg(input, output_size, 2, "adaptive_avg_pool2d")
+    return adaptive_avg(input, _int_list(output_size, 2), 2)
 
 
 @op(method=False, function=False, grad_name="AdaptiveAvgPool3DBackward0")
 def adaptive_avg_pool3d(input: T, output_size):
-    return adaptive_avg(input, output_size, 3, "adaptive_avg_pool3d")
+    return adaptive_avg(input, _int_list(output_size, 3), 3)
 
 
-def adaptive_max(input, output_size, n, fname):
-    sizes, outs = _adaptive_sizes(input, output_size, n, fname, ":")
+def adaptive_max(input, outs: list, n: int):
+    """adaptive_max_pool{2,3}d after the Python wrapper: PyTorch's checks, then the maximum."""
+    fname = f"adaptive_max_pool{n}d"
+    shape = tuple(input.shape)
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"{fname}(): Expected {n + 1}D or {n + 2}D tensor, but got: [{_dims(shape)}]")
+    _nonempty(fname, shape, range(1, input.ndim))
+    if len(outs) != n:
+        raise RuntimeError(f"{fname}(): internal error: output_size.size() must be {n}")
+    if any(o < 0 for o in outs):
+        out_shape = shape[:-n] + tuple(outs)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {min(outs)}: [{_dims(out_shape)}]")
+    if not jnp.issubdtype(input.dtype, jnp.floating):
+        raise _not_implemented("adaptive_max_pool2d" if n == 2 else "adaptive_max_pool3d_cpu", input)
+    sizes = _sizes(input, n)
     idx = []
     for size, out in zip(sizes, outs):
         lo, hi = _adaptive_bounds(size, out)
@@ -256,22 +458,28 @@ def adaptive_max(input, output_size, n, fname):
 
 @op(method=False, grad_name=lambda *a: "SqueezeBackward1")
 def adaptive_max_pool1d(input: T, output_size):
-    return adaptive_max(input, output_size, 1, "adaptive_max_pool1d")
+    (o,) = _check_1d("adaptive_max_pool1d", input.shape, output_size=output_size)
+    _nonempty("adaptive_max_pool1d", tuple(input.shape), range(1, input.ndim))
+    out, ind = adaptive_max(input[..., None, :], [1, o], 2)
+    return out[..., 0, :], ind[..., 0, :]
 
 
 @op(method=False, function=False, grad_name="AdaptiveMaxPool2DBackward0")
 def adaptive_max_pool2d_with_indices(input: T, output_size):
-    return adaptive_max(input, output_size, 2, "adaptive_max_pool2d")
+    return adaptive_max(input, _int_list(output_size, 2), 2)
 
 
 @op(method=False, function=False, grad_name="AdaptiveMaxPool3DBackward0")
 def adaptive_max_pool3d_with_indices(input: T, output_size):
-    return adaptive_max(input, output_size, 3, "adaptive_max_pool3d")
+    return adaptive_max(input, _int_list(output_size, 3), 3)
 
 
 def lp_pool(input, norm_type, kernel_size, stride, ceil_mode, n):
     k = ntuple(kernel_size, n, "kernel_size", "pooling")
-    out = avg_pool(input ** norm_type, k, stride, 0, ceil_mode, True, None, n, f"lp_pool{n}d")
+    if n == 1:
+        out = _avg_pool1d(input ** norm_type, kernel_size, stride, 0, ceil_mode, True)
+    else:
+        out = _avg_pool2d(input ** norm_type, k, stride, 0, ceil_mode, True, None)
     return (jnp.sign(out) * jnp.maximum(jnp.abs(out), 0) * math.prod(k)) ** (1.0 / norm_type)
 
 

@@ -24,7 +24,7 @@ from .._device import to_jax
 from .._tensor import Tensor
 from ._attach import assign, check_inplace
 from .creation import _finish, _size
-from .registry import Kernel, run_kernel
+from .registry import Kernel, check_out_overlap, run_kernel
 
 # ----- keys, kernels, checks -----
 
@@ -485,6 +485,8 @@ def bernoulli(input, p=None, *, generator=None, out=None) -> Tensor:
         if not 0 <= p <= 1:
             raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={_fmt(p)}")
         prob, name = np.float64(p), "NotImplemented"  # PyTorch's name for this form's node
+    if out is not None:
+        check_out_overlap("bernoulli", out, (input,))
     res = _bernoulli(input, prob, name, generator)
     if out is not None:
         out._replace_data(res._data)
@@ -520,17 +522,35 @@ def _multinomial(key, probs, *, n, replacement):
     return jax.lax.top_k(g, n)[1].astype(jnp.int64)
 
 
+def _check_rows(p) -> None:
+    """PyTorch's checks when drawing several samples with replacement: row by row, its entries then its sum."""
+    flags = np.asarray(jnp.stack([~jnp.all(p >= 0, -1), ~jnp.all(jnp.isfinite(p), -1), ~(p.sum(-1) > 0)], -1))
+    flags = flags.reshape(-1, 3)
+    bad = flags.any(-1)
+    if bad.any():
+        row = flags[int(np.argmax(bad))]  # (a NaN fails the `>= 0` test first, as in PyTorch)
+        raise RuntimeError("invalid multinomial distribution (" + (
+            "encountering probability entry < 0" if row[0] else
+            "encountering probability entry = infinity or NaN" if row[1] else "sum of probabilities <= 0") + ")")
+
+
 def multinomial(input, num_samples, replacement=False, *, generator=None, out=None) -> Tensor:
     """Mirrors `torch.multinomial`: indices drawn from each row's (unnormalised) distribution."""
     if input.dtype.category < D.FLOAT:
         raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {input.dtype.legacy}")
     if input.ndim not in (1, 2):
         raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if out is not None and out.dtype is not D.int64:
+        raise RuntimeError(f"multinomial expects Long tensor out, got: {out.dtype.legacy}")
     if num_samples <= 0:
         raise RuntimeError("cannot sample n_sample <= 0 samples")
     if not replacement and num_samples > input.shape[-1]:
         raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if input.shape[-1] > 2 ** 24:
+        raise RuntimeError("number of categories cannot exceed 2^24")
     p = input.detach()._data
+    if replacement and num_samples > 1:
+        _check_rows(p)
     if bool(jnp.any(~jnp.isfinite(p) | (p < 0))):
         raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
     if bool(jnp.any(p.sum(-1) <= 0)):

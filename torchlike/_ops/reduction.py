@@ -4,6 +4,7 @@ wrappers around a registered op (see torchlike/return_types.py)."""
 from __future__ import annotations
 
 import builtins
+import functools
 import math
 
 import jax
@@ -27,6 +28,23 @@ def is_float(x) -> bool:
 
 
 def _dims(dim, ndim):
+    """The reduced dims, wrapped (None: all). PyTorch keeps a dim list as a 64-bit mask."""
+    if dim is None or dim == ():
+        return None
+    if ndim > 64:
+        raise RuntimeError("only tensors with up to 64 dims are supported")
+    axis = _wrap_dims(dim, ndim)
+    if not isinstance(dim, int):
+        seen = set()
+        for d in dim:
+            d %= builtins.max(ndim, 1)
+            if d in seen:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+            seen.add(d)
+    return axis
+
+
+def _wrap_dims(dim, ndim):
     if dim is None or dim == ():
         return None
     dims = (dim,) if isinstance(dim, int) else tuple(dim)
@@ -39,7 +57,7 @@ def _dims(dim, ndim):
 
 def one_dim(dim, ndim) -> int | None:
     """A single dim wrapped; None for a 0-d input (whose only 'dim' is the tensor itself)."""
-    d = _dims(dim, ndim)
+    d = _wrap_dims(dim, ndim)
     return d[0] if d is not None else None
 
 
@@ -323,7 +341,41 @@ def logcumsumexp(input: T, dim, *, out=None):
     if not is_float(input):
         raise NotImplementedError(f"\"logcumsumexp_out_cpu\" not implemented for '{legacy(input)}'")
     d = one_dim(dim, input.ndim)
-    return input if d is None or input.shape[d] == 0 else jax.lax.cumlogsumexp(input, axis=d)
+    if d is None or input.shape[d] == 0:
+        return input
+    return jax.lax.cumlogsumexp(input, axis=d) if jnp.iscomplexobj(input) else _logcumsumexp(input, d)
+
+
+def _lcse_value(x, axis):
+    # As PyTorch's CPU kernel: accumulated in double, rounded once to x's dtype.
+    return jax.lax.cumlogsumexp(x.astype(jnp.float64), axis=axis).astype(x.dtype)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
+def _logcumsumexp(x, axis):
+    return _lcse_value(x, axis)
+
+
+def _logcumsumexp_fwd(x, axis):
+    r = _logcumsumexp(x, axis)
+    return r, (x, r)
+
+
+def _logcumsumexp_bwd(axis, res, g):
+    """PyTorch's logcumsumexp_backward: the positive and negative parts of grad, each as a reversed
+    logcumsumexp in log space. Written out so that gradients (and their gradients) round as PyTorch's do."""
+    x, r = res
+    lowest = jnp.asarray(jnp.finfo(g.dtype).min, g.dtype)
+    log_abs = jnp.log(jnp.abs(g))
+    parts = []
+    for keep in (g > 0, g < 0):
+        v = jnp.where(keep, log_abs, lowest) - r
+        rev = jnp.flip(_logcumsumexp(jnp.flip(v, axis), axis), axis)
+        parts.append(jnp.exp(rev + x))
+    return (parts[0] - parts[1],)
+
+
+_logcumsumexp.defvjp(_logcumsumexp_fwd, _logcumsumexp_bwd)
 
 
 def _cum_extreme(x, dim, largest):
@@ -366,6 +418,8 @@ cummin = named(_cummin, "cummin")
 def diff(input: T, n=1, dim=-1, prepend: TO = None, append: TO = None, *, out=None):
     if input.ndim == 0:
         raise RuntimeError("diff expects input to be at least one-dimensional")
+    if n < 0:
+        raise RuntimeError(f"order must be non-negative but got {n}")
     d = one_dim(dim, input.ndim)
     parts = [p.astype(input.dtype) for p in (prepend, input, append) if p is not None]
     x = jnp.concatenate(parts, axis=d) if len(parts) > 1 else input

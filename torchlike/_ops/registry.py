@@ -30,6 +30,9 @@ from .. import _program_budget
 from . import lazy
 
 T, TS, TO, TL = "T", "TS", "TO", "TL"
+# Ops PyTorch's argument parser lets take Python numbers for all their tensor operands (torch.add(2, 3));
+# any other op needs at least one tensor (torch.pow(2, 3) is a TypeError).
+NUMBERS_AS_TENSORS = frozenset({"add", "sub", "mul", "div", "_div_rounding", "floor_divide", "true_divide"})
 KINDS = (T, TS, TO, TL)
 OPS: dict[str, "Op"] = {}
 
@@ -408,7 +411,7 @@ class Op:
         sources = [] if fast_key is not None else None  # per kernel input: its position in args, or a constant
         for name, kind in self.tensor_params:
             v = vals[name]
-            if isinstance(v, Tensor):
+            if isinstance(v, Tensor) and kind != TL:
                 arrays.append(v._data)
                 operands.append(v)
                 struct.append(1)
@@ -417,8 +420,13 @@ class Op:
                     sources.append(self.pos_index[name])
             elif kind == TL:
                 sources = None
-                if not isinstance(v, (list, tuple)) or not all(isinstance(t, Tensor) for t in v):
-                    raise TypeError(f"{self.name}(): argument '{name}' must be tuple of Tensors, not {type(v).__name__}")
+                if not isinstance(v, (list, tuple)):
+                    raise TypeError(f"{self.name}(): argument '{name}' (position {self.pos_index.get(name, 0) + 1}) "
+                                    f"must be tuple of Tensors, not {type(v).__name__}")
+                for i, t in enumerate(v):
+                    if not isinstance(t, Tensor):
+                        raise TypeError(f"expected Tensor as element {i} in argument {self.pos_index.get(name, 0)}, "
+                                        f"but got {type(t).__name__}")
                 arrays.extend(t._data for t in v)
                 operands.extend(v)
                 promo.extend(v)
@@ -436,6 +444,10 @@ class Op:
                 pos = [n for n, _ in self.tensor_params].index(name) + 1
                 raise TypeError(f"{self.name}(): argument '{name}' (position {pos}) must be Tensor, "
                                 f"not {type(v).__name__}")
+        if "s" in struct and all(t is None for t in operands) and self.name not in NUMBERS_AS_TENSORS:
+            raise TypeError(self._no_tensor_msg(args, kwargs))
+        if out is not None:
+            check_out_overlap(self.name, out, operands)
         compute = None
         if self.promote is not None and promo:
             compute = D.result_dtype(promo)
@@ -478,8 +490,16 @@ class Op:
             src = vals[self.tensor_params[0][0]]
             result._make_view_of(src, k)
         if out is not None:
+            check_out_dtype(self.name, out, result, operands)
             return _write_out(out, result)
         return result
+
+    def _no_tensor_msg(self, args, kwargs) -> str:
+        """PyTorch's refusal of a call that gives Python numbers for every tensor operand."""
+        got = [type(a).__name__ for a in args] + [f"{k}={type(v).__name__}" for k, v in kwargs.items()]
+        params = ", ".join(f"Tensor {n}" for n, _ in self.tensor_params)
+        return (f"{self.name}() received an invalid combination of arguments - got ({', '.join(got)}), "
+                f"but expected one of:\n * ({params})")
 
     def _raw(self, struct, static, compute):
         fn, params = self.fn, self.tensor_params
@@ -527,6 +547,93 @@ def check_broadcast(shapes) -> None:
 
 def _cast(a, npdtype):
     return a if npdtype is None or a.dtype == npdtype else a.astype(npdtype)
+
+
+# Ops whose out= PyTorch checks against their inputs: "any" refuses an out sharing memory with an input
+# (assert_no_overlap), "partial" only one overlapping it without being it (assert_no_partial_overlap).
+OUT_OVERLAP = {
+    "cat": "any", "stack": "any", "index_select": "any", "gather": "any", "masked_select": "any", "take": "any",
+    "kthvalue": "any", "kron": "any", "outer": "any", "sort": "partial",
+}
+_INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
+                     "memory location. Please clone() the tensor before performing the operation.")
+_INPUT_OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
+                  "single memory location. Please clone() the tensor before performing the operation.")
+
+
+def check_out_overlap(name: str, out, inputs) -> None:
+    """PyTorch's memory-overlap checks of an out= argument: an out whose elements alias each other (an
+    expanded view) is refused by every op, one aliasing an input by those OUT_OVERLAP names."""
+    rule = OUT_OVERLAP.get(name)
+    for o in out if isinstance(out, (tuple, list)) else (out,):
+        if not isinstance(o, Tensor):
+            continue
+        if o._chain is not None and o.numel() > 1:
+            strides, _ = _layout(o)
+            if any(st == 0 and n > 1 for st, n in zip(strides, o.shape)):
+                raise RuntimeError(_INTERNAL_OVERLAP)
+        if rule is not None:
+            for t in inputs:
+                status = _overlap(o, t) if t is not None else None
+                if status == "partial" or status == "full" and rule == "any":
+                    raise RuntimeError(_INPUT_OVERLAP)
+
+
+# Ops whose out= PyTorch does not cast into: "exact" needs the result's dtype, "input" the input's.
+OUT_DTYPE = {"aminmax": "exact", "sort": "exact", "argmax": "exact", "argmin": "exact", "mm": "exact",
+             "tril": "exact", "triu": "exact", "gather": "exact", "amax": "input", "amin": "input"}
+# PyTorch's C++ names of dtypes, as its messages print them.
+C_NAMES = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
+           "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool",
+           "ComplexFloat": "c10::complex<float>", "ComplexDouble": "c10::complex<double>"}
+
+
+def check_out_dtype(name: str, out, result, inputs) -> None:
+    rule = OUT_DTYPE.get(name)
+    if rule is None:
+        return
+    pairs = zip(out, result) if isinstance(result, tuple) else ((out, result),)
+    for o, r in pairs:
+        if rule == "input" and inputs and inputs[0] is not None and o.dtype != inputs[0].dtype:
+            raise RuntimeError(f"Expected the dtype for input and out to match, but got {inputs[0].dtype.legacy} "
+                               f"for input's dtype and {o.dtype.legacy} for out's dtype.")
+        if rule == "exact" and o.dtype != r.dtype:
+            raise RuntimeError(f"Expected out tensor to have dtype {C_NAMES.get(r.dtype.legacy, r.dtype.legacy)}, "
+                               f"but got {C_NAMES.get(o.dtype.legacy, o.dtype.legacy)} instead")
+
+
+def _layout(t):
+    """(strides, storage offset) of t over its base's storage."""
+    if t._chain is None:
+        from .shape import _contiguous_strides
+        return _contiguous_strides(t.shape), 0
+    from .shape import strides_of
+    return strides_of(t)
+
+
+def _dense(shape, strides) -> bool:
+    """PyTorch's is_non_overlapping_and_dense: some order of the dims lays them out row-major."""
+    expected = 1
+    for st, n in sorted((st, n) for st, n in zip(strides, shape) if n != 1):
+        if st != expected:
+            return False
+        expected *= n
+    return True
+
+
+def _overlap(a, b):
+    """PyTorch's get_overlap_status of two tensors: "full", "partial", or None (none, or too hard to tell)."""
+    if a is b:
+        return "full"
+    if a._storage is not b._storage or a.numel() == 0 or b.numel() == 0:
+        return None
+    (sa, oa), (sb, ob) = _layout(a), _layout(b)
+    if not _dense(a.shape, sa) or not _dense(b.shape, sb):
+        return None
+    ea, eb = oa + a.numel(), ob + b.numel()
+    if oa == ob and ea == eb:
+        return "full" if tuple(sa) == tuple(sb) else "partial"
+    return "partial" if oa < eb and ob < ea else None
 
 
 def _write_out(out, result):

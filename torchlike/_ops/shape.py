@@ -56,6 +56,9 @@ def infer_shape(shape, numel: int) -> tuple:
             raise RuntimeError(f"invalid shape dimension {s}")
     known = math.prod(s for s in shape if s != -1)
     if -1 in shape:
+        if known == 0 and numel == 0:
+            raise RuntimeError(f"cannot reshape tensor of 0 elements into shape {list(shape)} because the "
+                               f"unspecified dimension size -1 can be any value and is ambiguous")
         if known == 0 or numel % known:
             raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
         shape = tuple(numel // known if s == -1 else s for s in shape)
@@ -290,11 +293,11 @@ def _movedim(input: T, source, destination):
         raise RuntimeError(f"movedim: Invalid source or destination dims: source ({list(src)} dims) should contain "
                            f"the same number of dims as destination ({list(dst)} dims)")
     nd = input.ndim
-    src, dst = tuple(wrap_dim(d, nd) for d in src), tuple(wrap_dim(d, nd) for d in dst)
-    for name, ds in (("source", src), ("destination", dst)):
-        if len(set(ds)) != len(ds):
-            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(ds)})")
-    return jnp.moveaxis(input, src, dst) if nd else input
+    wsrc, wdst = tuple(wrap_dim(d, nd) for d in src), tuple(wrap_dim(d, nd) for d in dst)
+    for name, ds, w in (("source", src, wsrc), ("destination", dst, wdst)):
+        if len(set(w)) != len(w):
+            raise RuntimeError(f"movedim: repeated dim in `{name}` ({list(ds)})")  # (the dims as given)
+    return jnp.moveaxis(input, wsrc, wdst) if nd else input
 
 
 movedim = moveaxis = _movedim
@@ -408,6 +411,8 @@ def select(input: T, dim, index):
 
 @op(view=True, linear=True, grad_name="SliceBackward0")
 def narrow(input: T, dim, start, length):
+    if isinstance(start, Tensor) and (start.ndim != 0 or start.dtype.category != D.INT):
+        raise RuntimeError("start must be an 0-dim integral Tensor.")
     if input.ndim == 0:
         raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
     d = wrap_dim(dim, input.ndim)

@@ -171,6 +171,8 @@ def flipud(input: T):
 @op(linear=True)
 def roll(input: T, shifts, dims=None):
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    if not shifts:
+        raise RuntimeError("`shifts` required")
     if dims is None:
         if len(shifts) != 1:
             raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:0")
@@ -178,6 +180,8 @@ def roll(input: T, shifts, dims=None):
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
     if len(shifts) != len(dims):
         raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    if input.ndim == 0:  # (no dim to roll along: PyTorch does not treat a 0-d tensor as 1-d here)
+        raise IndexError(f"Dimension specified as {dims[0]} but tensor has no dimensions")
     return jnp.roll(input, shifts, tuple(wrap_dim(d, input.ndim) for d in dims))
 
 

@@ -328,9 +328,15 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
     """Mirrors `torch.nn.functional.batch_norm`: in training, updates running_mean/running_var in place."""
     if training:
         _verify_batch_size(input.shape)
+    if training and eps <= 0.0:
+        raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
+    if eps < 0.0:
+        raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    if training:
         out, m, v = _N._batch_norm_train(input, weight, bias, eps)
-        _update_stat(running_mean, m, momentum)
-        _update_stat(running_var, v, momentum)
+        if input.numel():  # an empty batch leaves the running statistics as they were
+            _update_stat(running_mean, m, momentum)
+            _update_stat(running_var, v, momentum)
         return out
     if running_mean is None or running_var is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
@@ -412,6 +418,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max
             padding_idx = weight.shape[0] + padding_idx
     else:
         padding_idx = -1
+    if weight.ndim != 2:
+        raise RuntimeError("'weight' must be 2-D")
     _check_index_range(input, weight.shape[0])
     if max_norm is not None:
         _renorm_rows(weight, input, max_norm, norm_type)

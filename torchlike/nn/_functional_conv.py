@@ -11,13 +11,8 @@ from .._tensor import Tensor
 
 conv1d, conv2d, conv3d = _C.conv1d, _C.conv2d, _C.conv3d
 conv_transpose1d, conv_transpose2d, conv_transpose3d = _C.conv_transpose1d, _C.conv_transpose2d, _C.conv_transpose3d
-max_pool1d_with_indices, max_pool2d_with_indices = _P.max_pool1d_with_indices, _P.max_pool2d_with_indices
-max_pool3d_with_indices = _P.max_pool3d_with_indices
 avg_pool1d, avg_pool2d, avg_pool3d = _P.avg_pool1d, _P.avg_pool2d, _P.avg_pool3d
-adaptive_avg_pool1d, adaptive_avg_pool2d, adaptive_avg_pool3d = (_P.adaptive_avg_pool1d, _P.adaptive_avg_pool2d,
-                                                                  _P.adaptive_avg_pool3d)
-adaptive_max_pool2d_with_indices = _P.adaptive_max_pool2d_with_indices
-adaptive_max_pool3d_with_indices = _P.adaptive_max_pool3d_with_indices
+adaptive_avg_pool1d = _P.adaptive_avg_pool1d
 lp_pool1d, lp_pool2d = _P.lp_pool1d, _P.lp_pool2d
 pixel_shuffle, pixel_unshuffle, channel_shuffle = _M.pixel_shuffle, _M.pixel_unshuffle, _M.channel_shuffle
 native_channel_shuffle = _M.channel_shuffle
@@ -27,9 +22,30 @@ def _pick(res, return_indices: bool):
     return res if return_indices else res[0]
 
 
+# The *_with_indices functions take (and ignore) return_indices, as PyTorch's do.
+def max_pool1d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+                            return_indices: bool = False):
+    """Mirrors `torch.nn.functional.max_pool1d_with_indices`."""
+    return _P.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def max_pool2d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+                            return_indices: bool = False):
+    """Mirrors `torch.nn.functional.max_pool2d_with_indices`."""
+    return _P.max_pool2d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
+def max_pool3d_with_indices(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
+                            return_indices: bool = False):
+    """Mirrors `torch.nn.functional.max_pool3d_with_indices`."""
+    return _P.max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode)
+
+
 def max_pool1d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, ceil_mode: bool = False,
                return_indices: bool = False):
     """Mirrors `torch.nn.functional.max_pool1d`."""
+    if not return_indices:  # PyTorch's max_pool1d without indices has checks (and messages) of its own
+        _P.check_max_pool1d(input, kernel_size, stride, padding, dilation, ceil_mode)
     return _pick(_P.max_pool1d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode), return_indices)
 
 
@@ -45,6 +61,40 @@ def max_pool3d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1, c
     return _pick(_P.max_pool3d_with_indices(input, kernel_size, stride, padding, dilation, ceil_mode), return_indices)
 
 
+def _list_with_default(out_size, defaults):
+    """PyTorch's `_list_with_default`: None entries of output_size take the input's sizes."""
+    if not isinstance(out_size, (list, tuple)):
+        return out_size
+    if len(defaults) <= len(out_size):
+        raise ValueError(f"Input dimension should be at least {len(out_size) + 1}")
+    return [d if v is None else v for v, d in zip(out_size, list(defaults)[-len(out_size):])]
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size) -> Tensor:
+    """Mirrors `torch.nn.functional.adaptive_avg_pool2d`."""
+    return _P.adaptive_avg_pool2d(input, _list_with_default(output_size, input.shape))
+
+
+def adaptive_avg_pool3d(input: Tensor, output_size) -> Tensor:
+    """Mirrors `torch.nn.functional.adaptive_avg_pool3d`."""
+    return _P.adaptive_avg_pool3d(input, _list_with_default(output_size, input.shape))
+
+
+def adaptive_max_pool2d_with_indices(input: Tensor, output_size, return_indices: bool = False):
+    """Mirrors `torch.nn.functional.adaptive_max_pool2d_with_indices`."""
+    return _P.adaptive_max_pool2d_with_indices(input, _list_with_default(output_size, input.shape))
+
+
+def adaptive_max_pool3d_with_indices(input: Tensor, output_size, return_indices: bool = False):
+    """Mirrors `torch.nn.functional.adaptive_max_pool3d_with_indices`."""
+    return _P.adaptive_max_pool3d_with_indices(input, _list_with_default(output_size, input.shape))
+
+
+def adaptive_max_pool1d_with_indices(input: Tensor, output_size, return_indices: bool = False):
+    """Mirrors `torch.nn.functional.adaptive_max_pool1d_with_indices`."""
+    return _P.adaptive_max_pool1d(input, output_size)
+
+
 def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False):
     """Mirrors `torch.nn.functional.adaptive_max_pool1d`."""
     return _pick(_P.adaptive_max_pool1d(input, output_size), return_indices)
@@ -52,12 +102,12 @@ def adaptive_max_pool1d(input: Tensor, output_size, return_indices: bool = False
 
 def adaptive_max_pool2d(input: Tensor, output_size, return_indices: bool = False):
     """Mirrors `torch.nn.functional.adaptive_max_pool2d`."""
-    return _pick(_P.adaptive_max_pool2d_with_indices(input, output_size), return_indices)
+    return _pick(adaptive_max_pool2d_with_indices(input, output_size), return_indices)
 
 
 def adaptive_max_pool3d(input: Tensor, output_size, return_indices: bool = False):
     """Mirrors `torch.nn.functional.adaptive_max_pool3d`."""
-    return _pick(_P.adaptive_max_pool3d_with_indices(input, output_size), return_indices)
+    return _pick(adaptive_max_pool3d_with_indices(input, output_size), return_indices)
 
 
 def _unpool(input, indices, kernel_size, stride, padding, output_size, n):
@@ -101,6 +151,11 @@ def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) 
         return _M.constant_pad_nd(input, pad, 0 if value is None else value)
     if mode not in ("reflect", "replicate", "circular"):
         raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
     if value is not None and value != 0:
         raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
     return _M._pad_nonconstant(input, pad, mode)

@@ -7,6 +7,7 @@ import warnings
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _dtype as D
 from .._ops import nn_loss as _L
 from .._tensor import Tensor, concrete
 
@@ -79,7 +80,11 @@ def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: fl
                weight: Tensor | None = None) -> Tensor:
     _warn_size(input, target)
     _check_reduction(reduction)
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
     if weight is not None:
+        if tuple(weight.shape) != tuple(input.shape):
+            raise ValueError("Weights and input must have the same size.")
         return _weighted(_L.huber_loss(input, target, "none", float(delta)), weight, reduction)
     return _L.huber_loss(input, target, reduction, float(delta))
 
@@ -149,6 +154,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if not 0.0 <= label_smoothing <= 1.0:
         raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
     if tuple(input.shape) == tuple(target.shape):
+        if ignore_index >= 0 and target.dtype.is_floating_point:
+            raise RuntimeError("ignore_index is not supported for floating point target")
         return _L._cross_entropy_probs(input, target, weight, reduction, float(label_smoothing))
     _check_targets(input, target, ignore_index)
     return _L._cross_entropy_indices(input, target, weight, ignore_index, reduction, float(label_smoothing))
@@ -214,8 +221,37 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
         raise ValueError("only p == 1 and p == 2 supported")
     if weight is not None and weight.ndim != 1:
         raise ValueError("weight must be one-dimensional")
-    _check_targets(input, target, -(1 << 62))
+    _check_multi_margin(input, target, weight)
     return _L.multi_margin_loss(input, target, p, float(margin), weight, reduction)
+
+
+def _legacy_name(t: Tensor) -> str:
+    return D.from_numpy_dtype(t._data.dtype).legacy
+
+
+def _check_multi_margin(input: Tensor, target: Tensor, weight: Tensor | None) -> None:
+    """PyTorch's shape, dtype and range checks of multi_margin_loss (a 0-d or 1-d input is one sample)."""
+    shape = tuple(input.shape)
+    if not (len(shape) == 0 or (len(shape) in (1, 2) and shape[-1] != 0)):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(shape)}")
+    nframe = shape[0] if len(shape) == 2 else 1
+    dim = shape[-1] if shape else 1
+    if target.ndim > 1 or target.numel() != nframe:
+        raise RuntimeError(f"multi_margin_loss: target tensor should be 1-D with size equal to the number of input "
+                           f"samples (batch size). Expected target size [{nframe}], but got {list(target.shape)}. "
+                           f"Input has shape {list(shape)}.")
+    if weight is not None and weight.numel() != dim:
+        raise RuntimeError(f"inconsistent weight size, expected {dim} but got {list(weight.shape)}")
+    if target.dtype != D.int64:
+        raise RuntimeError(f"expected scalar type Long but found {_legacy_name(target)}")
+    if weight is not None and weight.dtype != input.dtype:
+        raise RuntimeError(f"expected scalar type {_legacy_name(input)} but found {_legacy_name(weight)}")
+    t = target._data
+    if t.size and concrete(t):
+        h = np.asarray(t)
+        if h.min() < 0 or h.max() >= dim:
+            raise RuntimeError("target out of range")
 
 
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
@@ -224,7 +260,7 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     if margin <= 0:
-        raise ValueError(f"TripletMarginLoss: expected margin to be greater than 0, got {margin} instead")
+        raise ValueError(f"margin must be greater than 0, got {margin}")
     return _L.triplet_margin_loss(anchor, positive, negative, float(margin), float(p), eps, swap, reduction)
 
 
@@ -239,10 +275,18 @@ def poisson_nll_loss(input: Tensor, target: Tensor, log_input: bool = True, full
 def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: bool = False, eps: float = 1e-6,
                       reduction: str = "mean") -> Tensor:
     if not isinstance(var, Tensor):
+        if var < 0:
+            raise ValueError("var has negative entry/entries")
         from .._ops.creation import full as _full
         var = _full(tuple(input.shape), float(var), dtype=input.dtype)
+    elif concrete(var) and bool(jnp.any(var._data < 0)):
+        raise ValueError("var has negative entry/entries")
+    shape, vshape = tuple(input.shape), tuple(var.shape)
+    # A var one dimension short of input (homoscedastic), or with exactly one mismatched dimension, of
+    # size 1, is broadcast; the sum below is PyTorch's own test of the latter.
+    if vshape != shape and vshape != shape[:-1] and not (
+            len(shape) == len(vshape) and sum(y for x, y in zip(shape, vshape) if x != y) == 1):
+        raise ValueError("var is of incorrect size")
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(reduction + " is not valid")
-    if concrete(var) and bool(jnp.any(var._data < 0)):
-        raise ValueError("var has negative entry/entries")
     return _L.gaussian_nll_loss(input, target, var, full, eps, reduction)

@@ -53,6 +53,15 @@ def zeros_state(p: Tensor, *keys: str) -> dict:
     return st
 
 
+def _check_tensor_hyper(name: str, value, foreach, capturable) -> None:
+    """PyTorch refuses a Tensor hyperparameter on its foreach path unless capturable."""
+    if isinstance(value, Tensor):
+        if foreach and not capturable:
+            raise ValueError(f"{name} as a Tensor is not supported for capturable=False and foreach=True")
+        if value.numel() != 1:
+            raise ValueError(f"Tensor {name} must be 1-element")
+
+
 class Adam(Optimizer):
     """Mirrors `torch.optim.Adam`."""
 
@@ -76,8 +85,13 @@ class Adam(Optimizer):
         fused: bool | None = None,
         decoupled_weight_decay: bool = False,
     ) -> None:
+        _check_tensor_hyper("lr", lr, foreach, capturable)
         check_lr(lr)
         check_common(eps=eps, betas=betas, weight_decay=weight_decay)
+        if not (all(isinstance(b, float) for b in betas) or all(isinstance(b, Tensor) for b in betas)):
+            raise ValueError("betas must be either both floats or both Tensors")
+        for i, b in enumerate(betas):
+            _check_tensor_hyper(f"betas[{i}]", b, foreach, capturable)
         betas = tuple(float(b.item()) if isinstance(b, Tensor) else b for b in betas)
         defaults = {
             "lr": lr,

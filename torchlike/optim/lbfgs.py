@@ -201,6 +201,11 @@ class LBFGS(Optimizer):
     def _iterate(self, group, state, mem, closure, loss, flat_grad) -> None:
         max_iter, max_eval, tol_change = group["max_iter"], group["max_eval"], group["tolerance_change"]
         lr = float(group["lr"])
+        # With a Tensor lr PyTorch's step length t is a 0-d tensor of lr's dtype (kept in state as one).
+        t_dtype = group["lr"]._data.dtype if isinstance(group["lr"], Tensor) else None
+
+        def keep_t(t):
+            mem["t"] = t if t_dtype is None else np.asarray(t, dtype=t_dtype)[()]
         n_iter, current_evals = 0, 1
         while n_iter < max_iter:
             n_iter += 1
@@ -218,11 +223,11 @@ class LBFGS(Optimizer):
             d = mem["d"]
             gtd = _dot(flat_grad, d)
             if gtd > -tol_change:
-                mem["t"] = t
+                keep_t(t)
                 break
             loss, flat_grad, t, opt_cond, evals = self._move(group, closure, loss, flat_grad, t, d, gtd, n_iter,
                                                              max_eval - current_evals)
-            mem["t"] = t
+            keep_t(t)
             current_evals += evals
             state["func_evals"] += evals
             if n_iter == max_iter or current_evals >= max_eval or opt_cond:

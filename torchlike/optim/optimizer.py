@@ -447,15 +447,16 @@ class Optimizer:
             if "param_names" in g and "param_names" not in ng:
                 ng["param_names"] = g["param_names"]
             new_groups.append(ng)
+        declared = dict(self.defaults)  # (__setstate__ may add defaults PyTorch never puts in a group)
         self.__setstate__({"state": state, "param_groups": new_groups})
-        self._after_load()
+        self._after_load(declared)
         for post_hook in self._optimizer_load_state_dict_post_hooks.values():
             post_hook(self)
 
-    def _after_load(self) -> None:
+    def _after_load(self, defaults: dict) -> None:
         """Fill group defaults added since the state dict was written; 'step' as a tensor."""
         for group in self.param_groups:
-            for k, v in self.defaults.items():
+            for k, v in defaults.items():
                 if v is not required:
                     group.setdefault(k, v)
         for st in self.state.values():

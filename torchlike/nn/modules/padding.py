@@ -70,9 +70,19 @@ ReflectionPad3d = _layer("ReflectionPad3d", _PadNd, 3, "reflect")
 ReplicationPad1d = _layer("ReplicationPad1d", _PadNd, 1, "replicate")
 ReplicationPad2d = _layer("ReplicationPad2d", _PadNd, 2, "replicate")
 ReplicationPad3d = _layer("ReplicationPad3d", _PadNd, 3, "replicate")
-CircularPad1d = _layer("CircularPad1d", _PadNd, 1, "circular")
-CircularPad2d = _layer("CircularPad2d", _PadNd, 2, "circular")
-CircularPad3d = _layer("CircularPad3d", _PadNd, 3, "circular")
+
+
+class _CircularPadNd(_PadNd):
+    def forward(self, input):
+        # PyTorch's circular layers check the rank themselves (ValueError) before F.pad does.
+        if input.dim() not in (self._n + 1, self._n + 2):
+            raise ValueError(f"expected {self._n + 1}D or {self._n + 2}D input (got {input.dim()}D input)")
+        return F.pad(input, self.padding, "circular")
+
+
+CircularPad1d = _layer("CircularPad1d", _CircularPadNd, 1, "circular")
+CircularPad2d = _layer("CircularPad2d", _CircularPadNd, 2, "circular")
+CircularPad3d = _layer("CircularPad3d", _CircularPadNd, 3, "circular")
 
 
 class _ZeroPadNd(_ConstantPadNd):
