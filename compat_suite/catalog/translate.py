@@ -190,7 +190,8 @@ def to_torchlike_fn(fn):
             return SUBSTITUTES[fn.__name__]
         return _rebind(fn)
     if type(fn).__name__ in ("OpOverloadPacket", "OpOverload", "_JittedFunction"):
-        raise Missing(f"backend-only operator {fn} (torch.ops / jiterator)")
+        what = "a CUDA jiterator kernel" if type(fn).__name__ == "_JittedFunction" else str(fn)
+        raise Missing(f"backend-only operator: {what} (torch.ops / jiterator)")
     path = _public_path(fn)
     if path is None or not path.startswith("torch"):
         raise TypeError(f"cannot translate {fn!r}")
@@ -244,11 +245,16 @@ def tensor_to_torchlike(t: torch.Tensor):
     if t.layout != torch.strided:
         raise Missing(f"torchlike has no {t.layout} tensors")
     d = t.detach()
+    shape = tuple(d.shape)
+    if d.ndim > 64:  # numpy holds at most 64 dims: carry the values flat, shape them in torchlike
+        d = d.reshape(-1)
     if d.dtype == torch.bfloat16:
         arr = d.float().numpy()
     else:
         arr = d.resolve_conj().resolve_neg().numpy()
     out = torchlike.tensor(np.array(arr, copy=True, order="C"), dtype=to_torchlike(t.dtype))
+    if out.ndim != len(shape):
+        out = out.reshape(shape).clone()
     if t.requires_grad:
         out.requires_grad_(True)
     return out
