@@ -80,6 +80,7 @@ __version__ = "0.1.0"
 from . import nn, optim, utils, cuda, backends  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
 from . import linalg  # noqa: E402,F401
+from . import special  # noqa: E402,F401
 from . import func  # noqa: E402,F401
 from .func import vmap  # noqa: E402,F401
 from .utils.dlpack import from_dlpack, from_jax  # noqa: E402,F401
