@@ -31,6 +31,7 @@ from ._ops.linalg import *  # noqa: E402,F401,F403
 from . import return_types  # noqa: E402,F401
 from ._ops.indexing import *  # noqa: E402,F401,F403
 from ._ops.binning import *  # noqa: E402,F401,F403
+from ._ops.shape_misc import *  # noqa: E402,F401,F403
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._ops.random import (bernoulli, fill_, multinomial, normal, poisson, rand, rand_like, randint,  # noqa: E402,F401

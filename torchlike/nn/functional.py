@@ -13,3 +13,7 @@ from ._functional_loss import (binary_cross_entropy, binary_cross_entropy_with_l
                                soft_margin_loss, triplet_margin_loss)
 from ._functional_conv import *  # noqa: F401,F403
 from ._functional_attn import *  # noqa: F401,F403
+
+# The names under which torch._C._nn and torch.nn.functional's internals call these two.
+log_sigmoid = logsigmoid
+_threshold = threshold
