@@ -125,6 +125,19 @@ def clamp_forms(t):
             t.clamp(t.tensor([1, 5, 3]), 2, 4), t.clamp(t.tensor([1, 5]), 0.5))
 
 
+@case
+def nan_passes_through_relu_threshold_hardtanh(t):
+    # A NaN activation must stay NaN (a diverging run shows a nan loss), with gradient 1 there.
+    F = t.nn.functional
+    outs = []
+    for f in (t.relu, t.nn.ReLU(), lambda v: F.threshold(v, 0.5, -3.0), F.hardtanh, F.relu6,
+              lambda v: v.clone().relu_(), lambda v: F.threshold(v.clone(), 0.0, 0.0, inplace=True)):
+        x = t.tensor([float("nan"), -1.0, 0.0, 2.0, 7.0], requires_grad=True)
+        y = f(x)
+        outs += [y.detach(), t.autograd.grad(y.sum(), x)[0]]
+    return tuple(outs)
+
+
 # ----- in-place semantics -----
 @case
 def inplace_returns_self_and_casts_back(t):

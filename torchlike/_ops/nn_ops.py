@@ -167,7 +167,7 @@ def hardshrink(input: T, lambd=0.5):
 
 @op(method=False)
 def threshold(input: T, threshold, value):
-    return jnp.where(input > threshold, input, jnp.asarray(value, input.dtype))
+    return jnp.where(input <= threshold, jnp.asarray(value, input.dtype), input)  # NaN stays NaN
 
 
 @op(method=False, function=False)

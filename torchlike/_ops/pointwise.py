@@ -657,7 +657,7 @@ def nan_to_num(input: T, nan=0.0, posinf=None, neginf=None, *, out=None):
 def relu(input: T):
     if is_bool(input):
         raise not_implemented("clamp_min_cpu", input)
-    return jnp.where(input > const(0, input), input, const(0, input))
+    return jnp.where(input <= const(0, input), const(0, input), input)  # NaN stays NaN, as in PyTorch
 
 
 for _n in ("positive", "allclose", "equal"):
