@@ -15,6 +15,7 @@ backward is the kernel's cached, jitted `jax.vjp`.
 from __future__ import annotations
 
 import inspect
+import math
 import numbers
 import weakref
 
@@ -491,6 +492,7 @@ class Op:
             result._make_view_of(src, k)
         if out is not None:
             check_out_dtype(self.name, out, result, operands)
+            check_resized_out_overlap(self.name, out, result, operands)
             return _write_out(out, result)
         return result
 
@@ -621,16 +623,35 @@ def _dense(shape, strides) -> bool:
     return True
 
 
-def _overlap(a, b):
-    """PyTorch's get_overlap_status of two tensors: "full", "partial", or None (none, or too hard to tell)."""
-    if a is b:
+def check_resized_out_overlap(name: str, out, result, inputs) -> None:
+    """PyTorch resizes an out= of another shape before its overlap checks: an out view that grows
+    into an input's memory is refused although it did not overlap it as given."""
+    rule = OUT_OVERLAP.get(name)
+    if rule is None or not isinstance(out, Tensor) or isinstance(result, tuple) or out._chain is None:
+        return
+    if tuple(out.shape) == tuple(result.shape):
+        return
+    from .shape import _contiguous_strides
+    grown = (result.shape, (_contiguous_strides(result.shape), _layout(out)[1]))
+    for t in inputs:
+        status = _overlap(out, t, grown) if t is not None else None
+        if status == "partial" or status == "full" and rule == "any":
+            raise RuntimeError(_INPUT_OVERLAP)
+
+
+def _overlap(a, b, a_as=None):
+    """PyTorch's get_overlap_status of two tensors: "full", "partial", or None (none, or too hard to tell).
+    a_as: (shape, (strides, offset)) to use for a instead of its own."""
+    if a is b and a_as is None:
         return "full"
-    if a._storage is not b._storage or a.numel() == 0 or b.numel() == 0:
+    shape_a, (sa, oa) = a_as if a_as is not None else (a.shape, _layout(a))
+    numel_a = math.prod(shape_a)
+    if a._storage is not b._storage or numel_a == 0 or b.numel() == 0:
         return None
-    (sa, oa), (sb, ob) = _layout(a), _layout(b)
-    if not _dense(a.shape, sa) or not _dense(b.shape, sb):
+    sb, ob = _layout(b)
+    if not _dense(shape_a, sa) or not _dense(b.shape, sb):
         return None
-    ea, eb = oa + a.numel(), ob + b.numel()
+    ea, eb = oa + numel_a, ob + b.numel()
     if oa == ob and ea == eb:
         return "full" if tuple(sa) == tuple(sb) else "partial"
     return "partial" if oa < eb and ob < ea else None
