@@ -229,7 +229,7 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
                 g = buf.get(nr)
                 if g is not None:  # (accumulates over backward passes, as a leaf's does)
                     g = g if create_graph else g.detach()
-                    t.grad = g if t.grad is None else t.grad + g
+                    t._grad = g if t._grad is None else t._grad + g
             for nr in range(max(buf) + 1 if buf else 0):
                 for k in capture.get((node, nr), ()):
                     results[k] = buf.get(nr)
@@ -264,9 +264,9 @@ def _accumulate(leaf, g, create_graph: bool) -> None:
     if not create_graph:
         g = g.detach()
     if leaf.grad is None:
-        leaf.grad = g if create_graph else g._fresh_copy_if_shared()
+        leaf._grad = g if create_graph else g._fresh_copy_if_shared()
     elif create_graph:
-        leaf.grad = leaf.grad + g
+        leaf._grad = leaf._grad + g
     else:
         leaf.grad._inplace_set(leaf.grad._data + g._data)
     for hook in leaf._post_accumulate_hooks:

@@ -102,7 +102,7 @@ class Tensor:
     _chain = None           # view kernels from the base's array to this tensor's, or None for a base
     _base = None
     _requires_grad = False
-    grad = None
+    _grad = None            # what .grad reads; the engine writes it directly, users through the checked setter
     grad_fn = None
     _output_nr = 0
     _accumulator = None
@@ -114,6 +114,33 @@ class Tensor:
     def __new__(cls, *args, **kwargs):
         from ._ops.creation import legacy_new
         return legacy_new(cls, D.get_default_dtype(), *args, **kwargs)
+
+    @property
+    def grad(self):
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        """PyTorch's checks of an assigned gradient: a Tensor or None, of this tensor's size and dtype."""
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type "
+                                f"{type(value).__name__}")
+            if tuple(value.shape) != tuple(self.shape):
+                raise RuntimeError(f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of "
+                                   f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
+                                   "the same size")
+            if value.dtype is not self.dtype:
+                from ._ops.registry import C_NAMES
+                got = C_NAMES.get(value.dtype.legacy, value.dtype.legacy)
+                raise RuntimeError(f"attempting to assign a gradient with dtype '{got}' to a tensor with grad_dtype "
+                                   f"'{self.dtype.legacy}'. The gradient must match the tensor's grad_dtype "
+                                   "(defaults to the tensor's dtype).")
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
 
     @classmethod
     def _wrap(cls, array) -> "Tensor":
@@ -406,14 +433,19 @@ class Tensor:
                                f"{'s' if not self.numel() else ''} is ambiguous")
         return bool(self.item())
 
+    def _python_scalar(self):
+        if self.numel() != 1:  # Python's conversions raise ValueError where item() raises RuntimeError
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._python_scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._python_scalar())
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._python_scalar())
 
     def __index__(self) -> int:
         if self.dtype.category != D.INT or self.numel() != 1:

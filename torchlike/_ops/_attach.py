@@ -134,3 +134,11 @@ def attach_methods() -> None:
     for d, n in {"neg": "neg", "abs": "abs", "invert": "bitwise_not", "pos": "positive"}.items():
         if n in OPS:
             setattr(Tensor, f"__{d}__", _method(OPS[n]))
+    Tensor.__invert__ = _invert
+
+
+def _invert(self):
+    # `~x` on a float tensor is refused by the operator itself (TypeError), before bitwise_not's kernel.
+    if self.dtype.is_floating_point or self.dtype.is_complex:
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
+    return OPS["bitwise_not"](self)

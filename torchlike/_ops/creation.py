@@ -197,8 +197,45 @@ def _size(size, name: str = "empty", varargs: bool = True) -> tuple:
     return size
 
 
+# PyTorch's C names in its "without overflow" message, and the largest finite value of each float type.
+_OVERFLOW_NAMES = {"int8": "int8_t", "uint8": "uint8_t", "int16": "int16_t", "int32": "int", "float16": "c10::Half",
+                   "bfloat16": "c10::BFloat16", "float32": "float"}
+_FLOAT_MAX = {"float16": 65504.0, "bfloat16": 3.3895313892515355e38, "float32": 3.4028234663852886e38}
+
+
+def check_scalar_fits(value, d: D.dtype) -> None:
+    """PyTorch's overflow check of a Python number written into every element of a tensor of dtype d
+    (full, fill_): out of range raises; uint8 also takes negatives down to -255, which wrap."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return
+    if d is D.int64 and isinstance(value, int) and not -2**63 <= value < 2**63:
+        raise OverflowError("int too big to convert")
+    name = _OVERFLOW_NAMES.get(d.name)
+    if name is None:
+        return
+    if d.name in _FLOAT_MAX:
+        bad = math.isfinite(value) and abs(value) > _FLOAT_MAX[d.name]
+    elif isinstance(value, float) and not math.isfinite(value):
+        bad = True
+    else:
+        info = np.iinfo(d.np)
+        bad = value > info.max or value < (-info.max if d is D.uint8 else info.min)
+    if bad:
+        raise RuntimeError(f"value cannot be converted to type {name} without overflow")
+
+
+def _dtype_arg(dtype, fn: str) -> D.dtype | None:
+    """A factory's dtype= as PyTorch's parser takes it: a torch dtype or a Python type, never a string."""
+    if isinstance(dtype, str):
+        raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not str")
+    return dtype
+
+
 def _filled(size, value, dtype, device, requires_grad, out=None) -> Tensor:
     d = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
+    check_scalar_fits(value, d)
+    if d is D.uint8 and isinstance(value, int) and value < 0:
+        value %= 256  # PyTorch wraps the negatives it lets through
     return _finish(place(np.full(size, value, dtype=d.np), device), requires_grad, out)
 
 
@@ -209,18 +246,21 @@ def _factory_size(size, kw_size, name):
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           **kw) -> Tensor:
     """Mirrors `torch.zeros`."""
+    dtype = _dtype_arg(dtype, "zeros")
     return _filled(_factory_size(size, kw.get("size"), "zeros"), 0, dtype, device, requires_grad, out)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
          **kw) -> Tensor:
     """Mirrors `torch.ones`."""
+    dtype = _dtype_arg(dtype, "ones")
     return _filled(_factory_size(size, kw.get("size"), "ones"), 1, dtype, device, requires_grad, out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kw) -> Tensor:
     """Mirrors `torch.empty`. The values are zeros (XLA has no uninitialised memory)."""
+    dtype = _dtype_arg(dtype, "empty")
     return _filled(_factory_size(size, kw.get("size"), "empty"), 0, dtype, device, requires_grad, out)
 
 
@@ -230,6 +270,7 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         dtype, fill_value = dtype if dtype is not None else fill_value.dtype, fill_value.item()
     elif dtype is None:
         dtype = D.scalar_dtype(fill_value if isinstance(fill_value, _PY_SCALARS) else fill_value.item())
+    dtype = _dtype_arg(dtype, "full")
     return _filled(_size((size,), "full", varargs=False), fill_value, dtype, device, requires_grad, out)
 
 

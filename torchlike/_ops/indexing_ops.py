@@ -13,7 +13,7 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from .indexing import _check_bounds, put
+from .indexing import _check_bounds, _host_minmax, put
 from .registry import OPS, TS, T, check_broadcast, op
 from .shape import wrap_dim
 
@@ -343,6 +343,10 @@ def index_add(input, dim, index, source, *, alpha=1, out=None):
     d = wrap_dim(dim, input.ndim)
     if isinstance(index, Tensor) and isinstance(source, Tensor):  # shapes before index values, as PyTorch
         _check_add_source(input._data, d, index._data, source._data)
+    if input.ndim <= 1:  # PyTorch's 1-D path reports through its element indexing
+        mm = _host_minmax(index._data)
+        if mm is not None and (mm[0] < 0 or mm[1] >= (input.shape[0] if input.ndim else 1)):
+            raise IndexError("index out of range in self")
     _check_bounds(index._data, input.shape[d] if input.ndim else 1, d, RuntimeError, negative=False)
     return _index_add(input, d, index, source, alpha=alpha, out=out)
 

@@ -23,7 +23,7 @@ from .. import _random
 from .._device import to_jax
 from .._tensor import Tensor
 from ._attach import assign, check_inplace
-from .creation import _finish, _size
+from .creation import _finish, _size, check_scalar_fits
 from .registry import Kernel, check_out_overlap, run_kernel
 
 # ----- keys, kernels, checks -----
@@ -391,6 +391,7 @@ def fill_(self, value) -> Tensor:
                            "without overflow")
     if not isinstance(value, numbers.Number):
         raise TypeError(f"fill_(): argument 'value' (position 1) must be Number, not {type(value).__name__}")
+    check_scalar_fits(value, self.dtype)
     v = np.asarray(value, dtype=np.complex128 if isinstance(value, complex) else
                    np.float64 if isinstance(value, float) else np.int64 if not isinstance(value, bool) else np.bool_)
     k = _kernel("fill_s", "FillBackward2", _fill_build)

@@ -64,7 +64,7 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
         if g is None:
             continue
         if t.grad is None:
-            t.grad = Tensor._wrap(g)
+            t._grad = Tensor._wrap(g)
         else:
             t.grad._inplace_set(g)
     return True

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 
 import jax
 import jax.numpy as jnp
@@ -45,6 +46,15 @@ def by_static(fn):
     """Mark a grad_name function as chosen from an op's static arguments."""
     fn.static_args = True
     return fn
+
+
+def _is_index(s) -> bool:
+    """Whether a size argument is an int as PyTorch's parser takes one (Python/numpy ints, int tensors)."""
+    try:
+        operator.index(s)
+    except TypeError:
+        return False
+    return True
 
 
 def infer_shape(shape, numel: int) -> tuple:
@@ -164,6 +174,11 @@ def view(input, *shape):
             return OPS["_to_copy"](input, shape[0])
         return _view_dtype(input, shape[0])
     shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    if not all(_is_index(s) for s in shape):
+        got = ", ".join(type(s).__name__ for s in shape)
+        raise TypeError(f"view() received an invalid combination of arguments - got ({got}), but expected one of:\n"
+                        " * (torch.dtype dtype)\n * (tuple of ints size)\n")
+    shape = tuple(operator.index(s) for s in shape)
     target = infer_shape(shape, input.numel())
     if not _viewable(input, target):
         raise RuntimeError("view size is not compatible with input tensor's size and stride (at least one dimension "
@@ -183,6 +198,10 @@ def _reshape_copy(input: T, shape):
 def reshape(input, *shape):
     """Mirrors `torch.reshape`: a view when the strides allow one, else a copy."""
     shape = shape[0] if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+    bad = [s for s in shape if not _is_index(s)]
+    if bad:
+        raise TypeError(f"reshape(): argument 'shape' (position 1) must be tuple of ints, not {type(bad[0]).__name__}")
+    shape = tuple(operator.index(s) for s in shape)
     if _viewable(input, infer_shape(shape, input.numel())):
         return _view(input, shape)
     return _reshape_copy(input, shape)
@@ -195,9 +214,9 @@ def reshape_as(input, other):
 def flatten(input, start_dim: int = 0, end_dim: int = -1):
     """Mirrors `torch.flatten`: a view when possible; the input itself when nothing is flattened."""
     nd = input.ndim
+    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
     if nd == 0:
         return reshape(input, (1,))
-    s, e = wrap_dim(start_dim, nd), wrap_dim(end_dim, nd)
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:

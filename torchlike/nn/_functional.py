@@ -332,6 +332,11 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError(f"batch_norm eps must be positive during training, but got {eps}")
     if eps < 0.0:
         raise ValueError(f"batch_norm eps must be non-negative, but got {eps}")
+    if input.ndim >= 2:
+        for name, t in (("running_mean", running_mean), ("running_var", running_var), ("weight", weight),
+                        ("bias", bias)):
+            if t is not None and t.numel() != input.shape[1]:
+                raise RuntimeError(f"{name} should contain {input.shape[1]} elements not {t.numel()}")
     if training:
         out, m, v = _N._batch_norm_train(input, weight, bias, eps)
         if input.numel():  # an empty batch leaves the running statistics as they were

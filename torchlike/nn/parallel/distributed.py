@@ -179,7 +179,7 @@ class DistributedDataParallel(Module):
             if p.grad is not None:
                 p.grad._write(value)
             elif used is not None and used[i]:
-                p.grad = Tensor._wrap(value)
+                p._grad = Tensor._wrap(value)
 
     def join(self, *args, **kwargs):
         raise NotImplementedError("DistributedDataParallel.join (uneven inputs)")

@@ -1,0 +1,49 @@
+"""Bad inputs a careless user writes: torchlike must raise PyTorch's exception type with a similar
+message, never return, and never let a numpy or JAX exception through."""
+import pytest
+
+from .harness import check_error
+
+
+def _set_grad(t, value):
+    x = t.ones(3, requires_grad=True)
+    x.grad = value
+
+
+BAD_INPUTS = [
+    ("dtype_as_string", lambda t: t.zeros(2, dtype="float32")),
+    ("ones_dtype_as_string", lambda t: t.ones(2, dtype="int64")),
+    ("fill_int8_overflow", lambda t: t.zeros(2, dtype=t.int8).fill_(300)),
+    ("fill_int32_overflow", lambda t: t.zeros(2, dtype=t.int32).fill_(2 ** 40)),
+    ("fill_int8_nan", lambda t: t.zeros(2, dtype=t.int8).fill_(float("nan"))),
+    ("full_uint8_overflow", lambda t: t.full((2,), 300, dtype=t.uint8)),
+    ("full_uint8_below_minus_255", lambda t: t.full((2,), -256, dtype=t.uint8)),
+    ("full_float16_overflow", lambda t: t.full((2,), 1e10, dtype=t.float16)),
+    ("full_int64_overflow", lambda t: t.full((2,), 2 ** 70, dtype=t.int64)),
+    ("sum_duplicate_dims", lambda t: t.ones(2, 3).sum(dim=(0, 0))),
+    ("invert_float", lambda t: ~t.ones(2)),
+    ("view_with_string", lambda t: t.ones(4).view("a")),
+    ("view_with_float", lambda t: t.ones(4).view(2.0, 2)),
+    ("reshape_with_string", lambda t: t.ones(4).reshape("a")),
+    ("int_of_two_elements", lambda t: int(t.ones(2))),
+    ("float_of_empty", lambda t: float(t.ones(0))),
+    ("cat_of_a_tensor", lambda t: t.cat(t.ones(2, 2))),
+    ("flatten_module_on_0d", lambda t: t.nn.Flatten()(t.tensor(1.0))),
+    ("flatten_0d_bad_dim", lambda t: t.flatten(t.tensor(1.0), 0, -2)),
+    ("index_add_1d_out_of_range", lambda t: t.zeros(3).index_add_(0, t.tensor([5]), t.ones(1))),
+    ("index_add_2d_out_of_range", lambda t: t.zeros(3, 2).index_add(1, t.tensor([5]), t.ones(3, 1))),
+    ("grad_of_wrong_size", lambda t: _set_grad(t, t.ones(4))),
+    ("grad_of_wrong_dtype", lambda t: _set_grad(t, t.ones(3, dtype=t.float64))),
+    ("grad_not_a_tensor", lambda t: _set_grad(t, 5)),
+    ("batchnorm1d_feature_count", lambda t: t.nn.BatchNorm1d(3)(t.ones(4, 5))),
+    ("batchnorm2d_feature_count", lambda t: t.nn.BatchNorm2d(3).eval()(t.ones(2, 5, 4, 4))),
+    ("batch_norm_weight_count", lambda t: t.nn.functional.batch_norm(t.ones(4, 5), None, None, t.ones(3),
+                                                                     training=True)),
+    ("linear_feature_count", lambda t: t.nn.Linear(3, 2)(t.ones(4, 5))),
+    ("conv_channel_count", lambda t: t.nn.Conv2d(3, 2, 3)(t.ones(1, 5, 8, 8))),
+]
+
+
+@pytest.mark.parametrize("name,fn", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
+def test_bad_input(name, fn):
+    check_error(fn, name=name)
