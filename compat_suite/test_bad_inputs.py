@@ -2,7 +2,7 @@
 message, never return, and never let a numpy or JAX exception through."""
 import pytest
 
-from .harness import check_error
+from .harness import check, check_error
 
 
 def _set_grad(t, value):
@@ -13,6 +13,7 @@ def _set_grad(t, value):
 BAD_INPUTS = [
     ("dtype_as_string", lambda t: t.zeros(2, dtype="float32")),
     ("ones_dtype_as_string", lambda t: t.ones(2, dtype="int64")),
+    ("tensor_dtype_as_string", lambda t: t.tensor([1.0], dtype="float32")),
     ("fill_int8_overflow", lambda t: t.zeros(2, dtype=t.int8).fill_(300)),
     ("fill_int32_overflow", lambda t: t.zeros(2, dtype=t.int32).fill_(2 ** 40)),
     ("fill_int8_nan", lambda t: t.zeros(2, dtype=t.int8).fill_(float("nan"))),
@@ -47,3 +48,20 @@ BAD_INPUTS = [
 @pytest.mark.parametrize("name,fn", BAD_INPUTS, ids=[c[0] for c in BAD_INPUTS])
 def test_bad_input(name, fn):
     check_error(fn, name=name)
+
+
+# PyTorch lists every overload in these messages; the exception type is what must agree.
+OVERLOADED = [
+    ("arange_dtype_as_string", lambda t: t.arange(3, dtype="int64")),
+    ("randn_dtype_as_string", lambda t: t.randn(2, dtype="float32")),
+]
+
+
+@pytest.mark.parametrize("name,fn", OVERLOADED, ids=[c[0] for c in OVERLOADED])
+def test_bad_input_of_overloaded_function(name, fn):
+    check_error(fn, name=name, same_message=False)
+
+
+def test_uint8_takes_negatives_down_to_minus_255_and_wraps():
+    check(lambda t: (t.full((2,), -200, dtype=t.uint8), t.zeros(2, dtype=t.uint8).fill_(-1),
+                     t.full((1,), 3.7, dtype=t.uint8)), grad=False, name="uint8_wrap")

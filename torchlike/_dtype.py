@@ -106,9 +106,12 @@ def default_complex() -> dtype:
 
 
 def to_dtype(d) -> dtype:
-    """Accepts a torch dtype, a Python type (float/int/bool/complex) or a numpy dtype."""
+    """Accepts a torch dtype, a Python type (float/int/bool/complex) or a numpy dtype; never a string,
+    which PyTorch's argument parser refuses for every dtype= argument."""
     if isinstance(d, dtype):
         return d
+    if isinstance(d, str):
+        raise TypeError("argument 'dtype' must be torch.dtype, not str")
     if d is builtins.float:
         return float64
     if d is builtins.int:

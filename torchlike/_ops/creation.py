@@ -224,13 +224,6 @@ def check_scalar_fits(value, d: D.dtype) -> None:
         raise RuntimeError(f"value cannot be converted to type {name} without overflow")
 
 
-def _dtype_arg(dtype, fn: str) -> D.dtype | None:
-    """A factory's dtype= as PyTorch's parser takes it: a torch dtype or a Python type, never a string."""
-    if isinstance(dtype, str):
-        raise TypeError(f"{fn}(): argument 'dtype' must be torch.dtype, not str")
-    return dtype
-
-
 def _filled(size, value, dtype, device, requires_grad, out=None) -> Tensor:
     d = D.to_dtype(dtype) if dtype is not None else D.get_default_dtype()
     check_scalar_fits(value, d)
@@ -246,21 +239,18 @@ def _factory_size(size, kw_size, name):
 def zeros(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           **kw) -> Tensor:
     """Mirrors `torch.zeros`."""
-    dtype = _dtype_arg(dtype, "zeros")
     return _filled(_factory_size(size, kw.get("size"), "zeros"), 0, dtype, device, requires_grad, out)
 
 
 def ones(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
          **kw) -> Tensor:
     """Mirrors `torch.ones`."""
-    dtype = _dtype_arg(dtype, "ones")
     return _filled(_factory_size(size, kw.get("size"), "ones"), 1, dtype, device, requires_grad, out)
 
 
 def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=False, pin_memory=False,
           memory_format=None, **kw) -> Tensor:
     """Mirrors `torch.empty`. The values are zeros (XLA has no uninitialised memory)."""
-    dtype = _dtype_arg(dtype, "empty")
     return _filled(_factory_size(size, kw.get("size"), "empty"), 0, dtype, device, requires_grad, out)
 
 
@@ -270,7 +260,6 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
         dtype, fill_value = dtype if dtype is not None else fill_value.dtype, fill_value.item()
     elif dtype is None:
         dtype = D.scalar_dtype(fill_value if isinstance(fill_value, _PY_SCALARS) else fill_value.item())
-    dtype = _dtype_arg(dtype, "full")
     return _filled(_size((size,), "full", varargs=False), fill_value, dtype, device, requires_grad, out)
 
 
