@@ -4,12 +4,14 @@ dtypes and values (and views still sharing storage), and files written by PyTorc
 import collections
 import io
 import pickle
+import struct
 import zipfile
 
 import numpy as np
 import pytest
 
-from .harness import randint, randn, torch, torchlike
+from .checkpoint_craft import Record, StorageRef, archive
+from .harness import check_error, randint, randn, similar, torch, torchlike
 
 DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool",
           "complex64"]
@@ -236,12 +238,104 @@ def test_paths_and_pathlib(tmp_path):
     assert zipfile.ZipFile(p).namelist()[0] == "ckpt/data.pkl"
 
 
-def test_unreadable_files_raise():
-    for blob in (b"not a checkpoint at all", b""):
-        with pytest.raises(RuntimeError, match="not a PyTorch checkpoint"):
-            torchlike.load(io.BytesIO(blob))
+def _zip_of(records: dict) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, data in records.items():
+            z.writestr(name, data)
+    return buf.getvalue()
+
+
+def _checkpoint_bytes() -> bytes:
+    buf = io.BytesIO()
+    torch.save({"x": torch.ones(3)}, buf)
+    return buf.getvalue()
+
+
+NOT_CHECKPOINTS = {
+    "text": b"not a checkpoint at all",
+    "empty": b"",
+    "plain_pickle_protocol_2": pickle.dumps({"a": 1}, protocol=2),
+    "plain_pickle_protocol_5": pickle.dumps({"a": 1}, protocol=5),
+    "pk_header_not_a_zip": b"PK\x03\x04" + b"garbage" * 10,
+    "truncated_checkpoint": _checkpoint_bytes()[:300],
+    "checkpoint_missing_its_end": _checkpoint_bytes()[:-40],
+    "zip_without_version_record": _zip_of({"a/b.txt": b"x"}),
+    "zip_with_empty_data_pkl": _zip_of({"archive/data.pkl": b"", "archive/version": b"3\n"}),
+    "zip_with_garbage_data_pkl": _zip_of({"archive/data.pkl": b"\x80\x02garbage", "archive/version": b"3\n"}),
+}
+
+
+@pytest.mark.parametrize("name", list(NOT_CHECKPOINTS))
+def test_loading_a_non_checkpoint_raises_torchs_exception(name):
+    blob = NOT_CHECKPOINTS[name]
+    check_error(lambda t: t.load(io.BytesIO(blob)), name=f"load_{name}", same_message=False)
+
+
+def test_legacy_format_is_refused_as_not_implemented():
     buf = io.BytesIO()
     torch.save({"x": torch.ones(2)}, buf, _use_new_zipfile_serialization=False)
     buf.seek(0)
-    with pytest.raises(RuntimeError, match="legacy"):
+    with pytest.raises(NotImplementedError, match="legacy"):
         torchlike.load(buf)
+
+
+F4 = struct.pack("<4f", 1.0, 2.0, 3.0, 4.0)
+# (storage offset, size, stride, declared element count, record bytes): crafted tensor records, as a hostile
+# or damaged file would hold them. PyTorch checks each against its storage before reading.
+CRAFTED = {
+    "valid_matrix": (0, [2, 2], [2, 1], 4, F4),
+    "transposed": (0, [2, 2], [1, 2], 4, F4),
+    "offset_slice": (1, [3], [1], 4, F4),
+    "expanded": (0, [3, 4], [0, 1], 4, F4),
+    "zero_d_at_offset": (3, [], [], 4, F4),
+    "empty_at_end": (4, [0], [1], 4, F4),
+    "empty_with_huge_stride": (0, [0, 5], [2 ** 40, 1], 4, F4),
+    "size_past_storage": (0, [64], [1], 4, F4),
+    "size_2_26": (0, [2 ** 26], [1], 4, F4),
+    "negative_stride": (0, [2], [-2 ** 20], 4, F4),
+    "negative_offset": (-1, [2], [1], 4, F4),
+    "offset_past_storage": (10, [2], [1], 4, F4),
+    "zero_d_past_storage": (7, [], [], 4, F4),
+    "record_not_a_multiple_of_the_element": (0, [2], [1], 4, F4[:15]),
+    "declared_more_elements_than_recorded": (0, [2], [1], 100, F4),
+    "big_view_of_empty_storage": (0, [2 ** 28], [1], 0, b""),
+    "negative_size": (0, [-1], [1], 4, F4),
+    "numel_overflow": (0, [2 ** 62, 2 ** 62], [1, 1], 4, F4),
+    "size_and_stride_lengths_differ": (0, [2, 2], [1], 4, F4),
+}
+
+
+@pytest.mark.parametrize("name", list(CRAFTED))
+def test_crafted_tensor_records_load_or_fail_as_in_torch(name):
+    offset, size, stride, numel, data = CRAFTED[name]
+    blob = archive(Record(StorageRef("0", "FloatStorage", numel), offset, size, stride), {"0": data})
+    results = []
+    for lib in (torch, torchlike):
+        try:
+            results.append(lib.load(io.BytesIO(blob)))
+        except Exception as e:  # noqa: BLE001 - the exception type is what is compared
+            results.append(e)
+    want, got = results
+    if isinstance(want, Exception):
+        assert type(got) is type(want), f"torch raised {want!r}; torchlike gave {got!r}"
+        assert similar(str(want), str(got)), (str(want), str(got))
+    else:
+        assert not isinstance(got, Exception), f"torch loaded it; torchlike raised {got!r}"
+        assert tuple(got.shape) == tuple(want.shape) and got.tolist() == want.tolist()
+        if want.numel():  # an empty tensor's strides are never read; torchlike gives it row-major ones
+            assert got.stride() == want.stride()
+
+
+def test_a_missing_storage_record_fails_as_in_torch():
+    blob = archive(Record(StorageRef("0", "FloatStorage", 4), 0, [4], [1]), {})
+    check_error(lambda t: t.load(io.BytesIO(blob)), name="load_missing_record")
+
+
+def test_a_huge_expanded_record_is_refused_not_materialised():
+    """PyTorch loads a 2**29-element expanded view of 4 floats as a view; torchlike has no strided views
+    and refuses rather than allocate 2 GiB from a file of a few hundred bytes."""
+    blob = archive(Record(StorageRef("0", "FloatStorage", 4), 0, [2 ** 29], [0]), {"0": F4})
+    assert torch.load(io.BytesIO(blob)).stride() == (0,)
+    with pytest.raises(NotImplementedError, match="materialise"):
+        torchlike.load(io.BytesIO(blob))

@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .. import _cache
 from .. import _dtype as D
 from .._tensor import Size, Tensor
 from .registry import OPS, Kernel, T, op
@@ -240,13 +241,13 @@ def unflatten(input: T, dim, sizes):
         raise RuntimeError("only one dimension can be inferred")
     known = math.prod(s for s in sizes if s != -1)
     if -1 in sizes:
-        if known == 0 or n % known:
+        if known == 0:
             raise RuntimeError(f"shape '{list(sizes)}' is invalid for input of size {n}")
-        sizes = tuple(n // known if s == -1 else s for s in sizes)
-    elif known != n:
+    full = tuple(n // known if s == -1 else s for s in sizes)
+    if math.prod(full) != n:
         raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
                            f"({n}) in the input tensor")
-    return jnp.reshape(input, input.shape[:d] + sizes + input.shape[d + 1:])
+    return jnp.reshape(input, input.shape[:d] + full + input.shape[d + 1:])
 
 
 # ----- squeeze, unsqueeze, transposes -----
@@ -430,6 +431,10 @@ def select(input: T, dim, index):
 
 @op(view=True, linear=True, grad_name="SliceBackward0")
 def narrow(input: T, dim, start, length):
+    if any(isinstance(v, float) for v in (dim, start, length)):  # PyTorch's parser takes no float
+        got = ", ".join(type(v).__name__ for v in (dim, start, length))
+        raise TypeError(f"narrow() received an invalid combination of arguments - got ({got}), but expected one "
+                        "of: (int dim, Tensor start, int length), (int dim, int start, int length)")
     if isinstance(start, Tensor) and (start.ndim != 0 or start.dtype.category != D.INT):
         raise RuntimeError("start must be an 0-dim integral Tensor.")
     if input.ndim == 0:
@@ -477,10 +482,20 @@ def diagonal(input: T, offset=0, dim1=0, dim2=1):
 
 @op(view=True, linear=True, function=False, method=False, grad_name="AsStridedBackward0")
 def _as_strided(input: T, size, stride, offset):
-    idx = np.full(tuple(size), offset, dtype=np.int64)
-    for d, (n, s) in enumerate(zip(size, stride)):
-        idx = idx + (np.arange(n, dtype=np.int64) * s).reshape((-1,) + (1,) * (len(size) - d - 1))
-    return jnp.take(input.ravel(), jnp.asarray(idx.ravel()), axis=0).reshape(tuple(size))
+    # A contiguous window is a slice. Otherwise gather only along the dims that move through memory (stride
+    # not 0, size not 1) and broadcast the rest, so an expanded view costs its own size, not an index array
+    # per element; the indices are computed on the device, not baked into the program.
+    flat, size = input.ravel(), tuple(size)
+    n = math.prod(size)
+    if n == 0 or tuple(stride) == _contiguous_strides(size) or n == 1:
+        return jax.lax.slice(flat, (offset,), (offset + n,)).reshape(size)
+    live = [d for d, (m, s) in enumerate(zip(size, stride)) if s != 0 and m != 1]
+    sub = tuple(size[d] if d in live else 1 for d in range(len(size)))
+    itype = jnp.int64 if jax.config.jax_enable_x64 else jnp.int32
+    idx = jnp.full(sub, offset, dtype=itype)
+    for d in live:
+        idx = idx + jax.lax.broadcasted_iota(itype, sub, d) * stride[d]
+    return jnp.broadcast_to(jnp.take(flat, idx.ravel(), axis=0, mode="clip").reshape(sub), size)
 
 
 def as_strided(input, size, stride, storage_offset=None):
@@ -499,7 +514,7 @@ def as_strided(input, size, stride, storage_offset=None):
 
 
 # ----- multi-output views: split, chunk, unbind, tensor_split -----
-_PARTS: dict = {}
+_PARTS = _cache.LRU(_cache.KERNELS_PER_OP, "kernels")
 
 
 def _part_kernel(key, fn) -> Kernel:
