@@ -28,7 +28,7 @@ import weakref
 import jax
 import numpy as np
 
-from . import _autograd, _tensor
+from . import _autograd, _cache, _tensor
 from ._tensor import Tensor
 
 _fresh_versions = itertools.count(-1, -1)  # versions no real write produces: invalidates view caches
@@ -229,7 +229,7 @@ class CompiledFunction:
     def __init__(self, fn, fullgraph: bool = False):
         self.fn = fn
         self.fullgraph = fullgraph
-        self.programs: dict = {}
+        self.programs = _cache.LRU(_cache.COMPILE_PROGRAMS, "compile_programs")
         self.eager_reason = None
         self.extra_key = tuple  # Python state the program depends on (a module's training flags)
         functools.update_wrapper(self, fn)

@@ -9,7 +9,7 @@ allocation past it kills the process. PyTorch has no such limit to meet.
 So compilations are counted (JAX reports each one), and after every CHECK_EVERY of them the
 process's mappings are counted; past HIGH_WATER of the limit, JAX's compilation caches are
 cleared at the next safe point (an operator call outside any JAX trace). Programs then recompile
-on their next use: a pause, never a wrong result. Where /proc is absent nothing is checked."""
+on their next use: a pause, never a wrong result. Where /proc is absent nothing is checked, but compilations are still counted (`compiles()`)."""
 from __future__ import annotations
 
 CHECK_EVERY = 200
@@ -46,7 +46,7 @@ def _on_duration_event(event, *args, **kwargs) -> None:
     if event != _COMPILE_EVENT:
         return
     _compiles += 1
-    if _compiles % CHECK_EVERY == 0 and not pending:
+    if _LIMIT is not None and _compiles % CHECK_EVERY == 0 and not pending:
         n = map_count()
         pending = n is not None and n > HIGH_WATER * _LIMIT
 
@@ -64,8 +64,11 @@ def relieve() -> None:
     jax.clear_caches()
 
 
+def compiles() -> int:
+    """How many XLA programs this process has compiled so far."""
+    return _compiles
+
+
 def install() -> None:
-    if _LIMIT is None or map_count() is None:
-        return
     from jax import monitoring
     monitoring.register_event_duration_secs_listener(_on_duration_event)

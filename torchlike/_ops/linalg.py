@@ -9,7 +9,7 @@ import jax.numpy as jnp
 
 from .._tensor import Tensor
 from .reduction import _sum_dtype, legacy, one_dim
-from .registry import OPS, TL, T, check_broadcast, op
+from .registry import N, OPS, TL, T, check_broadcast, op, traced
 
 __all__ = ["chain_matmul", "einsum", "tensordot"]
 
@@ -169,8 +169,10 @@ def outer(input: T, vec2: T, *, out=None):
 
 def _scaled(out, bias, beta, alpha):
     """beta * bias + alpha * out; beta == 0 ignores bias entirely (its NaNs too), as PyTorch does."""
-    if alpha != 1:
+    if traced(alpha) or alpha != 1:
         out = out * jnp.asarray(alpha, out.dtype)
+    if traced(beta):
+        return jnp.where(beta == 0, out, jnp.broadcast_to(bias * jnp.asarray(beta, bias.dtype), out.shape) + out)
     if beta == 0:
         return out
     b = bias if beta == 1 else bias * jnp.asarray(beta, bias.dtype)
@@ -191,7 +193,7 @@ def _expand_check(bias, shape):
 
 
 @op(inplace=True)
-def addmm(input: T, mat1: T, mat2: T, *, beta=1, alpha=1, out=None):
+def addmm(input: T, mat1: T, mat2: T, *, beta: N = 1, alpha: N = 1, out=None):
     _mm_check(mat1, mat2, "mat1")
     if mat1.dtype != mat2.dtype:
         raise RuntimeError(f"mat1 and mat2 must have the same dtype, but got {legacy(mat1)} and {legacy(mat2)}")
@@ -202,14 +204,14 @@ def addmm(input: T, mat1: T, mat2: T, *, beta=1, alpha=1, out=None):
 
 
 @op(inplace=True)
-def addmv(input: T, mat: T, vec: T, *, beta=1, alpha=1, out=None):
+def addmv(input: T, mat: T, vec: T, *, beta: N = 1, alpha: N = 1, out=None):
     _mv_check(mat, vec, input)
     _expand_check(input, (mat.shape[0],))
     return _scaled(mat @ vec, input, beta, alpha)
 
 
 @op(inplace=True)
-def addr(input: T, vec1: T, vec2: T, *, beta=1, alpha=1, out=None):
+def addr(input: T, vec1: T, vec2: T, *, beta: N = 1, alpha: N = 1, out=None):
     for name, v in (("vec1", vec1), ("vec2", vec2)):
         if v.ndim != 1:
             raise RuntimeError(f"addr: Expected 1-D argument {name}, but got {v.ndim}-D")
@@ -227,14 +229,14 @@ def _batched_add_check(input, b1, b2):
 
 
 @op(inplace=True)
-def baddbmm(input: T, batch1: T, batch2: T, *, beta=1, alpha=1, out=None):
+def baddbmm(input: T, batch1: T, batch2: T, *, beta: N = 1, alpha: N = 1, out=None):
     _batched_add_check(input, batch1, batch2)
     _expand_check(input, (batch1.shape[0], batch1.shape[1], batch2.shape[2]))
     return _scaled(jnp.matmul(batch1, batch2), input, beta, alpha)
 
 
 @op(inplace=True)
-def addbmm(input: T, batch1: T, batch2: T, *, beta=1, alpha=1, out=None):
+def addbmm(input: T, batch1: T, batch2: T, *, beta: N = 1, alpha: N = 1, out=None):
     _bmm_check(batch1, batch2)
     if input.dtype != batch1.dtype:
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {legacy(input)} and {legacy(batch2)}")

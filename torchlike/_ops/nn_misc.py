@@ -13,7 +13,7 @@ import numpy as np
 
 from .conv import legacy, ntuple
 from .pooling import windows
-from .registry import T, op
+from .registry import N, T, op
 
 _HI = jax.lax.Precision.HIGHEST
 
@@ -25,7 +25,7 @@ def _static_name(fn):
 
 # ----- padding (PyTorch's order: last dimension first, (left, right) pairs) -----
 @op(method=False, grad_name="ConstantPadNdBackward0")
-def constant_pad_nd(input: T, pad, value=0):
+def constant_pad_nd(input: T, pad, value: N = 0):
     if len(pad) % 2:
         raise RuntimeError("Padding length must be divisible by 2")
     if len(pad) // 2 > input.ndim:

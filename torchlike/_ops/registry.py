@@ -7,10 +7,13 @@ An operator is a jax function whose tensor parameters are annotated with a kind:
         return input + alpha * other
 
 `T` is a tensor, `TS` a tensor or Python scalar (a "wrapped number" in promotion), `TO` an
-optional tensor, `TL` a sequence of tensors; everything else is a static argument. A call binds
-PyTorch's signature, promotes operands with PyTorch's table, runs a kernel `jax.jit`-compiled once
-per (op, static arguments, structure), wraps the outputs, and records a node on the tape whose
-backward is the kernel's cached, jitted `jax.vjp`.
+optional tensor, `TL` a sequence of tensors; `N` a Python number used only arithmetically (an
+alpha, a slope, a probability): a float given there is a traced, weakly typed kernel input, so a
+new value never compiles a new kernel (ints, bools and None stay static); everything else is a
+static argument. Kernels and fast-path entries hold a scalar's Python type, not its value
+(`_scalars.py`). A call binds PyTorch's signature, promotes operands with PyTorch's table, runs
+a kernel `jax.jit`-compiled once per (op, static arguments, structure), wraps the outputs, and
+records a node on the tape whose backward is the kernel's cached, jitted `jax.vjp`.
 """
 from __future__ import annotations
 
@@ -25,17 +28,18 @@ import numpy as np
 
 from .. import _dtype as D
 from .._autograd import Node, edge_of, is_grad_enabled
-from .._device import default_device
-from .._tensor import ARRAY, Tensor, no_trace
-from .. import _program_budget
+from .._tensor import Tensor, no_trace
+from .. import _cache, _program_budget
 from . import lazy
+from ._scalars import _call_scalars, _weak, scalar_array, scalar_input  # noqa: F401 (scalar_array: re-exported)
 
-T, TS, TO, TL = "T", "TS", "TO", "TL"
+T, TS, TO, TL, N = "T", "TS", "TO", "TL", "N"
 # Ops PyTorch's argument parser lets take Python numbers for all their tensor operands (torch.add(2, 3));
 # any other op needs at least one tensor (torch.pow(2, 3) is a TypeError).
 NUMBERS_AS_TENSORS = frozenset({"add", "sub", "mul", "div", "_div_rounding", "floor_divide", "true_divide"})
 KINDS = (T, TS, TO, TL)
 OPS: dict[str, "Op"] = {}
+kernels_built = [0]  # Kernel objects made so far (each jits its function: see torchlike.utils.debug)
 
 # Set by torchlike.amp while an autocast region is active: (op, bound arguments) -> bound arguments,
 # with floating tensors cast as autocast's op lists say. None costs one global read per call.
@@ -49,8 +53,9 @@ class Kernel:
 
     def __init__(self, raw, grad_name, saves: bool, saves_output: bool = False):
         self.raw, self.jit, self.grad_name, self.saves = raw, jax.jit(raw), grad_name, saves
+        kernels_built[0] += 1
         self.saves_output = saves_output
-        self.bwd: dict = {}
+        self.bwd = _cache.LRU(_cache.VJPS_PER_KERNEL, "vjp")
 
     def node_name(self, arrays) -> str:
         """The grad_fn name of a call on these inputs (it may depend on their ranks: matmul is
@@ -134,9 +139,19 @@ class OpNode(Node):
             self.arrays, self.operands, self.saved, self.saved_outputs = None, (), (), ()
 
     def rebase_versions(self, t) -> None:
-        """After an in-place op wrote its result into t: this node holds the pre-write arrays, so
-        the op's own write must not count as a modification of what it saved."""
-        self.saved = [(x, x._version if x._storage is t._storage else v) for x, v in self.saved]
+        """After an in-place op wrote its result into t. What it saved as self is PyTorch's copy of the
+        original self (and this node holds the pre-write arrays anyway): later writes to t do not touch it,
+        so it leaves the version checks. Other saved operands that alias t count from t's new version."""
+        kept, dropped_self = [], False
+        for x, v in self.saved:
+            if x is t and not dropped_self:
+                dropped_self = True
+            else:
+                kept.append((x, x._version if x._storage is t._storage else v))
+        self.saved = kept
+        if self.saved_outputs:  # the output it saved is t itself now (sigmoid_, relu_, ...), at its new version
+            out = _SavedOutput(t, self.name())
+            self.saved_outputs = [(out, out.expected)]
 
 
 def _saved_operands(k: Kernel, operands, diff: tuple) -> list:
@@ -169,7 +184,7 @@ class _SavedOutput:
 
     @property
     def _version(self) -> int:
-        return self._storage.version
+        return self._storage.version - self._storage.hidden
 
 
 def _modified_msg(t, expected: int) -> str:
@@ -224,15 +239,24 @@ def attach_node(k: Kernel, arrays, operands, outs, name: str | None = None) -> O
     return node
 
 
-def _fast_key(args, kwargs, metas, shapes):
+# Fast-key stand-ins for a Python scalar that becomes a kernel input (its value is not part of the key).
+_TYPED = {float: "<float>", int: "<int>", bool: "<bool>"}
+
+
+def _fast_key(args, kwargs, metas, shapes, free_pos=(), free_kw=None):
     """The fast-path key of a call: each positional tensor's dtype and 0-d-ness, each other argument's type and
-    value (floats by their bits: -0.0 and 0.0 differ); None when an argument is anything else. Fills `metas`,
-    parallel to args, with each tensor's array or pending node (lazy.py), and `shapes` with the tensors' shapes,
-    so the call need not read them again."""
+    value (floats by their bits: -0.0 and 0.0 differ); None when an argument is anything else. A scalar the
+    kernel takes as an input (`free_pos`/`free_kw`: "TS" for any Python scalar, "N" for floats) counts by its
+    type alone. Fills `metas`, parallel to args, with each tensor's array or pending node (lazy.py), and
+    `shapes` with the tensors' shapes, so the call need not read them again."""
     key = []
-    for a in args:
+    nfree = len(free_pos)
+    for i, a in enumerate(args):
         t = a.__class__
-        if t is int or t is bool or t is str or a is None:
+        if i < nfree and free_pos[i] is not None and (t is float or free_pos[i] == TS and (t is int or t is bool)):
+            key.append(_TYPED[t])
+            metas.append(None)
+        elif t is int or t is bool or t is str or a is None:
             key.append((t, a))
             metas.append(None)
         elif t is float:
@@ -251,7 +275,10 @@ def _fast_key(args, kwargs, metas, shapes):
             return None
     for n, a in kwargs.items():
         t = a.__class__
-        if t is int or t is bool or t is str or a is None:
+        f = free_kw.get(n) if free_kw else None
+        if f is not None and (t is float or f == TS and (t is int or t is bool)):
+            key.append((n, _TYPED[t]))
+        elif t is int or t is bool or t is str or a is None:
             key.append((n, t, a))
         elif t is float:
             key.append((n, a.hex()))
@@ -291,18 +318,14 @@ def _freeze(v):
     return v
 
 
+def traced(v) -> bool:
+    """Whether an `N` parameter holds a traced number (a float) rather than a static value: code
+    that would branch on the value must not (or must keep the branch for static values only)."""
+    return isinstance(v, jax.Array)
+
+
 def _is_scalar(v) -> bool:
     return isinstance(v, numbers.Number) and not isinstance(v, np.ndarray)
-
-
-def scalar_array(v, d: D.dtype):
-    """A Python scalar as a host array of dtype d (wrapping like a C cast, as PyTorch does)."""
-    if isinstance(v, (np.generic,)):
-        v = v.item()
-    if d.category == D.INT and isinstance(v, int) and not isinstance(v, bool):
-        info = np.iinfo(d.np)
-        v = ((v - info.min) % (info.max - info.min + 1)) + info.min
-    return np.asarray(v, dtype=d.np) if not (d.category < D.COMPLEX and isinstance(v, complex)) else np.asarray(v)
 
 
 class Op:
@@ -316,7 +339,7 @@ class Op:
         self.differentiable = differentiable
         sig = inspect.signature(fn)
         self.pos_names, self.names, self.defaults, self.required = [], set(), {}, []
-        self.tensor_params, self.static_names = [], []
+        self.tensor_params, self.static_names, number_params = [], [], []
         for p in sig.parameters.values():
             self.names.add(p.name)
             if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD):
@@ -329,18 +352,31 @@ class Op:
                 self.tensor_params.append((p.name, p.annotation))
             else:
                 self.static_names.append(p.name)
-        self.kernels: dict = {}
+                if p.annotation == N:
+                    number_params.append(p.name)
+        self.kernels = _cache.LRU(_cache.KERNELS_PER_OP, "kernels")
         # Fast path: a call whose tensors are positional and whose other arguments are plain
         # scalars, strings or None is keyed by the tensors' dtypes and those values (_fast_key). The
         # first such call goes the full way and leaves (kernel, where each kernel input comes from,
         # view source) here; later ones skip binding, promotion and the kernel key.
-        self.fast: dict = {}
+        self.fast = _cache.LRU(_cache.FAST_PER_OP, "fast_path")
         self.pos_index = {n: i for i, n in enumerate(self.pos_names)}
+        self._set_numbers(tuple(number_params))
         self.__name__ = self.__qualname__ = name
         self.__doc__ = f"Mirrors `torch.{name}`."
 
     def __repr__(self):
         return f"<torchlike op {self.name}>"
+
+    def _set_numbers(self, names: tuple) -> None:
+        """Which static parameters take a float as a traced kernel input, and so which call
+        positions and keywords the fast key counts by type alone (positions only without varargs)."""
+        self.numbers = names
+        kinds = dict(self.tensor_params)
+        free = {n: TS if kinds.get(n) == TS else N for n in self.names if kinds.get(n) == TS or n in names}
+        self.free_kw = free
+        self.free_pos = () if self.varargs is not None else tuple(free.get(n) for n in self.pos_names)
+        self.fast.clear()
 
     def bind(self, args, kwargs) -> dict:
         vals = dict(self.defaults)
@@ -372,14 +408,19 @@ class Op:
             _program_budget.relieve()
         if autocast_hook is None:
             metas, shapes = [], []
-            key = _fast_key(args, kwargs, metas, shapes)
+            key = _fast_key(args, kwargs, metas, shapes, self.free_pos, self.free_kw)
             if key is not None:
                 entry = self.fast.get(key)
                 if entry is None:
                     return self._call(args, kwargs, key)
-                k, sources, view_src, sites = entry
-                operands = ([args[j] if j.__class__ is int else None for j in sources] if self.differentiable
-                            else [None] * len(sources))
+                k, sources, view_src, sites, scalars = entry
+                ins = sources
+                if scalars is not None:  # (number inputs, whether some come from this call's arguments)
+                    if scalars[1]:
+                        sources = _call_scalars(sources, args, kwargs)
+                    ins = sources[:scalars[0]]  # (trailing number inputs are no operands)
+                operands = ([args[j] if j.__class__ is int else None for j in ins] if self.differentiable
+                            else [None] * len(ins))
                 if sites is not None and lazy.enabled:
                     result = lazy.record(k, args, sources, metas, shapes, sites)
                     if result is not None:
@@ -440,7 +481,7 @@ class Op:
                 struct.append("s")
                 promo.append(v)
                 if sources is not None:
-                    sources.append(None)
+                    sources.append((name, None))
             else:
                 pos = [n for n, _ in self.tensor_params].index(name) + 1
                 raise TypeError(f"{self.name}(): argument '{name}' (position {pos}) must be Tensor, "
@@ -462,7 +503,17 @@ class Op:
                 if operands[i] is None:
                     arrays[i] = scalar_array(a, cd if cd is not None else D.scalar_dtype(a))
         static = {n: vals[n] for n in self.static_names if n != "out"}
-        key = (tuple(struct), compute, _freeze(tuple(static.values())))
+        names_static = static
+        numbers_in = ()
+        if self.numbers:  # floats for N parameters: kernel inputs after the operands
+            numbers_in = tuple(n for n in self.numbers if static[n].__class__ is float)
+            if numbers_in:
+                static = dict(static)
+                for n in numbers_in:
+                    arrays.append(scalar_input(static.pop(n), None))
+                    if sources is not None:
+                        sources.append((n, N))
+        key = (tuple(struct), compute, _freeze(tuple(static.values())), numbers_in)
         k = self.kernels.get(key)
         if k is None:
             # A grad_name marked `static_args` is chosen from the static arguments (squeeze(dim) -> SqueezeBackward1).
@@ -470,20 +521,26 @@ class Op:
             gname = self.grad_name
             if getattr(gname, "static_args", False):
                 given = {n: "s" if s == "s" else "t" for (n, _), s in zip(self.tensor_params, struct) if s is not None}
-                gname = gname(**static, **({"_given": given} if getattr(gname, "scalar_args", False) else {}))
-            k = self.kernels[key] = Kernel(self._raw(struct, static, compute), gname, self.saves,
+                extra = {"_given": given} if getattr(gname, "scalar_args", False) else {}
+                gname = gname(**names_static, **extra)
+            k = self.kernels[key] = Kernel(self._raw(struct, static, compute, numbers_in), gname, self.saves,
                                            self.saves_output)
-        if sources is not None and sum(j is not None for j in sources) == sum(isinstance(a, Tensor) for a in args):
+        if sources is not None and sum(j.__class__ is int for j in sources) == sum(isinstance(a, Tensor) for a in args):
             # (every tensor argument is a kernel input: one given for a static parameter is baked into
             # the kernel, which the fast key, holding only its dtype, could not tell apart)
             view_src = self.pos_index.get(self.tensor_params[0][0]) if self.view else None
-            consts = _device_constants([a for j, a in zip(sources, arrays) if j is None], arrays)
-            self.fast[fast_key] = (k, [(next(consts),) if j is None else j for j in sources], view_src, {})
+            srcs, scalars = self._entry_sources(sources, arrays, args, kwargs)
+            self.fast[fast_key] = (k, srcs, view_src, {}, scalars)
         if not self.differentiable:
             operands = [None] * len(operands)
         try:
             result = run_kernel(k, arrays, operands)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError) as e:
+            if numbers_in and isinstance(e, jax.errors.JAXTypeError):
+                # The op branches on the number's value: it stays a static (baked-in) argument.
+                self.kernels.pop(key, None)
+                self._set_numbers(tuple(n for n in self.numbers if n not in numbers_in))
+                return self._call(args, kwargs, None)
             if self.promote is not None:
                 check_broadcast([t.shape for t in promo if isinstance(t, Tensor)])
             raise
@@ -503,7 +560,30 @@ class Op:
         return (f"{self.name}() received an invalid combination of arguments - got ({', '.join(got)}), "
                 f"but expected one of:\n * ({params})")
 
-    def _raw(self, struct, static, compute):
+    def _entry_sources(self, sources, arrays, args, kwargs):
+        """A fast entry's kernel inputs: an argument position (a tensor), `(constant,)` (a scalar
+        the call did not give: a default), or `(position or keyword, dtype)` (a Python scalar of
+        the call, converted at each call). Also (number of operand inputs, whether some are per
+        call), or None when every input is a tensor."""
+        out, n_ops, per_call = [], 0, False
+        for j, a in zip(sources, arrays):
+            if j.__class__ is int:
+                out.append(j)
+                n_ops += 1
+                continue
+            name, kind = j
+            n_ops += kind is None
+            d = None if kind == N else D.from_numpy_dtype(a.dtype)  # (a: the scalar as this call converted it)
+            where = name if name in kwargs else self.pos_index.get(name)
+            if where is None or where.__class__ is int and where >= len(args):
+                out.append((scalar_input(self.defaults[name], d),))
+            else:
+                out.append((where, d))
+                per_call = True
+        has_scalars = per_call or n_ops < len(out)
+        return out, ((n_ops, per_call) if has_scalars else None)
+
+    def _raw(self, struct, static, compute, number_names=()):
         fn, params = self.fn, self.tensor_params
         cast = compute.np if compute is not None and self.promote != "int_to_float" else None
 
@@ -519,18 +599,10 @@ class Op:
                 else:
                     kw[name] = _cast(arrays[i], cast)
                     i += 1
+            for name, a in zip(number_names, arrays[i:]):  # (weakly typed: no cast)
+                kw[name] = _weak(a)
             return fn(**kw)
         return raw
-
-
-def _device_constants(consts: list, arrays: list):
-    """A fast entry's scalar constants, as device arrays when the call's tensors live where
-    unplaced arrays go (a host array would be copied to the device at every call); else as they are."""
-    tensors = [a for a in arrays if isinstance(a, jax.Array)]
-    if consts and tensors and no_trace() and all(
-            type(a) is ARRAY and a.sharding.device_set == {default_device()} for a in tensors):
-        consts = [jnp.asarray(c) for c in consts]
-    return iter(consts)
 
 
 def check_broadcast(shapes) -> None:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import jax
 
+from .. import _cache, _interrupt
 from .._autograd import AccumulateGrad, edge_of
 from .._tensor import Tensor
 from .lazy import resolve, run_joint
@@ -24,8 +25,8 @@ from .registry import OpNode, _vjp_of
 
 MAX_NODES = 2000       # bigger tapes: tracing them would cost more than it saves
 REPLAY_AFTER = 2       # a tape shape is compiled the second time it is seen (one-off graphs never are)
-_seen: dict = {}
-_programs: dict = {}
+_seen = _cache.LRU(_cache.REPLAY_SEEN, "replay_seen")
+_programs = _cache.LRU(_cache.REPLAY_PROGRAMS, "replay_programs")
 enabled = True
 replays = [0]          # how many backward passes ran as one program
 
@@ -41,8 +42,6 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
     key = _structure(nodes, index, root_edges)
     program = _programs.get(key)
     if program is None:
-        if len(_seen) > 10_000:  # a program that builds a new graph shape every step
-            _seen.clear()
         n = _seen[key] = _seen.get(key, 0) + 1
         if n < REPLAY_AFTER:
             return False
@@ -59,7 +58,8 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
     # Deferred forward ops feeding this backward run with it, as one program (torchlike/_ops/lazy.py).
     new = run_joint(key, program[1], args, not retain_graph)
     if new is None:
-        new = program[0](*resolve(args))
+        # (SIGINT held: a KeyboardInterrupt inside its compile would spoil it; see _interrupt.py)
+        new = _interrupt.whole(program[0], *resolve(args))
     for t, g in zip(leaves, new):
         if g is None:
             continue

@@ -179,7 +179,7 @@ _INTERPOLATIONS = ("linear", "lower", "higher", "midpoint", "nearest")
 
 
 @op(name="_quantile", method=False, function=False, grad_name="QuantileBackward0")
-def _quantile(input: T, q, dim=None, keepdim=False, interpolation="linear", ignore_nan=False, q_is_vector=False, *,
+def _quantile(input: T, q: T, dim=None, keepdim=False, interpolation="linear", ignore_nan=False, q_is_vector=False, *,
               out=None):
     name = "nanquantile" if ignore_nan else "quantile"
     if not is_float(input):
@@ -187,9 +187,6 @@ def _quantile(input: T, q, dim=None, keepdim=False, interpolation="linear", igno
     if interpolation not in _INTERPOLATIONS:
         raise RuntimeError(f"{name}() interpolation must be one of linear, lower, higher, midpoint or nearest, "
                            f"but got {interpolation}")
-    for v in q:
-        if not 0 <= v <= 1:
-            raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {v}")
     if dim is None:
         x, d = input.reshape(-1), 0
     else:
@@ -200,7 +197,7 @@ def _quantile(input: T, q, dim=None, keepdim=False, interpolation="linear", igno
     s = jnp.take_along_axis(x, _argsort(jax.lax.stop_gradient(x), -1, False), axis=-1)
     nan_row = jnp.isnan(jax.lax.stop_gradient(x))
     n = jnp.sum(~nan_row, axis=-1, keepdims=True) if ignore_nan else jnp.full(x.shape[:-1] + (1,), x.shape[-1])
-    qs = jnp.asarray(q, x.dtype)
+    qs = q  # (the wrapper checked q's range and made it an array of the input's dtype)
     rank = qs * (jnp.maximum(n, 1) - 1).astype(x.dtype)  # (..., len(q))
     # A row PyTorch answers NaN for reads its last sorted entry (a NaN), which also takes the gradient.
     bad = jnp.any(nan_row, axis=-1, keepdims=True) if not ignore_nan else (n == 0)
@@ -237,7 +234,14 @@ def _quantile_fn(name, ignore_nan):
             vector, q = True, tuple(float(v) for v in q)
         else:
             q = (float(q),)
-        return _quantile(input, q, dim, keepdim, interpolation, ignore_nan, vector, out=out)
+        # q becomes a kernel input (a new q compiles nothing); the kernel's own checks come first.
+        if input.dtype.is_floating_point and interpolation in _INTERPOLATIONS:
+            for v in q:
+                if not 0 <= v <= 1:
+                    raise RuntimeError(f"{name}() q must be in the range [0, 1] but got {v}")
+        qd = input.dtype.np if input.dtype.is_floating_point else np.float64
+        qt = Tensor._wrap(jnp.asarray(np.asarray(q, np.float64).astype(qd)))
+        return _quantile(input, qt, dim, keepdim, interpolation, ignore_nan, vector, out=out)
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = f"Mirrors `torch.{name}`."
     return fn

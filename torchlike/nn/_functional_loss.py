@@ -156,9 +156,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if tuple(input.shape) == tuple(target.shape):
         if ignore_index >= 0 and target.dtype.is_floating_point:
             raise RuntimeError("ignore_index is not supported for floating point target")
-        return _L._cross_entropy_probs(input, target, weight, reduction, float(label_smoothing))
+        return _L._cross_entropy_probs(input, target, weight, reduction, float(label_smoothing) or 0)
     _check_targets(input, target, ignore_index)
-    return _L._cross_entropy_indices(input, target, weight, ignore_index, reduction, float(label_smoothing))
+    # (0, not 0.0: no smoothing is the ops' static path; any other value is a traced kernel input)
+    return _L._cross_entropy_indices(input, target, weight, ignore_index, reduction, float(label_smoothing) or 0)
 
 
 def kl_div(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",

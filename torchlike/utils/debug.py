@@ -1,0 +1,45 @@
+"""What the engine has compiled and cached: for finding a loop that keeps compiling.
+
+torchlike runs every operator as a jitted kernel. A kernel is made once per operator form
+(operand structure, dtype, static arguments) and compiled by XLA once per input shape; Python
+floats given to an operator are kernel inputs, so a changing learning rate or dropout
+probability compiles nothing new. A count that keeps rising in a steady loop points at a form
+that changes every step (a new shape, an int or string argument that changes).
+
+    from torchlike.utils import debug
+    before = debug.kernel_stats()["compiled"]
+    step()
+    assert debug.kernel_stats()["compiled"] == before
+"""
+from __future__ import annotations
+
+import jax
+
+from .. import _cache, _program_budget
+from .._ops import registry
+
+__all__ = ["kernel_stats", "clear_caches"]
+
+
+def kernel_stats() -> dict:
+    """A snapshot of the engine's compile counters and caches:
+
+    - "compiled": XLA programs compiled so far (kernels, their backwards, fused programs);
+    - "kernels_built": operator kernels made so far (each is compiled once per input shape);
+    - "cache_clears": how often the program budget cleared JAX's caches;
+    - "caches": per cache family, {"caches": how many, "entries": total entries,
+      "largest": the fullest cache's size, "bound": the most entries one cache keeps}.
+    """
+    return {
+        "compiled": _program_budget.compiles(),
+        "kernels_built": registry.kernels_built[0],
+        "cache_clears": _program_budget.clears,
+        "caches": _cache.families(),
+    }
+
+
+def clear_caches() -> None:
+    """Empty every engine cache (fast paths, kernels, backwards, replayed and fused programs,
+    compiled steps) and JAX's compiled programs: the next calls rebuild and recompile what they use."""
+    _cache.clear_all()
+    jax.clear_caches()
