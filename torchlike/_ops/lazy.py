@@ -26,6 +26,7 @@ computes it by itself, leaving the trace alone). `TORCHLIKE_LAZY=0` turns deferr
 """
 from __future__ import annotations
 
+import operator
 import os
 import threading
 import weakref
@@ -33,7 +34,7 @@ from threading import get_ident
 
 import jax
 
-from .. import _tensor
+from .. import _cache, _interrupt, _tensor
 from .._tensor import ARRAY, LazyStorage, Tensor, no_trace
 
 enabled = os.environ.get("TORCHLIKE_LAZY", "1") != "0"
@@ -42,17 +43,17 @@ MAX_NODES = 64          # a longer trace runs as it grows: programs stay small a
 # (a compile costs tens of milliseconds; one dispatch saved, a few microseconds): a long trace
 # that repeats is compiled after a few runs, a one-off or a two-op trace rarely.
 FUSE_WORK = 500
-_seen: dict = {}
-_programs: dict = {}
+_seen = _cache.LRU(_cache.LAZY_SEEN, "lazy_seen")
+_programs = _cache.LRU(_cache.LAZY_PROGRAMS, "lazy_programs")
 _MAIN = threading.main_thread().ident
 
 
 class Pending:
     """An op not run yet: kernel, inputs (arrays, constants or Pending nodes), output metadata,
-    and its place in the trace (`epoch`, `pos`) until it has a value."""
+    and its place in the trace (`epoch`, `pos`, `wire`) until it has a value."""
 
     __slots__ = ("dtype", "epoch", "inputs", "kernel", "ndim", "owner", "pos", "saved", "shape", "site", "size",
-                 "value")
+                 "value", "wire")
 
     def __init__(self, kernel, inputs, site):
         self.kernel, self.inputs, self.value, self.site = kernel, inputs, None, site
@@ -110,17 +111,27 @@ STRIKES, BACKOFF = 3, 64
 
 
 class _Trace:
-    """The pending nodes in creation order (a valid execution order), their leaf arrays, and the
-    wiring that makes the program's cache key: per node (kernel, input refs), where a ref >= 0 is
-    an earlier node and -1 - i is leaf i."""
+    """The pending nodes in creation order (a valid execution order) and their leaf arrays. Each
+    node's `wire`, (kernel, input refs) where a ref >= 0 is an earlier node and -1 - i is leaf i,
+    makes the program's cache key.
+
+    An exception (a Ctrl-C) may stop any update of the trace midway, so every prefix of one must
+    leave a consistent trace: a node is published by one append once it is complete, a leaf is
+    appended before its position is recorded, and a reset bumps `epoch` first (older nodes are
+    then run on their own when read) and drops the nodes before the leaves they refer to."""
 
     def __init__(self):
         self.epoch = 0
         self._reset()
 
     def _reset(self):
-        self.nodes, self.leaves, self.leaf_pos, self.wiring = [], [], {}, []
+        self.nodes = []
+        self.leaf_pos = {}
+        self.leaves = []
         self.sharding = None  # where the trace's arrays live: one program runs on one device set
+
+    def wiring(self) -> tuple:
+        return tuple(map(_WIRE, self.nodes))
 
     def run(self, root=None) -> None:
         if no_trace():
@@ -130,7 +141,7 @@ class _Trace:
                 self._run(root)
 
     def _run(self, root) -> None:
-        nodes, leaves, wiring = self.nodes, self.leaves, tuple(self.wiring)
+        nodes, leaves, wiring = self.nodes, self.leaves, self.wiring()
         self.epoch += 1
         self._reset()
         # Outputs: the node asked for, every node whose tensor is still alive, and those a backward needs.
@@ -161,11 +172,13 @@ class _Trace:
             for i in outs:
                 _settle(nodes[i], values[i])
             return
-        for i, v in zip(outs, program(*leaves)):
+        # (SIGINT held: a KeyboardInterrupt inside its compile would spoil it; see _interrupt.py)
+        for i, v in zip(outs, _interrupt.whole(program, *leaves)):
             _settle(nodes[i], v)
 
 
 _trace = _Trace()
+_WIRE = operator.attrgetter("wire")
 
 
 _SHARDINGS: dict = {}  # id -> (sharding, the first equal one seen): equal shardings compare by identity
@@ -244,19 +257,19 @@ def run_joint(key, fn, args, releasing: bool):
         refs.append(-1 - i)
     if not used:
         return None
-    nodes = tr.nodes
+    nodes, wiring = tr.nodes, tr.wiring()
     outs = tuple(i for i, x in enumerate(nodes)
                  if x.owner() is not None or x.saved > (used.get(i, 0) if releasing else 0))
-    jkey = (key, tuple(tr.wiring), outs, tuple(refs))  # (shapes: jax.jit's own cache)
+    jkey = (key, wiring, outs, tuple(refs))  # (shapes: jax.jit's own cache)
     program = _programs.get(jkey)
     if program is None:
         seen = _seen[jkey] = _seen.get(jkey, 0) + 1
         if seen < JOINT_AFTER:
             tr.run()
             return None
-        program = _programs[jkey] = jax.jit(_joint(tuple(tr.wiring), outs, tuple(refs), fn))
+        program = _programs[jkey] = jax.jit(_joint(wiring, outs, tuple(refs), fn))
     try:
-        values, result = program(tr.leaves, extras)
+        values, result = _interrupt.whole(program, tr.leaves, extras)
     except ValueError:  # arrays on different devices: one program runs on one set (jax says so)
         tr.run()
         return None
@@ -323,16 +336,15 @@ def record(k, args, sources, metas, shapes, sites):
                     if not refs:
                         tr.run()
                     return None  # run eagerly (a call mixing devices fails there, as PyTorch's does)
-            p = leaf_pos[id(x)] = len(tr.leaves)
             tr.leaves.append(x)
+            p = leaf_pos[id(x)] = len(tr.leaves) - 1
         refs.append(-1 - p)
     node = Pending(k, inputs, site)
-    node.epoch, node.pos = epoch, len(tr.nodes)
-    tr.nodes.append(node)
-    tr.wiring.append((k, tuple(refs)))
+    node.epoch, node.pos, node.wire = epoch, len(tr.nodes), (k, tuple(refs))
     t = object.__new__(Tensor)
     t._storage = s = LazyStorage(node)
     node.owner = weakref.ref(s)
+    tr.nodes.append(node)  # (last: the node is complete when the trace gets it)
     return t
 
 

@@ -9,13 +9,13 @@ import weakref
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from copy import deepcopy
-from itertools import chain
+from itertools import chain, starmap
 from typing import Any, ClassVar
 
 import jax
 import numpy as np
 
-from .. import _autograd
+from .. import _autograd, _interrupt
 from .. import _dtype as D
 from .._tensor import ARRAY, Tensor, no_trace
 from ..nn.modules.module import RemovableHandle
@@ -73,8 +73,7 @@ def _hooked_step(func):
                     raise RuntimeError(
                         f"{func} must return None or a tuple of (new_args, new_kwargs), but got {result}."
                     )
-        with _autograd.no_grad():
-            out = func(*args, **kwargs)
+        out = _without_grad(func, args, kwargs)
         self._optimizer_step_code()
         for post_hook in chain(self._optimizer_step_post_hooks.values(), _global_post_hooks.values()):
             post_hook(self, args, kwargs)
@@ -82,6 +81,22 @@ def _hooked_step(func):
 
     wrapper.hooked = True
     return wrapper
+
+
+def _without_grad(func, args, kwargs):
+    """func(*args, **kwargs) in no_grad mode. Grad mode is set and restored by plain attribute
+    stores (no call, so no point where Python runs a signal handler) and restored twice, so that
+    an exception inside the first restore cannot leave gradients off for the rest of the program."""
+    state = _autograd._state
+    prev = state.enabled
+    try:
+        try:
+            state.enabled = False
+            return func(*args, **kwargs)
+        finally:
+            state.enabled = prev
+    finally:
+        state.enabled = prev
 
 
 def check_lr(lr) -> None:
@@ -335,7 +350,27 @@ class Optimizer:
         states = {k: [self._state_array(p, k) for p in params] for k in self._state_keys}
         hyper = {k: _hyper(self._hyper_value(group, k)) for k in self._hyper_keys}
         fn = _jitted(type(self)._kernel, self._static(group), donate)
-        new_params, new_states = fn([p._data for p in params], [p.grad._data for p in params], states, hyper)
+        args = ([p._data for p in params], [p.grad._data for p in params], states, hyper)
+        if donate:  # the old arrays die when fn runs: an interrupt must not come between it and the store
+            _interrupt.whole(self._apply, fn, args, params)
+        else:
+            self._apply(fn, args, params)
+
+    def _apply(self, fn, args, params) -> None:
+        """Run the update and store its results. `out.extend(starmap(...))` is one C call, so the
+        results are held as soon as fn returns; an exception that cuts the store short (the
+        parameters' donated arrays then half replaced) has `finally` store them again."""
+        out, done = [], []
+        try:
+            out.extend(starmap(fn, (args,)))
+            self._store(params, *out[0])
+            done.append(True)
+        finally:
+            if out and not done:
+                self._store(params, *out[0])
+
+    def _store(self, params, new_params, new_states) -> None:
+        """Write an update's results into the parameters and their state (may run twice)."""
         for p, a in zip(params, new_params):
             p._write(a)
         for k, arrays in new_states.items():
