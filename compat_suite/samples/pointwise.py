@@ -396,3 +396,9 @@ add("_compare_", *[_s(_ties(2, 3), _ties(3, seed=1), call=_inplace(n), label=n +
     _s(_ties(2, 3), call=_inplace("eq", 1.0), label="eq_ scalar"),
     _s(randint(-2, 3, 4), _ties(4), call=_inplace("lt"), grad=False, label="int lt_ float"),
     _s(randint(0, 2, 4).astype(bool), randint(0, 2, 4, seed=1).astype(bool), call=_inplace("ne"), label="bool"))
+# x ** 0.5 and x ** -0.5 with a Python-number exponent (PyTorch's sqrt / rsqrt forms of pow)
+_ROOTS = np.array([-np.inf, -0.0, 0.0, 0.25, 4.0, np.inf, np.nan, -1.0], np.float32)
+add("_pow_root", *[_s(_ROOTS.astype(dt), call=lambda t, x, e=e: x ** e, label=f"{np.dtype(dt).name} ** {e}")
+                   for e in (0.5, -0.5) for dt in (np.float32, np.float64)],
+    _s(_pos(2, 3), call=lambda t, x: t.pow(x, 0.5), label="torch.pow"),
+    _s(_pos(3), call=lambda t, x: x.clone().pow_(-0.5), label="in-place"))

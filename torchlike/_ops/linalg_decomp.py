@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import return_types as RT
 from .._tensor import Tensor, concrete
+from .pointwise import real_abs
 from .reduction import _dims, legacy
 from .registry import T, op
 
@@ -59,7 +60,7 @@ def _safe_root(s, p):
 
 
 def _vector_norm(x, ord, axis, keepdim):
-    a = jnp.abs(x)
+    a = jnp.abs(x) if jnp.iscomplexobj(x) else real_abs(x)  # (|x|' is 0 at 0, as PyTorch's sgn)
     if ord == INF:
         return jnp.max(a, axis=axis, keepdims=keepdim) if a.size else jnp.zeros(
             jnp.sum(a, axis=axis, keepdims=keepdim).shape, a.dtype)
@@ -90,7 +91,9 @@ def _pnorm_jvp(p, axis, keepdim, primals, tangents):
     norm = _pnorm(x, p, axis, True)
     a = jnp.abs(x)
     zero = jnp.zeros((), a.dtype)
-    sgn = jnp.sign(x) if not jnp.iscomplexobj(x) else jnp.where(a == 0, jnp.zeros((), x.dtype), x / a)
+    # PyTorch's sgn: 0 at 0 and at NaN
+    sgn = jnp.where(jnp.isnan(x), zero, jnp.sign(x)) if not jnp.iscomplexobj(x) else \
+        jnp.where(a == 0, jnp.zeros((), x.dtype), x / a)
     pw = jnp.asarray(p - 1, a.dtype)
     if p == 1:
         w = sgn

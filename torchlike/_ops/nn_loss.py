@@ -8,7 +8,8 @@ import jax.numpy as jnp
 
 from .. import _dtype as D
 from .nn_norm import _safe_norm
-from .registry import TO, T, check_broadcast, op
+from .pointwise import real_abs
+from .registry import N, TO, T, check_broadcast, op, traced
 
 _LOG_2PI = math.log(2 * math.pi)
 
@@ -45,25 +46,38 @@ def mse_loss(input: T, target: T, reduction="mean"):
 @op(method=False, function=False, grad_name="MeanBackward0", promote="same")
 def l1_loss(input: T, target: T, reduction="mean"):
     x, t = _broadcast(*_float_pair(input, target))
-    d = x - t
-    return reduce(jnp.where(d >= 0, d, -d), reduction)
+    return reduce(real_abs(x - t), reduction)  # (|d|' is PyTorch's sgn: 0 at 0 and at NaN)
 
 
 @op(method=False, function=False, promote="same")
-def smooth_l1_loss(input: T, target: T, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: T, target: T, reduction="mean", beta: N = 1.0):
     x, t = _broadcast(*_float_pair(input, target))
-    d = jnp.abs(x - t)
-    if beta == 0:
+    d = real_abs(x - t)  # (PyTorch's gradient at d = 0 is 0 also where beta is 0)
+    if not traced(beta) and beta == 0:
         return reduce(d, reduction)
-    return reduce(jnp.where(d < beta, 0.5 * d * d / beta, d - 0.5 * beta), reduction)
+    # A traced beta of 0 selects d - 0 everywhere; its quadratic branch divides by 1 so that its
+    # (unselected) gradient stays finite.
+    div = jnp.where(beta == 0, 1.0, beta) if traced(beta) else beta
+    d = _nan_grad(x - t, d, beta)
+    q = jnp.where(d < beta, d, 0)  # (an infinite d in the unselected branch would make the gradient NaN)
+    return reduce(jnp.where(d < beta, 0.5 * q * q / div, d - 0.5 * beta), reduction)
+
+
+def _nan_grad(diff, d, beta=1.0):
+    """d = |diff|, except that where diff is NaN the gradient is NaN too (as PyTorch's smooth_l1 and
+    huber give; |x|' would give 0 or +-1 there). A beta of 0 is the l1 loss, whose gradient there is 0."""
+    bad = jnp.isnan(diff) & (beta != 0)
+    s = jnp.where(bad, diff, 0)  # (an infinite diff must not reach the unselected square's gradient)
+    return jnp.where(bad, s * s, d)
 
 
 @op(method=False, function=False)
-def huber_loss(input: T, target: T, reduction="mean", delta=1.0):
+def huber_loss(input: T, target: T, reduction="mean", delta: N = 1.0):
     # PyTorch computes huber_loss in the input's dtype whatever the target's.
     x, t = _broadcast(input, target.astype(input.dtype))
-    d = jnp.abs(x - t)
-    return reduce(jnp.where(d < delta, 0.5 * d * d, delta * (d - 0.5 * delta)), reduction)
+    d = _nan_grad(x - t, jnp.abs(x - t))
+    q = jnp.where(d < delta, d, 0)  # (an infinite d in the unselected branch would make the gradient NaN)
+    return reduce(jnp.where(d < delta, 0.5 * q * q, delta * (d - 0.5 * delta)), reduction)
 
 
 @op(method=False, function=False)
@@ -79,12 +93,12 @@ def binary_cross_entropy(input: T, target: T, weight: TO = None, reduction="mean
 def binary_cross_entropy_with_logits(input: T, target: T, weight: TO = None, pos_weight: TO = None,
                                      reduction="mean"):
     x, t = input, target.astype(input.dtype)
-    log_sig_neg = jax.nn.log_sigmoid(-x)  # log(1 - sigmoid(x))
+    # PyTorch's (1 - t) x - w log(sigmoid(x)): at x = -inf, t = 1 it is 0 * -inf = NaN, as there.
     if pos_weight is not None:
         lw = 1 + (pos_weight.astype(x.dtype) - 1) * t
         loss = (1 - t) * x - lw * jax.nn.log_sigmoid(x)
     else:
-        loss = -(t * jax.nn.log_sigmoid(x) + (1 - t) * log_sig_neg)
+        loss = (1 - t) * x - jax.nn.log_sigmoid(x)
     if weight is not None:
         loss = loss * weight.astype(loss.dtype)
     return reduce(loss, reduction)
@@ -138,13 +152,13 @@ def nll_loss(input: T, target: T, weight: TO = None, ignore_index=-100, reductio
 
 @op(method=False, function=False, grad_name="NllLossBackward0")
 def _cross_entropy_indices(input: T, target: T, weight: TO = None, ignore_index=-100, reduction="mean",
-                           label_smoothing=0.0):
+                           label_smoothing: N = 0):  # (0, an int: the static path without smoothing)
     _check_nll(input, target, weight)
     c_axis = 1 if input.ndim > 1 else 0
     logp = jax.nn.log_softmax(input, axis=c_axis)
     loss, w = _nll_parts(logp, target, weight, ignore_index)
     out = _nll_reduce(loss, w, reduction)
-    if label_smoothing == 0:
+    if not traced(label_smoothing) and label_smoothing == 0:
         return out
     n_classes = input.shape[c_axis]
     if weight is not None:
@@ -163,7 +177,7 @@ def _cross_entropy_indices(input: T, target: T, weight: TO = None, ignore_index=
 
 
 @op(method=False, function=False, grad_name="DivBackward1")
-def _cross_entropy_probs(input: T, target: T, weight: TO = None, reduction="mean", label_smoothing=0.0):
+def _cross_entropy_probs(input: T, target: T, weight: TO = None, reduction="mean", label_smoothing: N = 0):
     if not jnp.issubdtype(target.dtype, jnp.inexact):
         raise RuntimeError("Expected floating point type for target with class probabilities, got "
                            f"{D.from_numpy_dtype(target.dtype).legacy}")
@@ -171,7 +185,7 @@ def _cross_entropy_probs(input: T, target: T, weight: TO = None, reduction="mean
     n_classes = input.shape[c_axis]
     logp = jax.nn.log_softmax(input, axis=c_axis)
     t = target.astype(logp.dtype)
-    if label_smoothing > 0:
+    if traced(label_smoothing) or label_smoothing > 0:
         t = t * (1 - label_smoothing) + label_smoothing / n_classes
     prod = logp * t
     if weight is not None:
@@ -200,7 +214,7 @@ def kl_div(input: T, target: T, reduction="mean", log_target=False):
 
 
 @op(method=False, function=False, grad_name="MeanBackward0", promote="float")
-def cosine_embedding_loss(input1: T, input2: T, target: T, margin=0.0, reduction="mean"):
+def cosine_embedding_loss(input1: T, input2: T, target: T, margin: N = 0.0, reduction="mean"):
     if input1.ndim != input2.ndim or input1.shape != input2.shape:
         raise RuntimeError(f"cosine_embedding_loss : All input tensors should have same dimension but got "
                            f"{input1.ndim}D and {input2.ndim}D")
@@ -215,13 +229,13 @@ def cosine_embedding_loss(input1: T, input2: T, target: T, margin=0.0, reduction
 
 
 @op(method=False, function=False, grad_name="MeanBackward0", promote="float")
-def margin_ranking_loss(input1: T, input2: T, target: T, margin=0.0, reduction="mean"):
+def margin_ranking_loss(input1: T, input2: T, target: T, margin: N = 0.0, reduction="mean"):
     v = -target.astype(input1.dtype) * (input1 - input2) + margin
     return reduce(jnp.where(v > 0, v, 0).astype(v.dtype), reduction)
 
 
 @op(method=False, function=False, grad_name="MeanBackward0")
-def hinge_embedding_loss(input: T, target: T, margin=1.0, reduction="mean"):
+def hinge_embedding_loss(input: T, target: T, margin: N = 1.0, reduction="mean"):
     m = margin - input
     out = jnp.where(target != 1, jnp.where(m > 0, m, 0), 0) + jnp.where(target != -1, input, 0)
     return reduce(out.astype(input.dtype), reduction)
@@ -244,7 +258,7 @@ def multilabel_soft_margin_loss(input: T, target: T, weight: TO = None, reductio
 
 
 @op(method=False, function=False)
-def multi_margin_loss(input: T, target: T, p=1, margin=1.0, weight: TO = None, reduction="mean"):
+def multi_margin_loss(input: T, target: T, p=1, margin: N = 1.0, weight: TO = None, reduction="mean"):
     if p not in (1, 2):
         raise ValueError("only p == 1 and p == 2 supported")
     x = input if input.ndim > 1 else input.reshape(1, -1)  # a 0-d or 1-d input is one sample
@@ -265,7 +279,7 @@ def multi_margin_loss(input: T, target: T, p=1, margin=1.0, weight: TO = None, r
 
 
 @op(method=False, function=False, grad_name="MeanBackward0", promote="float")
-def triplet_margin_loss(anchor: T, positive: T, negative: T, margin=1.0, p=2.0, eps=1e-6, swap=False,
+def triplet_margin_loss(anchor: T, positive: T, negative: T, margin: N = 1.0, p=2.0, eps: N = 1e-6, swap=False,
                         reduction="mean"):
     if not (anchor.ndim == positive.ndim == negative.ndim):
         raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "

@@ -7,7 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .registry import TO, T, op
+from .registry import N, TO, T, op
 
 sg = jax.lax.stop_gradient
 
@@ -17,7 +17,7 @@ def _safe_norm(x, p, axis, keepdims=False):
     (jax's sqrt'(0) would give nan)."""
     if p == 2:
         s = jnp.sum(x * x, axis=axis, keepdims=keepdims)
-        pos = s > 0
+        pos = s != 0  # (not s > 0: a NaN norm stays NaN)
         return jnp.where(pos, jnp.sqrt(jnp.where(pos, s, 1)), 0).astype(x.dtype)
     if p == float("inf"):
         return jnp.max(jnp.abs(x), axis=axis, keepdims=keepdims)
@@ -26,8 +26,8 @@ def _safe_norm(x, p, axis, keepdims=False):
     if p == 1:
         return jnp.sum(jnp.abs(x), axis=axis, keepdims=keepdims)
     a = jnp.abs(x)
-    s = jnp.sum(jnp.where(a > 0, jnp.where(a > 0, a, 1) ** p, 0), axis=axis, keepdims=keepdims)
-    pos = s > 0
+    s = jnp.sum(jnp.where(a != 0, jnp.where(a != 0, a, 1) ** p, 0), axis=axis, keepdims=keepdims)
+    pos = s != 0
     return jnp.where(pos, jnp.where(pos, s, 1) ** (1.0 / p), 0).astype(x.dtype)
 
 
@@ -51,7 +51,7 @@ def _affine(y, weight, bias, shape):
 
 
 @op(method=False, function=False, grad_name="NativeBatchNormBackward0")
-def _batch_norm_train(input: T, weight: TO = None, bias: TO = None, eps=1e-5):
+def _batch_norm_train(input: T, weight: TO = None, bias: TO = None, eps: N = 1e-5):
     """Normalize with batch statistics; also returns the batch mean and unbiased variance (no gradient)."""
     axes = (0,) + tuple(range(2, input.ndim))
     mean, var = _bn_stats(input, axes)
@@ -62,14 +62,14 @@ def _batch_norm_train(input: T, weight: TO = None, bias: TO = None, eps=1e-5):
 
 
 @op(method=False, function=False, grad_name="NativeBatchNormBackward0")
-def _batch_norm_eval(input: T, running_mean: T, running_var: T, weight: TO = None, bias: TO = None, eps=1e-5):
+def _batch_norm_eval(input: T, running_mean: T, running_var: T, weight: TO = None, bias: TO = None, eps: N = 1e-5):
     shape = _channel_shape(input)
     y = (input - running_mean.reshape(shape)) * jax.lax.rsqrt(running_var.reshape(shape) + eps)
     return _affine(y, weight, bias, shape)
 
 
 @op(method=False, function=False, grad_name="ViewBackward0")
-def _instance_norm_train(input: T, weight: TO = None, bias: TO = None, eps=1e-5):
+def _instance_norm_train(input: T, weight: TO = None, bias: TO = None, eps: N = 1e-5):
     """Per-(sample, channel) statistics; also returns their batch averages (mean, unbiased variance)."""
     axes = tuple(range(2, input.ndim))
     mean, var = _bn_stats(input, axes)
@@ -97,7 +97,7 @@ def _check_normalized_shape(input, normalized_shape, weight=None, bias=None):
 
 
 @op(method=False, grad_name="NativeLayerNormBackward0")
-def layer_norm(input: T, normalized_shape, weight: TO = None, bias: TO = None, eps=1e-5, cudnn_enable=True):
+def layer_norm(input: T, normalized_shape, weight: TO = None, bias: TO = None, eps: N = 1e-5, cudnn_enable=True):
     axes = _check_normalized_shape(input, normalized_shape, weight, bias)
     mean = jnp.mean(input, axis=axes, keepdims=True)
     var = jnp.mean(jnp.square(input - mean), axis=axes, keepdims=True)
@@ -108,7 +108,7 @@ def layer_norm(input: T, normalized_shape, weight: TO = None, bias: TO = None, e
 
 
 @op(method=False, grad_name="MulBackward0")
-def rms_norm(input: T, normalized_shape, weight: TO = None, eps=None):
+def rms_norm(input: T, normalized_shape, weight: TO = None, eps: N = None):
     axes = _check_normalized_shape(input, normalized_shape, weight)
     e = float(jnp.finfo(input.dtype).eps) if eps is None else eps
     y = input * jax.lax.rsqrt(jnp.mean(jnp.square(input), axis=axes, keepdims=True) + e)
@@ -116,11 +116,15 @@ def rms_norm(input: T, normalized_shape, weight: TO = None, eps=None):
 
 
 @op(method=False, grad_name="NativeGroupNormBackward0")
-def group_norm(input: T, num_groups, weight: TO = None, bias: TO = None, eps=1e-5, cudnn_enabled=True):
+def group_norm(input: T, num_groups, weight: TO = None, bias: TO = None, eps: N = 1e-5, cudnn_enabled=True):
     n, c = input.shape[0], input.shape[1] if input.ndim > 1 else 1
     if c % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
+    for name, v in (("weight", weight), ("bias", bias)):
+        if v is not None and (v.ndim != 1 or v.shape[0] != c):
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
+                               f"but got {name} of shape {list(v.shape)} and input of shape {list(input.shape)}")
     x = input.reshape(n, num_groups, -1)
     mean = jnp.mean(x, axis=2, keepdims=True)
     var = jnp.mean(jnp.square(x - mean), axis=2, keepdims=True)
@@ -129,7 +133,7 @@ def group_norm(input: T, num_groups, weight: TO = None, bias: TO = None, eps=1e-
 
 
 @op(method=False, function=False, grad_name="DivBackward0", promote="float")
-def local_response_norm(input: T, size, alpha=1e-4, beta=0.75, k=1.0):
+def local_response_norm(input: T, size, alpha: N = 1e-4, beta: N = 0.75, k: N = 1.0):
     if input.ndim < 3:
         raise ValueError(f"Expected 3D or higher dimensionality input (got {input.ndim} dimensions)")
     if input.size == 0:
@@ -145,7 +149,9 @@ def local_response_norm(input: T, size, alpha=1e-4, beta=0.75, k=1.0):
 
 @op(method=False, function=False, grad_name="DivBackward0")
 def normalize(input: T, p=2.0, dim=1, eps=1e-12):
-    n = _safe_norm(input, p, dim % max(input.ndim, 1) if input.ndim else None, keepdims=True)
+    from .shape import wrap_dim
+    dim = wrap_dim(dim, input.ndim)  # PyTorch's IndexError for a dim out of range
+    n = _safe_norm(input, p, dim if input.ndim else None, keepdims=True)
     return input / jnp.maximum(n, eps).astype(input.dtype)
 
 
@@ -208,6 +214,8 @@ def _one_hot(input: T, num_classes):
 # ----- distances -----
 @op(method=False, grad_name="SumBackward1")
 def cosine_similarity(x1: T, x2: T, dim=1, eps=1e-8):
+    from .registry import check_broadcast
+    check_broadcast([x1.shape, x2.shape])  # PyTorch's message, not JAX's
     shape = jnp.broadcast_shapes(x1.shape, x2.shape)
     a, b = jnp.broadcast_to(x1, shape), jnp.broadcast_to(x2, shape)
     d = dim % max(len(shape), 1)
@@ -234,5 +242,5 @@ def pdist(input: T, p=2.0):
 
 
 @op(method=False, function=False, grad_name="MulBackward0")
-def _masked_scale(input: T, mask: T, scale):
+def _masked_scale(input: T, mask: T, scale: N):
     return input * mask.astype(input.dtype) * jnp.asarray(scale, input.dtype)

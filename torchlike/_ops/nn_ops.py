@@ -11,7 +11,9 @@ import jax
 import jax.numpy as jnp
 
 from .. import _dtype as D
-from .registry import TO, T, op
+from .._tensor import Tensor
+from .pointwise import precheck
+from .registry import N, TO, T, op, traced
 
 _CTYPE = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
           "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool"}
@@ -29,6 +31,9 @@ def _linear_grad_name(*arrays) -> str:
 
 @op(method=False, function=False, grad_name=_linear_grad_name)
 def linear(input: T, weight: T, bias: TO = None):
+    if input.ndim == 0 or weight.ndim == 0:
+        raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and "
+                           f"{weight.ndim}D")
     k = input.shape[-1] if input.ndim else 1
     if weight.ndim == 2 and k != weight.shape[1]:
         rows = math.prod(input.shape[:-1]) if input.ndim > 1 else 1
@@ -44,8 +49,24 @@ def linear(input: T, weight: T, bias: TO = None):
         raise RuntimeError(f"self and mat2 must have the same dtype, but got {_legacy(bias)} and {_legacy(input)}")
     out = jnp.matmul(input, weight.T)
     if bias is not None:
+        _check_expands(bias, out.shape)
         out = out + bias
     return out
+
+
+def _check_expands(bias, target):
+    """PyTorch expands the bias to the output's shape: anything else is its expand error."""
+    shape = bias.shape
+    tail = list(zip(reversed(shape), reversed(target)))
+    for i, (have, want) in enumerate(tail):
+        if have != want and have != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({want}) must match the existing size ({have}) at "
+                               f"non-singleton dimension {len(target) - 1 - i}.  Target sizes: {list(target)}.  "
+                               f"Tensor sizes: {list(shape)}")
+    if len(shape) > len(target):
+        raise RuntimeError(f"expand(torch.{_legacy(bias)}Tensor{{{list(shape)}}}, size={list(target)}): the number "
+                           f"of sizes provided ({len(target)}) must be greater or equal to the number of dimensions "
+                           f"in the tensor ({len(shape)})")
 
 
 @op(method=False, grad_name="ViewBackward0")
@@ -65,21 +86,33 @@ def bilinear(input1: T, input2: T, weight: T, bias: TO = None):
 
 # ----- activations -----
 @op(method=False, function=False, grad_name="HardtanhBackward0")
-def hardtanh(input: T, min_val=-1.0, max_val=1.0):
-    if max_val < min_val:
+def hardtanh(input: T, min_val: N = -1.0, max_val: N = 1.0):
+    if not traced(min_val) and not traced(max_val) and max_val < min_val:  # (traced: _hardtanh_check)
         raise ValueError("min_val cannot be greater than max_val")
     lo, hi = jnp.asarray(min_val, input.dtype), jnp.asarray(max_val, input.dtype)
-    return jnp.where(input <= lo, lo, jnp.where(input >= hi, hi, input))
+    # At a bound the value is x itself (-0.0 stays -0.0, as in PyTorch) with no gradient.
+    edge = jax.lax.stop_gradient(jnp.where(input < lo, lo, jnp.where(input > hi, hi, input)))
+    return jnp.where((input <= lo) | (input >= hi), edge, input)
+
+
+def _hardtanh_check(vals):
+    lo, hi = vals["min_val"], vals["max_val"]
+    if hi < lo:  # (checked here: in the kernel a float bound is traced)
+        raise ValueError("min_val cannot be greater than max_val")
+
+
+precheck(hardtanh, _hardtanh_check)
 
 
 @op(method=False, function=False)
-def leaky_relu(input: T, negative_slope=0.01):
+def leaky_relu(input: T, negative_slope: N = 0.01):
     return jnp.where(input > 0, input, input * negative_slope)
 
 
 @op(method=False, function=False, saves_output=True)
-def elu(input: T, alpha=1.0, scale=1.0, input_scale=1.0):
-    neg = jnp.expm1(jnp.minimum(input, 0) * input_scale) * alpha
+def elu(input: T, alpha: N = 1.0, scale=1.0, input_scale: N = 1.0):
+    # where, not minimum: PyTorch's derivative at 0 is the negative branch's (alpha), not half of it.
+    neg = jnp.expm1(jnp.where(input > 0, 0, input) * input_scale) * alpha
     return jnp.where(input > 0, input, neg) * scale if scale != 1.0 else jnp.where(input > 0, input, neg)
 
 
@@ -88,15 +121,23 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 @op(grad_name="EluBackward0")
 def selu(input: T):
-    neg = jnp.expm1(jnp.minimum(input, 0)) * _SELU_ALPHA
+    neg = jnp.expm1(jnp.where(input > 0, 0, input)) * _SELU_ALPHA  # (elu's derivative at 0)
     return jnp.where(input > 0, input, neg) * _SELU_SCALE
 
 
 @op()
-def celu(input: T, alpha=1.0):
-    if alpha == 0:
+def celu(input: T, alpha: N = 1.0):
+    if not traced(alpha) and alpha == 0:  # (a traced alpha: _celu_check)
         raise RuntimeError("ZeroDivisionError")
-    return jnp.where(input > 0, input, jnp.expm1(jnp.minimum(input, 0) / alpha) * alpha)
+    return jnp.where(input > 0, input, jnp.expm1(jnp.where(input > 0, 0, input) / alpha) * alpha)
+
+
+def _celu_check(vals):
+    if isinstance(vals["alpha"], float) and vals["alpha"] == 0:  # (in the kernel a float alpha is traced)
+        raise RuntimeError("ZeroDivisionError")
+
+
+precheck(celu, _celu_check)
 
 
 @op(method=False, function=False)
@@ -118,18 +159,25 @@ def mish(input: T):
 
 @op(method=False, function=False)
 def hardswish(input: T):
-    return jnp.where(input <= -3, 0, jnp.where(input >= 3, input, input * (input + 3) / 6)).astype(input.dtype)
+    # PyTorch's x * relu6(x + 3) / 6: -inf * 0 is NaN, x <= -3 gives -0.0. Its gradient is 0 up to and
+    # at -3 and 1 from 3 on (the kinks take the outer side), so the outer branches include them.
+    low = jax.lax.stop_gradient(input) * 0
+    mid = jnp.where((input <= -3) | (input >= 3), 0, input)  # (an infinite input would poison the gradient)
+    return jnp.where(input <= -3, low, jnp.where(input >= 3, input, mid * (mid + 3) / 6)).astype(input.dtype)
 
 
 @op(method=False, function=False)
 def hardsigmoid(input: T):
-    return jnp.where(input <= -3, 0, jnp.where(input >= 3, 1, input / 6 + 0.5)).astype(input.dtype)
+    # A NaN input stays NaN with no gradient (PyTorch's derivative is 1/6 only inside (-3, 3)).
+    out = jnp.where(input <= -3, 0, jnp.where(input >= 3, 1, jax.lax.stop_gradient(input)))
+    return jnp.where((input > -3) & (input < 3), input / 6 + 0.5, out).astype(input.dtype)
 
 
 @op(method=False, function=False)
-def softplus(input: T, beta=1.0, threshold=20.0):
+def softplus(input: T, beta: N = 1.0, threshold: N = 20.0):
     z = input * beta
-    soft = jnp.log1p(jnp.exp(jnp.minimum(z, threshold))) / beta
+    # (where, not minimum: at z == threshold the gradient is the soft branch's whole, not half of it)
+    soft = jnp.log1p(jnp.exp(jnp.where(z > threshold, threshold, z))) / beta
     return jnp.where(z > threshold, input, soft)
 
 
@@ -140,7 +188,9 @@ def softsign(input: T):
 
 @op(method=False, function=False, grad_name="LogSigmoidBackward0")
 def logsigmoid(input: T):
-    return jax.nn.log_sigmoid(input)
+    # PyTorch's min(x, 0) - log1p(exp(-|x|)): logsigmoid(inf) is +0.0 (JAX's -softplus(-x) gives -0.0).
+    # Its derivative at 0 is 1/2: min(x, 0) and |x| are taken from the x >= 0 side there.
+    return jnp.where(input < 0, input, 0) - jnp.log1p(jnp.exp(-jnp.where(input < 0, -input, input)))
 
 
 @op(method=False, function=False, grad_name="SubBackward0", promote="float")
@@ -149,24 +199,38 @@ def tanhshrink(input: T):
 
 
 @op(method=False, function=False)
-def softshrink(input: T, lambd=0.5):
+def softshrink(input: T, lambd: N = 0.5):
     if not jnp.issubdtype(input.dtype, jnp.floating):
         raise RuntimeError(f"\"softshrink_check\" not implemented for '{_legacy(input)}'")
     top = float(jnp.finfo(input.dtype).max)
-    if not 0 <= lambd <= top:
+    if not traced(lambd) and not 0 <= lambd <= top:  # (a traced lambd: _softshrink_check)
         # PyTorch prints both numbers as C++ streams do (6 significant digits)
         raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype {_legacy(input)}, "
                            f"but found {lambd:g}")
-    return jnp.where(input > lambd, input - lambd, jnp.where(input < -lambd, input + lambd, 0)).astype(input.dtype)
+    # Tested as PyTorch does, inside [-lambd, lambd] first, so a NaN input stays NaN.
+    inside = (input >= -lambd) & (input <= lambd)
+    return jnp.where(inside, 0, jnp.where(input > 0, input - lambd, input + lambd)).astype(input.dtype)
 
+
+
+def _softshrink_check(vals):
+    x, lambd = vals["input"], vals["lambd"]
+    if isinstance(lambd, float) and isinstance(x, Tensor) and x.dtype.is_floating_point:
+        top = float(jnp.finfo(x.dtype.np).max)  # (in the kernel a float lambd is traced)
+        if not 0 <= lambd <= top:
+            raise RuntimeError(f"lambda must be in range [0, {top:g}] for input dtype {x.dtype.legacy}, "
+                               f"but found {lambd:g}")
+
+
+precheck(softshrink, _softshrink_check)
 
 @op()
-def hardshrink(input: T, lambd=0.5):
-    return jnp.where((input > lambd) | (input < -lambd), input, 0).astype(input.dtype)
+def hardshrink(input: T, lambd: N = 0.5):
+    return jnp.where((input >= -lambd) & (input <= lambd), 0, input).astype(input.dtype)  # NaN stays NaN
 
 
 @op(method=False)
-def threshold(input: T, threshold, value):
+def threshold(input: T, threshold: N, value: N):
     return jnp.where(input <= threshold, jnp.asarray(value, input.dtype), input)  # NaN stays NaN
 
 

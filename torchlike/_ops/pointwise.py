@@ -12,7 +12,7 @@ from jax.custom_derivatives import SymbolicZero
 
 from .. import _dtype as D
 from .._tensor import Tensor
-from .registry import OPS, TS, Op, T, check_broadcast, op
+from .registry import N, OPS, TS, Op, T, check_broadcast, op, traced
 
 
 # ----- helpers shared with pointwise_math -----
@@ -91,9 +91,9 @@ def real_abs(x):
 
 @real_abs.defjvp
 def _real_abs_jvp(primals, tangents):
-    # JAX's |x|' is 1 at 0; PyTorch's is sign(x), 0 at 0.
+    # JAX's |x|' is 1 at 0; PyTorch's is sign(x), 0 at 0 and at NaN.
     (x,), (t,) = primals, tangents
-    return jnp.abs(x), jnp.sign(x) * t
+    return jnp.abs(x), jnp.where(jnp.isnan(x), jnp.zeros_like(x), jnp.sign(x)) * t
 
 
 def _extremum(pick_x):
@@ -142,9 +142,9 @@ def _float_pow_jvp(primals, tangents):
 
 # ----- arithmetic -----
 def _alpha(x, alpha, name):
-    if alpha == 1:
+    if not traced(alpha) and alpha == 1:
         return x
-    if not is_float(x) and isinstance(alpha, float):
+    if not is_float(x) and (traced(alpha) or isinstance(alpha, float)):  # (a traced alpha is a float)
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating point number.")
     if is_bool(x) and not isinstance(alpha, bool):
         raise RuntimeError("Boolean alpha only supported for Boolean results.")
@@ -152,7 +152,7 @@ def _alpha(x, alpha, name):
 
 
 @op(promote="same", inplace=True, linear=True)
-def add(input: TS, other: TS, *, alpha=1, out=None):
+def add(input: TS, other: TS, *, alpha: N = 1, out=None):
     return input + _alpha(other, alpha, "add")
 
 
@@ -169,12 +169,12 @@ def _bool_sub(vals, a="input", b="other"):
 # x - y is SubBackward0; 2 - x (Python's reflected form) is RsubBackward1.
 @op(promote="same", inplace=True, linear=True, aliases=("subtract",),
     grad_name=by_scalar("input", "RsubBackward1", "SubBackward0"))
-def sub(input: TS, other: TS, *, alpha=1, out=None):
+def sub(input: TS, other: TS, *, alpha: N = 1, out=None):
     return input - _alpha(other, alpha, "sub")
 
 
 @op(promote="same", linear=True, method=False, grad_name=by_scalar("other", "RsubBackward1", "RsubBackward0"))
-def rsub(input: T, other: TS, *, alpha=1):  # (PyTorch has no rsub(Number, Tensor))
+def rsub(input: T, other: TS, *, alpha: N = 1):  # (PyTorch has no rsub(Number, Tensor))
     return other - _alpha(input, alpha, "rsub")
 
 
@@ -204,7 +204,21 @@ def _rounding_div(a, b, mode, kernel):
         safe = jnp.where(b == 0, const(1, b), b)
         q = a // safe
         return q if mode == "floor" else jnp.where((q < 0) & (q * safe != a), q + const(1, q), q)
-    return jnp.trunc(a / b) if mode == "trunc" else jnp.floor_divide(a, b)
+    return jnp.trunc(a / b) if mode == "trunc" else _float_floor_div(a, b)
+
+
+def _float_floor_div(a, b):
+    """PyTorch's float floor division (no gradient): a / b for b == 0, Python's rounding of
+    (a - fmod(a, b)) / b otherwise, and a zero quotient keeps the sign of a / b (-0.0 // inf is -0.0)."""
+    a, b = jax.lax.stop_gradient(a), jax.lax.stop_gradient(b)
+    zero, one = const(0, a), const(1, a)
+    mod = jnp.fmod(a, b)
+    div = (a - mod) / b
+    div = jnp.where((mod != zero) & ((b < zero) != (mod < zero)), div - one, div)
+    q = jnp.floor(div)
+    q = jnp.where(div - q > const(0.5, a), q + one, q)
+    q = jnp.where(div == zero, jnp.copysign(zero, a / b), q)
+    return jnp.where(b == zero, a / b, q)
 
 
 @op(name="_div_rounding", promote="same", method=False, function=False, grad_name="DivBackward2")
@@ -237,7 +251,19 @@ def remainder(input: TS, other: TS, *, out=None):
         raise not_implemented("remainder_cpu", input)
     if is_int(input):
         return jnp.remainder(input, jnp.where(other == 0, const(1, other), other))
-    return jnp.remainder(input, other)
+    return _float_remainder(input, other)
+
+
+@jax.custom_jvp
+def _float_remainder(a, b):
+    return jnp.remainder(a, b)
+
+
+@_float_remainder.defjvp
+def _float_remainder_jvp(primals, tangents):
+    # d/db is -(a // b) with PyTorch's floor division (JAX's rounds differently where a / b is inexact).
+    (a, b), (ta, tb) = primals, tangents
+    return _float_remainder(a, b), ta - _float_floor_div(a, b) * tb
 
 
 @op(promote="same", inplace=True, grad_name=by_scalar("other", "FmodBackward0", "FmodBackward1"))
@@ -281,9 +307,32 @@ def _pow_check(vals):
     d = _dtype_of(base)
     if isinstance(e, numbers.Integral) and not isinstance(e, bool) and e < 0 and d is not None and d.category <= D.INT:
         raise RuntimeError("Integers to negative integer powers are not allowed.")
+    if isinstance(e, float) and e in (0.5, -0.5) and d is not None and d.category == D.FLOAT and d is not D.float16:
+        return OPS["_pow_root"]
 
 
 precheck(OPS["pow"], _pow_check)
+
+
+# PyTorch computes a tensor to the Python-number power 0.5 as sqrt and -0.5 as rsqrt, which differ
+# from pow at -0.0 and -inf (sqrt(-inf) is NaN, pow(-inf, 0.5) is inf); a tensor exponent and a
+# float16 base use pow.
+@op(name="_pow_root", promote="same", method=False, function=False, grad_name="PowBackward0")
+def pow_root(input: T, exponent: TS, *, out=None):
+    return _pow_root(input, exponent)
+
+
+@jax.custom_jvp
+def _pow_root(x, e):
+    return jnp.where(e > 0, jnp.sqrt(x), jax.lax.rsqrt(x))
+
+
+@_pow_root.defjvp
+def _pow_root_jvp(primals, tangents):
+    # PyTorch: e * x ** (e - 1), where x ** -0.5 is again rsqrt.
+    (x, e), (tx, _) = primals, tangents
+    d = jnp.where(e > 0, const(0.5, x) * jax.lax.rsqrt(x), const(-0.5, x) * jnp.power(x, const(-1.5, x)))
+    return _pow_root(x, e), d * tx
 
 
 @op(inplace=True, grad_name=_POW_NAMES)
@@ -337,7 +386,8 @@ def _sign(x):
     if is_bool(x):
         return x
     s = jnp.sign(x)
-    return jnp.where(jnp.isnan(x), const(0, x), s) if is_float(x) else s
+    # PyTorch's sign(nan) and sign(-0.0) are +0.0 (JAX keeps -0.0)
+    return jnp.where(jnp.isnan(x) | (x == 0), const(0, x), s) if is_float(x) else s
 
 
 @op(inplace=True)
@@ -403,11 +453,11 @@ def fmin(input: T, other: T, *, out=None):
 
 
 @op(differentiable=False)
-def isclose(input: T, other: T, rtol=1e-05, atol=1e-08, equal_nan=False):
+def isclose(input: T, other: T, rtol: N = 1e-05, atol: N = 1e-08, equal_nan=False):
     if input.dtype != other.dtype:
         raise RuntimeError(f"{legacy(input)} did not match {legacy(other)}")
     for name, tol in (("rtol", rtol), ("atol", atol)):
-        if tol < 0:
+        if not traced(tol) and tol < 0:  # (a traced tolerance: checked by _isclose_check)
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {tol}")
     check_broadcast([input.shape, other.shape])
     close = input == other
@@ -421,6 +471,19 @@ def isclose(input: T, other: T, rtol=1e-05, atol=1e-08, equal_nan=False):
         a, b = input.astype(jnp.float64), other.astype(jnp.float64)
         close = close | (jnp.abs(a - b) <= atol + rtol * jnp.abs(b))
     return close
+
+
+def _isclose_check(vals):
+    """The tolerance check, for float tolerances (kernel inputs, so not known in the kernel)."""
+    a, b = vals["input"], vals["other"]
+    if isinstance(a, Tensor) and isinstance(b, Tensor) and a.dtype != b.dtype:
+        return  # (the kernel reports that first)
+    for name in ("rtol", "atol"):
+        if isinstance(vals[name], float) and vals[name] < 0:
+            raise RuntimeError(f"{name} must be greater than or equal to zero, but got {vals[name]}")
+
+
+precheck(OPS["isclose"], _isclose_check)
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
@@ -560,15 +623,32 @@ def lerp(input: T, end: T, weight: TS, *, out=None):
 
 
 def _clamp(x, lo, hi):
-    # Written with where, not min/max: PyTorch passes the gradient to input at the boundary
-    # (x == min or x == max), where JAX's max/min would split it; a NaN input gets none.
-    if is_float(x):
-        x = jnp.where(jnp.isnan(x), jax.lax.stop_gradient(x), x)
+    """PyTorch's clamp: the value is min(max(x, lo), hi), NaN if any operand is (a tie keeps x, so
+    -0.0 stays). Gradients follow PyTorch's masks, not JAX's min/max: x where lo <= x <= hi, lo where
+    x < lo < hi, hi where x > hi or lo > hi (even when a NaN operand makes the value NaN)."""
+    v = x
     if lo is not None:
-        x = jnp.where(x < lo, lo, x)
+        v = jnp.where(v < lo, lo, v)
     if hi is not None:
-        x = jnp.where(x > hi, hi, x)
-    return x
+        v = jnp.where(v > hi, hi, v)
+    if not is_float(x):
+        return v
+    for bound in (lo, hi):
+        if bound is not None:
+            v = jnp.where(jnp.isnan(bound), bound.astype(v.dtype), v)
+    v = jax.lax.stop_gradient(v)
+    on_x = jnp.ones(jnp.shape(x), bool)
+    if lo is not None:
+        on_x = on_x & (x >= lo)
+    if hi is not None:
+        on_x = on_x & (x <= hi)
+    out = jnp.where(on_x, x, v)
+    if lo is not None:
+        out = jnp.where((x < lo) & (lo < hi) if hi is not None else x < lo, lo, out)
+    if hi is not None:
+        on_hi = (x > hi) | (lo > hi) if lo is not None else x > hi
+        out = jnp.where(on_hi, jnp.where(jnp.isnan(v), hi + v, hi), out)
+    return out
 
 
 @op(promote="same", inplace=True, aliases=("clip",),
@@ -601,12 +681,12 @@ def clamp_max(input: T, max: TS, *, out=None):
 
 
 @op(promote="same", inplace=True)
-def addcmul(input: T, tensor1: T, tensor2: T, *, value=1, out=None):
+def addcmul(input: T, tensor1: T, tensor2: T, *, value: N = 1, out=None):
     return input + const(value, input) * tensor1 * tensor2
 
 
 @op(promote="same", inplace=True)
-def addcdiv(input: T, tensor1: T, tensor2: T, *, value=1, out=None):
+def addcdiv(input: T, tensor1: T, tensor2: T, *, value: N = 1, out=None):
     return input + const(value, input) * (tensor1 / tensor2)
 
 
@@ -636,13 +716,25 @@ def heaviside(input: T, values: T, *, out=None):
 
 @op(promote="float", inplace=True, grad_name=by_scalar("other", "CopysignBackward1", "CopysignBackward0"))
 def copysign(input: T, other: TS, *, out=None):  # (nor copysign(Number, Tensor))
-    # Through |input|: PyTorch's derivative is 0 at input == 0, JAX's copysign gives +-1 there.
-    a = real_abs(input)
-    return jnp.where(jnp.signbit(other), -a, a)
+    return _copysign(input, other)
+
+
+@jax.custom_jvp
+def _copysign(x, y):
+    a = jnp.abs(x)
+    return jnp.where(jnp.signbit(y), -a, a)
+
+
+@_copysign.defjvp
+def _copysign_jvp(primals, tangents):
+    # PyTorch's derivative is result / input, 0 where input == 0 (JAX: +-1) and NaN at +-inf.
+    (x, y), (tx, _) = primals, tangents
+    out = _copysign(x, y)
+    return out, tx * jnp.where(x == 0, jnp.zeros_like(out), out / x)
 
 
 @op(inplace=True)
-def nan_to_num(input: T, nan=0.0, posinf=None, neginf=None, *, out=None):
+def nan_to_num(input: T, nan: N = 0.0, posinf: N = None, neginf: N = None, *, out=None):
     if not is_float(input):
         return input
     fi = jnp.finfo(input.dtype)
@@ -657,7 +749,9 @@ def nan_to_num(input: T, nan=0.0, posinf=None, neginf=None, *, out=None):
 def relu(input: T):
     if is_bool(input):
         raise not_implemented("clamp_min_cpu", input)
-    return jnp.where(input <= const(0, input), const(0, input), input)  # NaN stays NaN, as in PyTorch
+    # NaN stays NaN and -0.0 stays -0.0 (max(x, 0) keeps x on a tie), as in PyTorch; no gradient at 0.
+    zero = const(0, input)
+    return jnp.where(input <= zero, jax.lax.stop_gradient(jnp.where(input < zero, zero, input)), input)
 
 
 for _n in ("positive", "allclose", "equal"):

@@ -21,8 +21,14 @@ def _unary(name, fn, *, aliases=(), saves_output=False, grad_name=None):
     op(name, promote="float", inplace=True, saves_output=saves_output, aliases=aliases, grad_name=grad_name)(kernel)
 
 
+@jax.custom_jvp
 def _rsqrt(x):
     return jax.lax.rsqrt(x)
+
+
+# PyTorch's derivative is -y**3 / 2 from the output y: at -0.0 (y = -inf) it is +inf, JAX's is -inf.
+_rsqrt.defjvp(lambda primals, tangents: (lambda y: (y, const(-0.5, y) * y * y * y * tangents[0]))(
+    jax.lax.rsqrt(primals[0])))
 
 
 _unary("exp", jnp.exp, saves_output=True)
@@ -176,7 +182,22 @@ def logit(input: T, eps=None, *, out=None):
         # where, not clip: the gradient is zero outside [eps, 1 - eps] and passes at its ends, as in PyTorch.
         lo, hi = const(eps, x), const(1 - eps, x)
         x = jnp.where(x < lo, lo, jnp.where(x > hi, hi, x))
+        return jnp.log(x / (const(1, x) - x))
+    return _logit(x)
+
+
+@jax.custom_jvp
+def _logit(x):
     return jnp.log(x / (const(1, x) - x))
+
+
+@_logit.defjvp
+def _logit_jvp(primals, tangents):
+    # PyTorch: t / (x (1 - x)), infinite at 0 and 1 (JAX's quotient rule gives NaN), NaN outside [0, 1].
+    (x,), (t,) = primals, tangents
+    one = const(1, x)
+    d = t * jnp.where((x < 0) | (x > one), const(math.nan, x), one / (x * (one - x)))
+    return _logit(x), d
 
 
 def _polygamma_check(vals):

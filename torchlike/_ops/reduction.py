@@ -141,7 +141,39 @@ def prod(input: T, dim=None, keepdim=False, *, dtype=None, out=None):
         raise TypeError("prod() received an invalid combination of arguments - got (Tensor, tuple), but expected "
                         "one of:\n * (Tensor input, *, dtype dtype = None)\n * (Tensor input, int dim, bool keepdim = "
                         "False, *, dtype dtype = None)")
-    return jnp.prod(input.astype(_sum_dtype(input, dtype)), axis=_dims(dim, input.ndim), keepdims=keepdim)
+    x = input.astype(_sum_dtype(input, dtype))
+    if not is_float(x) or jnp.iscomplexobj(x):
+        return jnp.prod(x, axis=_dims(dim, input.ndim), keepdims=keepdim)
+    return _prod(x, _dims(dim, input.ndim), keepdim)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2))
+def _prod(x, axis, keepdim):
+    return jnp.prod(x, axis=axis, keepdims=keepdim)
+
+
+@_prod.defjvp
+def _prod_jvp(axis, keepdim, primals, tangents):
+    # PyTorch's derivative: prod / x when the tensor has no zero (NaN at an infinite x, where JAX
+    # multiplies the others), else the product of the other elements of the slice (over the whole
+    # tensor: only for a lone zero, 0 for several).
+    (x,), (t,) = primals, tangents
+    if x.size == 0 or axis == ():  # (nothing to multiply: the derivative is 0, or 1 for no axes)
+        return _prod(x, axis, keepdim), jnp.sum(t, axis=axis, keepdims=keepdim)
+    flat = axis is None
+    v = x.reshape(-1) if flat else x
+    ax = 0 if flat else axis[0] if isinstance(axis, tuple) else axis
+    ones = jnp.ones_like(jax.lax.slice_in_dim(v, 0, 1, axis=ax))
+    left = jnp.cumprod(jnp.concatenate([ones, jax.lax.slice_in_dim(v, 0, v.shape[ax] - 1, axis=ax)], ax), ax)
+    tail = jnp.concatenate([jax.lax.slice_in_dim(v, 1, v.shape[ax], axis=ax), ones], ax)
+    right = jnp.flip(jnp.cumprod(jnp.flip(tail, ax), ax), ax)
+    others = (left * right).reshape(x.shape)
+    zeros = jnp.sum(x == 0)
+    if flat:
+        others = jnp.where(zeros == 1, others, jnp.zeros((), x.dtype))
+    y = jnp.prod(x, axis=axis, keepdims=True)
+    w = jnp.where(zeros == 0, y / jnp.where(x == 0, jnp.ones((), x.dtype), x), others)
+    return _prod(x, axis, keepdim), jnp.sum(t * w, axis=axis, keepdims=keepdim)
 
 
 # ----- variance and standard deviation -----
@@ -162,9 +194,28 @@ def _var(name, x, dim, unbiased, keepdim, correction):
     axis = _dims(dim, x.ndim)
     n = math.prod(x.shape[a] for a in axis) if axis is not None else x.size
     m = jnp.mean(x, axis=axis, keepdims=True)
-    s = jnp.sum(jnp.square(jnp.abs(x - m)), axis=axis, keepdims=keepdim)
-    v = s / jnp.asarray(builtins.max(0, n - corr), s.dtype)
+    if jnp.iscomplexobj(x):
+        s = jnp.sum(jnp.square(jnp.abs(x - m)), axis=axis, keepdims=keepdim)
+        v = s / jnp.asarray(builtins.max(0, n - corr), s.dtype)
+    else:
+        v = _sq_dev(x, axis, keepdim, float(builtins.max(0, n - corr)))
     return v, (m if keepdim else jnp.squeeze(m, axis))
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3))
+def _sq_dev(x, axis, keepdim, denom):
+    m = jnp.mean(x, axis=axis, keepdims=True)
+    return jnp.sum(jnp.square(x - m), axis=axis, keepdims=keepdim) / jnp.asarray(denom, x.dtype)
+
+
+@_sq_dev.defjvp
+def _sq_dev_jvp(axis, keepdim, denom, primals, tangents):
+    # PyTorch's var'(x) = 2 (x - mean) / (n - correction), without the mean's own term (zero in exact
+    # arithmetic, NaN through inf - inf when an element is infinite).
+    (x,), (t,) = primals, tangents
+    m = jnp.mean(x, axis=axis, keepdims=True)
+    dv = jnp.sum(jnp.asarray(2, x.dtype) * (x - m) * t, axis=axis, keepdims=keepdim) / jnp.asarray(denom, x.dtype)
+    return _sq_dev(x, axis, keepdim, denom), dv
 
 
 @op()
@@ -196,7 +247,9 @@ def _extreme_name(kind):
 def _extreme(name, x, dim, keepdim, largest):
     if dim is None:
         needs_dim(name, x)
-        return jnp.max(x) if largest else jnp.min(x)
+        if not is_float(x) or jnp.iscomplexobj(x):
+            return jnp.max(x) if largest else jnp.min(x)
+        return _spread_extreme(x, None, False, largest, True)
     d = one_dim(dim, x.ndim)
     if d is None:
         return x, jnp.zeros((), jnp.int64)
@@ -239,8 +292,29 @@ def _amax_amin(name, x, dim, keepdim, largest):
     else:
         for d in axis:
             nonempty_dim(name, x, d)
-    # jnp.max's gradient splits evenly among tied extremes, as PyTorch's amax/amin does.
+    if not is_float(x) or jnp.iscomplexobj(x):
+        return (jnp.max if largest else jnp.min)(x, axis=axis, keepdims=keepdim)
+    return _spread_extreme(x, axis, keepdim, largest, False)
+
+
+@functools.partial(jax.custom_jvp, nondiff_argnums=(1, 2, 3, 4))
+def _spread_extreme(x, axis, keepdim, largest, nan_ties):
     return (jnp.max if largest else jnp.min)(x, axis=axis, keepdims=keepdim)
+
+
+@_spread_extreme.defjvp
+def _spread_extreme_jvp(axis, keepdim, largest, nan_ties, primals, tangents):
+    # PyTorch splits the gradient evenly among the elements equal to the extreme. A NaN extreme equals
+    # nothing: amax/amin then give 0 / 0 = NaN to the whole slice, while max()/min() over the whole
+    # tensor (nan_ties) split it among the NaNs.
+    (x,), (t,) = primals, tangents
+    y = (jnp.max if largest else jnp.min)(x, axis=axis, keepdims=True)
+    hit = jnp.where(jnp.isnan(y), jnp.isnan(x), x == y) if nan_ties else x == y
+    count = jnp.sum(hit, axis=axis, keepdims=True).astype(x.dtype)
+    # Per-element weights, NaN written out: XLA folds t * (0/0-scaled mask) into a select that gives 0.
+    w = jnp.where(count == 0, jnp.asarray(jnp.nan, x.dtype), jnp.where(hit, 1 / count, jnp.zeros((), x.dtype)))
+    dy = jnp.sum(t * w, axis=axis, keepdims=keepdim)
+    return _spread_extreme(x, axis, keepdim, largest, nan_ties), dy
 
 
 @op()

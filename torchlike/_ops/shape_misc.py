@@ -425,6 +425,11 @@ def _trap_check(y, x, name):
 @op(name="_trapezoid", promote="float", method=False, function=False, grad_name="SumBackward1")
 def _trapezoid(y: T, x: TO = None, *, dx=None, dim=-1):
     left, right, step, d = _trap_parts(y, x, dx, dim)
+    if x is None and y.shape[d] > 0:
+        # PyTorch's form for even spacing, (sum - (first + last) / 2) * dx: inf - inf makes NaN where
+        # the pairwise sum would give inf.
+        ends = jnp.take(y, 0, axis=d) + jnp.take(y, -1, axis=d)
+        return (jnp.sum(y, d) - ends * jnp.asarray(0.5, y.dtype)) * step
     return jnp.sum(step * (left + right), d) / 2
 
 
