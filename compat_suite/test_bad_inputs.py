@@ -65,3 +65,40 @@ def test_bad_input_of_overloaded_function(name, fn):
 def test_uint8_takes_negatives_down_to_minus_255_and_wraps():
     check(lambda t: (t.full((2,), -200, dtype=t.uint8), t.zeros(2, dtype=t.uint8).fill_(-1),
                      t.full((1,), 3.7, dtype=t.uint8)), grad=False, name="uint8_wrap")
+
+
+def _all_cases():
+    """Every (name, fn) case list of every bad-input file in this folder, found by file name so a new
+    file or case is covered without being listed here."""
+    import importlib
+    import pathlib
+    seen, cases = set(), []
+    for path in sorted(pathlib.Path(__file__).parent.glob("test_bad_inputs*.py")):
+        module = importlib.import_module(f"{__package__}.{path.stem}")
+        for value in vars(module).values():
+            if not (isinstance(value, list) and value and all(
+                    isinstance(c, tuple) and len(c) == 2 and isinstance(c[0], str) and callable(c[1]) for c in value)):
+                continue
+            for name, fn in value:
+                if id(fn) not in seen:
+                    seen.add(id(fn))
+                    cases.append((f"{path.stem.removeprefix('test_bad_inputs').lstrip('_') or 'base'}:{name}", fn))
+    return cases
+
+
+ALL_CASES = _all_cases()
+
+
+@pytest.mark.parametrize("name,fn", ALL_CASES, ids=[c[0] for c in ALL_CASES])
+def test_no_numpy_or_jax_exception_escapes(name, fn):
+    """torchlike raises a builtin exception class or its own, never one of numpy's or JAX's (a numpy or
+    JAX exception left as the __context__ of the one raised is fine)."""
+    import torchlike
+    try:
+        fn(torchlike)
+    except Exception as e:  # noqa: BLE001
+        module = type(e).__module__
+        assert module == "builtins" or module.startswith("torchlike"), \
+            f"{name}: {module}.{type(e).__qualname__} escaped: {e}"
+    else:
+        raise AssertionError(f"{name}: torchlike did not raise")

@@ -6,10 +6,34 @@ device type that is absent raises what a CPU-only PyTorch raises.
 from __future__ import annotations
 
 import functools
+import re
 
 import jax
 
 _TYPES = ("cpu", "cuda", "mps", "xla", "meta")
+
+
+# PyTorch's device-string grammar: a type name, then optionally ':' and an index without leading zeros.
+_DEVICE_STRING = re.compile(r"([a-zA-Z_]+)(?::([1-9][0-9]*|0))?")
+
+
+def _parse(text: str, index):
+    """(type, index) of a device string, with PyTorch's errors for malformed ones."""
+    if not text:
+        raise RuntimeError("Device string must not be empty")
+    m = _DEVICE_STRING.fullmatch(text)
+    if m is None:
+        raise RuntimeError(f"Invalid device string: '{text}'")
+    if m.group(2) is not None:
+        if index is not None:
+            raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {text}")
+        index = int(m.group(2))
+    if m.group(1) not in _TYPES:
+        raise RuntimeError("Expected one of cpu, cuda, mps, xla, meta device type at start of device string: "
+                           + m.group(1))
+    if index is not None and index < 0:
+        raise RuntimeError("Device index must not be negative")
+    return m.group(1), index
 
 
 class device:
@@ -21,15 +45,7 @@ class device:
         elif isinstance(type, int):
             type, index = "cuda", type
         elif isinstance(type, str):
-            if ":" in type:
-                if index is not None:
-                    raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {type}")
-                type, _, idx = type.partition(":")
-                if not idx.isdigit():
-                    raise RuntimeError(f"Invalid device string: '{type}:{idx}'")
-                index = int(idx)
-            if type not in _TYPES:
-                raise RuntimeError(f"Expected one of cpu, cuda, mps, xla, meta device type at start of device string: {type}")
+            type, index = _parse(type, index)
         else:
             raise TypeError(f"device() received an invalid combination of arguments - got ({type!r})")
         self.type = type

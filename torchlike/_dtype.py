@@ -92,7 +92,8 @@ def get_default_dtype() -> dtype:
 
 def set_default_dtype(d: dtype) -> None:
     """Mirrors `torch.set_default_dtype`: only floating point dtypes are allowed."""
-    d = to_dtype(d)
+    if not isinstance(d, dtype):  # PyTorch takes no Python type, numpy dtype or name here
+        raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
     if d not in (float16, bfloat16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
     if d is not _default[0]:
@@ -120,7 +121,12 @@ def to_dtype(d) -> dtype:
         return bool_
     if d is builtins.complex:
         return complex128
-    return from_numpy_dtype(d)
+    try:
+        return from_numpy_dtype(d)
+    except TypeError:
+        if isinstance(d, type):  # str, object, list: PyTorch's parser refuses the argument itself
+            raise TypeError(f"argument 'dtype' must be torch.dtype, not {type(d).__name__}") from None
+        raise
 
 
 def promote_types(a: dtype, b: dtype) -> dtype:

@@ -32,6 +32,7 @@ def _sdpa(query: T, key: T, value: T, attn_mask: TO = None, dropout_mask: TO = N
     if enable_gqa and query.ndim >= 3 and key.shape[-3] != query.shape[-3]:
         rep = query.shape[-3] // key.shape[-3]
         key, value = jnp.repeat(key, rep, axis=-3), jnp.repeat(value, rep, axis=-3)
+    _check_sdpa_shapes(query, key, value)
     s = 1.0 / math.sqrt(query.shape[-1]) if scale is None else scale
     scores = jnp.matmul(query, jnp.swapaxes(key, -1, -2)) * jnp.asarray(s, query.dtype)
     n_q, n_k = query.shape[-2], key.shape[-2]
@@ -47,6 +48,24 @@ def _sdpa(query: T, key: T, value: T, attn_mask: TO = None, dropout_mask: TO = N
     if dropout_mask is not None:
         weights = weights * dropout_mask.astype(weights.dtype)
     return jnp.matmul(weights, value)
+
+
+def _check_sdpa_shapes(query, key, value):
+    """The errors of PyTorch's math path, which multiplies with bmm (mm for 2-D inputs)."""
+    from .registry import check_broadcast
+    if query.ndim < 2 or key.ndim != query.ndim:
+        return
+    check_broadcast([query.shape[:-2], key.shape[:-2]])
+    batch = math.prod(jnp.broadcast_shapes(query.shape[:-2], key.shape[:-2]))
+    e, e_k, s_k = query.shape[-1], key.shape[-1], key.shape[-2]
+    if e != e_k and query.ndim == 2:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({query.shape[0]}x{e} and {e_k}x{s_k})")
+    if e != e_k:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {e}] but got: "
+                           f"[{batch}, {e_k}].")
+    if query.ndim == 3 and value.ndim == 3 and value.shape[-2] != s_k:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{batch}, {s_k}] but "
+                           f"got: [{batch}, {value.shape[-2]}].")
 
 
 def safe_softmax(scores):

@@ -24,8 +24,26 @@ def ntuple(v, n: int, name: str = "", what: str = "convolution") -> tuple:
             vals = ", ".join(str(x) for x in v)
             raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to match the "
                                f"{what} dimensions, but got {name}=[{vals}]")
-        return tuple(int(x) for x in v)
-    return (int(v),) * n
+        return tuple(_int_arg(x, name) for x in v)
+    return (_int_arg(v, name),) * n
+
+
+def _int_arg(v, name: str) -> int:
+    """An int argument; PyTorch's argument parser refuses strings and the like with a TypeError."""
+    if isinstance(v, (str, bytes, complex)) or v is None:
+        what = f"argument '{name}'" if name else "argument"
+        raise TypeError(f"{what} must be tuple of ints, but found element of type {type(v).__name__}")
+    return int(v)
+
+
+def _check_kernel_size(ks) -> None:
+    """PyTorch's CPU kernels refuse an empty kernel (conv1d runs as a conv2d of height 1)."""
+    if all(k > 0 for k in ks):
+        return
+    if len(ks) == 3:
+        raise RuntimeError(f"kernel size should be greater than zero, but got: {ks[0]} x {ks[1]} x {ks[2]} (TxHxW)")
+    h, w = (1, ks[0]) if len(ks) == 1 else ks
+    raise RuntimeError(f"kernel size should be greater than zero, but got kernel_height: {h} kernel_width: {w}")
 
 
 def legacy(a) -> str:
@@ -72,7 +90,7 @@ def _check_common(input, weight, bias, stride, dilation, groups, transposed: boo
 
 def _arg_list(v, n: int) -> list:
     """An int argument as the n-element list PyTorch's binding makes of it; a sequence as is."""
-    return [int(x) for x in v] if isinstance(v, (list, tuple)) else [int(v)] * n
+    return [_int_arg(x, "") for x in v] if isinstance(v, (list, tuple)) else [_int_arg(v, "")] * n
 
 
 def _expand(v: list, name: str, dim: int) -> tuple:
@@ -140,6 +158,7 @@ def _check_forward(x, weight, bias, stride, pads, dilation, groups):
     if any(p < e for p, e in zip(padded, eff)):
         raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
                            f"({' x '.join(map(str, eff))}). Kernel size can't be greater than actual input size")
+    _check_kernel_size(weight.shape[2:])
     if x.dtype != weight.dtype:
         if _onednn(x, weight, stride, dilation, groups):
             raise RuntimeError(f"Input type ({_type_name(x)}) and weight type ({_type_name(weight)}) should be the "
@@ -256,6 +275,7 @@ def convolution_transpose(input, weight, bias, stride, padding, output_padding, 
         parts += [f"stride_{w}: {s}" for w, s in zip(names, stride)]
         parts += [f"dilation_{w}: {d}" for w, d in zip(names, dilation)]
         raise RuntimeError("output padding must be smaller than either stride or dilation, but got " + " ".join(parts))
+    _check_kernel_size(weight.shape[2:])
     if x.dtype == jnp.bool_:
         kernel = "slow_conv_transpose3d_out_cpu" if n == 3 else "slow_conv_transpose2d_out_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")

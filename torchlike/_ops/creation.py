@@ -112,12 +112,14 @@ def _to_numpy(data, d: D.dtype) -> np.ndarray:
         if d is D.int64:
             raise ValueError("Overflow when unpacking long long") from None
         raise RuntimeError(f"value cannot be converted to type {d.name} without overflow") from None
+    except ValueError:  # numpy refuses NaN for an integer dtype; PyTorch calls it an overflow
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow") from None
 
 
 def place(array, device=None) -> Tensor:
     """A tensor holding a copy of a host array on `device` (default: the CPU)."""
     dev = to_jax(device if device is not None else "cpu")
-    if type(array) is np.ndarray and dev == default_device():
+    if type(array) is np.ndarray and dev == default_device() and array.size:
         # A jitted identity copies a host array in several times faster than jax.device_put does
         # (it runs in jit's C++ fast path) and puts it where unplaced arrays go, so only for that
         # device; its result is a fresh buffer, not a view of the host's.
@@ -168,7 +170,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     if not isinstance(array, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
     D.from_numpy_dtype(array.dtype)
-    return place(np.ascontiguousarray(array))
+    return place(np.ascontiguousarray(array).reshape(array.shape))  # (ascontiguousarray makes 0-d arrays 1-d)
 
 
 # ----- shapes and filled tensors -----
@@ -229,7 +231,20 @@ def _filled(size, value, dtype, device, requires_grad, out=None) -> Tensor:
     check_scalar_fits(value, d)
     if d is D.uint8 and isinstance(value, int) and value < 0:
         value %= 256  # PyTorch wraps the negatives it lets through
+    check_extent(size, d)
     return _finish(place(np.full(size, value, dtype=d.np), device), requires_grad, out)
+
+
+def check_extent(size, d: D.dtype) -> None:
+    """An empty shape whose nonzero sizes overflow a 64-bit byte count: PyTorch holds it (no storage is
+    needed), but XLA aborts the process on it, so it is refused here."""
+    if math.prod(max(int(n), 1) for n in size) * np.dtype(d.np).itemsize >= 2 ** 63:
+        if math.prod(max(int(n), 1) for n in size[1:]) >= 2 ** 63:  # PyTorch computes strides first
+            raise RuntimeError("Stride calculation overflowed")
+        if math.prod(size) != 0:
+            raise RuntimeError(f"Storage size calculation overflowed with sizes={list(size)}")
+        raise NotImplementedError(f"torchlike: an empty tensor of size {list(size)} has an extent XLA cannot "
+                                  "represent (its nonzero sizes overflow a 64-bit byte count)")
 
 
 def _factory_size(size, kw_size, name):
@@ -256,6 +271,7 @@ def empty(*size, out=None, dtype=None, layout=None, device=None, requires_grad=F
 
 def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, requires_grad=False) -> Tensor:
     """Mirrors `torch.full`: the dtype follows fill_value (bool, int64, default float or complex)."""
+    _check_number("full", fill_value)
     if isinstance(fill_value, Tensor):
         dtype, fill_value = dtype if dtype is not None else fill_value.dtype, fill_value.item()
     elif dtype is None:
@@ -263,7 +279,14 @@ def full(size, fill_value, *, out=None, dtype=None, layout=None, device=None, re
     return _filled(_size((size,), "full", varargs=False), fill_value, dtype, device, requires_grad, out)
 
 
-def _like(input, dtype, device):
+def _check_number(name, value):
+    if not isinstance(value, _PY_SCALARS) and not hasattr(value, "item"):  # tensors, numpy/jax scalars pass
+        raise TypeError(f"{name}(): argument 'fill_value' (position 2) must be Number, not {type(value).__name__}")
+
+
+def _like(input, dtype, device, name="zeros_like"):
+    if not isinstance(input, Tensor):  # PyTorch's argument parser, before anything else
+        raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     return input.shape, (dtype if dtype is not None else input.dtype), (device if device is not None else input.device)
 
 
@@ -275,20 +298,21 @@ def zeros_like(input, *, dtype=None, layout=None, device=None, requires_grad=Fal
 
 def ones_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     """Mirrors `torch.ones_like`."""
-    s, d, dev = _like(input, dtype, device)
+    s, d, dev = _like(input, dtype, device, "ones_like")
     return _filled(s, 1, d, dev, requires_grad)
 
 
 def empty_like(input, *, dtype=None, layout=None, device=None, requires_grad=False, memory_format=None) -> Tensor:
     """Mirrors `torch.empty_like`. The values are zeros."""
-    s, d, dev = _like(input, dtype, device)
+    s, d, dev = _like(input, dtype, device, "empty_like")
     return _filled(s, 0, d, dev, requires_grad)
 
 
 def full_like(input, fill_value, *, dtype=None, layout=None, device=None, requires_grad=False,
               memory_format=None) -> Tensor:
     """Mirrors `torch.full_like`: keeps input's dtype (a float fill is truncated for integer inputs)."""
-    s, d, dev = _like(input, dtype, device)
+    s, d, dev = _like(input, dtype, device, "full_like")
+    _check_number("full_like", fill_value)
     return _filled(s, fill_value, d, dev, requires_grad)
 
 

@@ -14,7 +14,7 @@ import jax.numpy as jnp
 from .. import _dtype as D
 from .._tensor import Tensor
 from .indexing import _check_bounds, _host_minmax, put
-from .registry import OPS, TS, T, check_broadcast, op
+from .registry import N, OPS, TS, T, check_broadcast, op, traced
 from .shape import wrap_dim
 
 __all__ = ["argwhere", "gather", "index_add", "index_copy", "index_fill", "index_select", "masked_fill",
@@ -260,9 +260,20 @@ def _index_select(input: T, dim, index: T, *, out=None):
 def index_select(input, dim, index, *, out=None):
     """Mirrors `torch.index_select`."""
     d = wrap_dim(dim, input.ndim)
+    if d == 1 and input.ndim >= 2:
+        _check_dim1_bounds(index._data, input.shape[1])
     _check_bounds(index._data, input.shape[d] if input.ndim else 1, d, IndexError, "index out of range in self",
                   negative=False)
     return _index_select(input, d, index, out=out)
+
+
+def _check_dim1_bounds(index, n: int) -> None:
+    """PyTorch's CPU kernel for dim 1 names the first index out of range, in a RuntimeError."""
+    mm = _host_minmax(index)
+    if mm is not None and (mm[0] < 0 or mm[1] >= n):
+        flat = jnp.ravel(index)
+        bad = int(flat[jnp.argmax((flat < 0) | (flat >= n))])
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={bad} axis_dim={n}")
 
 
 def _check_source(input, dim, index, source, what):
@@ -307,13 +318,14 @@ def _as_1d(fn):
 
 
 @op(name="index_add", method=False, function=False, linear=True)
-def _index_add(input: T, dim, index: T, source: T, *, alpha=1, out=None):
+def _index_add(input: T, dim, index: T, source: T, *, alpha: N = 1, out=None):
     _check_add_source(input, dim, index, source)
     return _as_1d(_add_along)(input, dim, index, source.astype(input.dtype), alpha=alpha)
 
 
 def _add_along(input, dim, index, vals, alpha=1):
-    return _at(input, _along(dim, index), "add", vals * jnp.asarray(alpha, input.dtype) if alpha != 1 else vals)
+    scale = traced(alpha) or alpha != 1
+    return _at(input, _along(dim, index), "add", vals * jnp.asarray(alpha, input.dtype) if scale else vals)
 
 
 @op(name="index_copy", method=False, function=False, linear=True)
@@ -377,6 +389,7 @@ def _check_mask(mask, what):
     grad_name=_given_name("MaskedFillBackward1", "MaskedFillBackward0"))
 def _masked_fill(input: T, mask: T, value: TS):
     _check_mask(mask, "masked_fill_")
+    check_broadcast([mask.shape, input.shape])  # PyTorch's message, not JAX's
     if value.ndim:
         raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
                            f"{value.ndim} dimension(s).")
@@ -545,8 +558,9 @@ def where(condition, input=None, other=None, *, out=None):
 def _inplace(fn):
     @functools.wraps(fn)
     def method(self, *args, **kwargs):
-        from ._attach import assign, check_inplace
-        check_inplace(self)
+        from ._attach import OVERLAP_OK, assign, check_inplace, warn_if_expanded
+        check_inplace(self, fn.__name__ in OVERLAP_OK)
+        warn_if_expanded(self, fn.__name__)
         return assign(self, fn(self, *args, **kwargs))
     method.__name__ = fn.__name__ + "_"
     return method

@@ -259,6 +259,9 @@ def affine_grid(theta: Tensor, size, align_corners: bool | None = None) -> Tenso
 
 def unfold(input: Tensor, kernel_size, dilation=1, padding=0, stride=1) -> Tensor:
     """Mirrors `torch.nn.functional.unfold` (im2col)."""
+    if 1 <= input.ndim < 3:  # PyTorch indexes dim 2 (batched or not) before checking the rank
+        n = input.ndim
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {n})")
     return _M.im2col(input, kernel_size, dilation, padding, stride)
 
 

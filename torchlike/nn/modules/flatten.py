@@ -37,9 +37,7 @@ class Unflatten(Module):
         self.dim, self.unflattened_size = dim, unflattened_size
 
     def forward(self, input):
-        d = self.dim % input.ndim
-        shape = tuple(input.shape)
-        return input.reshape(shape[:d] + tuple(self.unflattened_size) + shape[d + 1:])
+        return input.unflatten(self.dim, tuple(self.unflattened_size))  # with unflatten's checks and messages
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
