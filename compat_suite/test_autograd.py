@@ -438,3 +438,99 @@ def test_second_order_unary(fn):
         (g,) = t.autograd.grad(getattr(x, fn)().sum(), x, create_graph=True)
         return g
     check(f, A, area="autograd", name=f"second_order_{fn}")
+
+
+# ----- who owns a gradient: .grad never shares storage with a tensor the caller holds -----
+def _backward_twice_with_the_same_gradient(t):
+    w = t.ones(3, requires_grad=True)
+    g = t.tensor([1.0, 2.0, 3.0])
+    w.backward(g)
+    w.backward(g)
+    return g, w.grad
+
+
+def _grad_of_a_computed_tensor_twice(t):
+    w = t.ones(3, requires_grad=True)
+    g = t.tensor([1.0, 2.0, 3.0])
+    (w * 2).backward(g)
+    (w * 2).backward(g)
+    return g, w.grad
+
+
+def _one_gradient_for_two_inputs(t):
+    class Both(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    a, b = t.ones(2, requires_grad=True), t.ones(2, requires_grad=True)
+    Both.apply(a, b).sum().backward()
+    a.grad.add_(1)
+    return a.grad, b.grad
+
+
+def _user_holds_grad_across_backwards(t):
+    w = t.ones(2, requires_grad=True)
+    (w * 3).sum().backward()
+    held = w.grad
+    (w * 3).sum().backward()
+    return held, w.grad, t.tensor(held is w.grad)
+
+
+@pytest.mark.parametrize("fn", [_backward_twice_with_the_same_gradient, _grad_of_a_computed_tensor_twice,
+                                _one_gradient_for_two_inputs, _user_holds_grad_across_backwards])
+def test_gradient_ownership(fn):
+    check(fn, grad=False, name=fn.__name__)
+
+
+def test_numpy_zero_d_arrays_and_scalars_keep_their_shape():
+    check(lambda t: (t.from_numpy(np.array(3.0)), t.tensor(np.float32(2.0)), t.as_tensor(np.int64(4)),
+                     t.from_numpy(np.ones((2, 3))[:, ::2])), grad=False, name="numpy_0d")
+
+
+def _increment_function(t):
+    class Inc(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            x.add_(1)
+            ctx.mark_dirty(x)
+            return x
+
+        @staticmethod
+        def backward(ctx, g):
+            return g * 2
+    return Inc
+
+
+def test_mark_dirty_returns_the_input_with_its_history_moved():
+    def run(t):
+        a = t.ones(3, requires_grad=True)
+        b = a * 3
+        c = _increment_function(t).apply(b)
+        (c * c).sum().backward()
+        return c, a.grad, t.tensor([c is b, b._version]), t.tensor(b.grad_fn.name() == "IncBackward")
+    check(run, grad=False, name="mark_dirty")
+
+
+def test_mark_dirty_on_a_leaf_that_requires_grad_raises():
+    check_error(lambda t: _increment_function(t).apply(t.ones(3, requires_grad=True)), name="mark_dirty_leaf")
+
+
+def test_mark_dirty_of_a_tensor_not_returned_raises():
+    def run(t):
+        class Bad(t.autograd.Function):
+            @staticmethod
+            def forward(ctx, x, y):
+                y.add_(1)
+                ctx.mark_dirty(y)
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, None
+        Bad.apply(t.ones(2, requires_grad=True), t.ones(2))
+    check_error(run, name="mark_dirty_not_returned")

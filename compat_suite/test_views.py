@@ -1,7 +1,7 @@
 """Aliasing as PyTorch has it: views share storage both ways, _version counters, CopySlices gradients."""
 import pytest
 
-from .harness import check, check_error, randn
+from .harness import check, check_error, randn, torch, torchlike
 
 
 def _both_ways(make_view, write_view, write_base):
@@ -243,3 +243,51 @@ def test_inplace_view_ops():
             return y, z.shape, z.is_contiguous(), u
     check(fn, randn(6), grad=False, area="views")
     check(lambda t, x: (x * 1).t_(), randn(2, 3), area="views")
+
+
+# ----- writing in place into an expanded view: several elements share one memory location -----
+OVERLAPPING_WRITES = {
+    "add_": lambda t, x: x.add_(1), "mul_": lambda t, x: x.mul_(2), "copy_": lambda t, x: x.copy_(t.zeros(4, 3)),
+    "relu_": lambda t, x: x.relu_(), "F.relu_inplace": lambda t, x: t.nn.functional.relu(x, inplace=True),
+    "clamp_": lambda t, x: x.clamp_(0, 1), "sigmoid_": lambda t, x: x.sigmoid_(), "lt_": lambda t, x: x.lt_(1),
+    "index_add_": lambda t, x: x.index_add_(0, t.tensor([0]), t.ones(1, 3)), "uniform_": lambda t, x: x.uniform_(),
+    "normal_": lambda t, x: x.normal_(), "bernoulli_": lambda t, x: x.bernoulli_(0.5),
+    "column_add_": lambda t, x: x[:, 0].add_(1), "addcmul_": lambda t, x: x.addcmul_(x, x),
+    "pow_": lambda t, x: x.pow_(2), "neg_": lambda t, x: x.neg_(), "polygamma_": lambda t, x: x.polygamma_(1),
+    "scatter_": lambda t, x: x.scatter_(0, t.zeros(1, 3, dtype=t.int64), 1.0),
+    "setitem_overlapping_column": lambda t, x: x.__setitem__((slice(None), 1), 7.0),
+    "setitem_all_from_tensor": lambda t, x: x.__setitem__(slice(None), t.zeros(4, 3)),
+}
+# These write one value per memory location, and PyTorch allows them.
+ALLOWED_WRITES = {
+    "zero_": lambda t, x: x.zero_(), "fill_": lambda t, x: x.fill_(2.0),
+    "masked_fill_": lambda t, x: x.masked_fill_(t.ones(4, 3, dtype=t.bool), 1.0),
+    "index_fill_": lambda t, x: x.index_fill_(0, t.tensor([0]), 1.0),
+    "row_add_": lambda t, x: x[0].add_(1),
+    # a row of the expanded view is the base's memory once over: writing it writes the base
+    "setitem_row_scalar": lambda t, x: x.__setitem__(0, 5.0),
+    "setitem_row_tensor": lambda t, x: x.__setitem__(1, t.tensor([1.0, 2.0, 3.0])),
+}
+
+
+@pytest.mark.parametrize("name", list(OVERLAPPING_WRITES))
+def test_in_place_write_into_an_expanded_view_raises(name):
+    check_error(lambda t: OVERLAPPING_WRITES[name](t, t.ones(1, 3).expand(4, 3)), name=f"overlap_{name}")
+
+
+@pytest.mark.filterwarnings("ignore:Use of")
+@pytest.mark.parametrize("name", list(ALLOWED_WRITES))
+def test_in_place_fill_of_an_expanded_view_is_allowed(name):
+    def run(t):
+        base = t.ones(1, 3)
+        x = base.expand(4, 3)
+        ALLOWED_WRITES[name](t, x)
+        return base, x
+    check(run, grad=False, name=f"overlap_ok_{name}")
+
+
+@pytest.mark.parametrize("name", ["masked_fill_", "index_fill_"])
+def test_fill_like_writes_into_an_expanded_view_warn_as_in_torch(name):
+    for lib in (torch, torchlike):
+        with pytest.warns(UserWarning, match=f"Use of {name} on expanded tensors is deprecated"):
+            ALLOWED_WRITES[name](lib, lib.ones(1, 3).expand(4, 3))

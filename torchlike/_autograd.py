@@ -34,12 +34,12 @@ class _GradMode:
 
     mode = True
 
-    def __enter__(self):
-        self.prev = is_grad_enabled()
-        _set_enabled(self.mode)
+    def __enter__(self):  # (plain stores, the switch last: no call after it for a Ctrl-C to land on)
+        self.prev = _state.enabled
+        _state.enabled = self.mode  # (a bool in every subclass)
 
     def __exit__(self, *exc):
-        _set_enabled(self.prev)
+        _state.enabled = self.prev
         return False
 
     def __call__(self, fn):
@@ -215,44 +215,53 @@ def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=No
             capture.setdefault(edge, []).append(k)
     results = [None] * (len(inputs) if inputs is not None else 0)
     ready = [n for n in buffers if deps.get(n, 0) == 0]
-    with set_grad_enabled(create_graph):
-        while ready:
-            ready.sort(key=lambda n: n.seq)
-            node = ready.pop()
-            buf = buffers.pop(node, {})
-            for nr, hooks in node.pre_hooks.items():
-                for hook in hooks:
-                    if buf.get(nr) is not None:
-                        new = hook(buf[nr])
-                        buf[nr] = new if new is not None else buf[nr]
-            for nr, t in node.retained.items():
-                g = buf.get(nr)
-                if g is not None:  # (accumulates over backward passes, as a leaf's does)
-                    g = g if create_graph else g.detach()
-                    t._grad = g if t._grad is None else t._grad + g
-            for nr in range(max(buf) + 1 if buf else 0):
-                for k in capture.get((node, nr), ()):
-                    results[k] = buf.get(nr)
-            if isinstance(node, AccumulateGrad):
-                if accumulate and (inputs is None or (node, 0) in capture) and buf.get(0) is not None:
-                    _accumulate(node.variable, buf[0], create_graph)
-                continue
-            if node.freed and node.saves:
-                raise RuntimeError(FREED_MSG)
-            in_grads = node.apply([buf.get(i) for i in range(node.n_outputs)], create_graph)
-            for hook in node.hooks:
-                hook(in_grads, [buf.get(i) for i in range(node.n_outputs)])
-            if not retain_graph:
-                node.release()
-            for e, g in zip(node.next_edges, in_grads):
-                if e is None:
+    # Grad mode by plain stores, restored twice: an interrupt must not leave it switched (a `with`
+    # block has points where a Ctrl-C lands after the switch and before the block owns it).
+    prev, mode = _state.enabled, bool(create_graph)
+    try:
+        try:
+            _state.enabled = mode
+            while ready:
+                ready.sort(key=lambda n: n.seq)
+                node = ready.pop()
+                buf = buffers.pop(node, {})
+                for nr, hooks in node.pre_hooks.items():
+                    for hook in hooks:
+                        if buf.get(nr) is not None:
+                            new = hook(buf[nr])
+                            buf[nr] = new if new is not None else buf[nr]
+                for nr, t in node.retained.items():
+                    g = buf.get(nr)
+                    if g is not None:  # (accumulates over backward passes, as a leaf's does)
+                        g = g if create_graph else g.detach()
+                        t._grad = g if t._grad is None else t._grad + g
+                for nr in range(max(buf) + 1 if buf else 0):
+                    for k in capture.get((node, nr), ()):
+                        results[k] = buf.get(nr)
+                if isinstance(node, AccumulateGrad):
+                    if accumulate and (inputs is None or (node, 0) in capture) and buf.get(0) is not None:
+                        _accumulate(node.variable, buf[0], create_graph)
                     continue
-                if g is not None:
-                    b = buffers.setdefault(e[0], {})
-                    b[e[1]] = _add(b.get(e[1]), g)
-                deps[e[0]] -= 1
-                if deps[e[0]] == 0:
-                    ready.append(e[0])
+                if node.freed and node.saves:
+                    raise RuntimeError(FREED_MSG)
+                in_grads = node.apply([buf.get(i) for i in range(node.n_outputs)], create_graph)
+                for hook in node.hooks:
+                    hook(in_grads, [buf.get(i) for i in range(node.n_outputs)])
+                if not retain_graph:
+                    node.release()
+                for e, g in zip(node.next_edges, in_grads):
+                    if e is None:
+                        continue
+                    if g is not None:
+                        b = buffers.setdefault(e[0], {})
+                        b[e[1]] = _add(b.get(e[1]), g)
+                    deps[e[0]] -= 1
+                    if deps[e[0]] == 0:
+                        ready.append(e[0])
+        finally:
+            _state.enabled = prev
+    finally:
+        _state.enabled = prev
     assert all(isinstance(r, Tensor) or r is None for r in results)
     return results
 
@@ -264,7 +273,9 @@ def _accumulate(leaf, g, create_graph: bool) -> None:
     if not create_graph:
         g = g.detach()
     if leaf.grad is None:
-        leaf._grad = g if create_graph else g._fresh_copy_if_shared()
+        # .grad gets its own storage (on the same immutable array): accumulating into it later must never
+        # write into a gradient the caller still holds, or couple two leaves that received one tensor.
+        leaf._grad = g if create_graph else type(g)._wrap(g._data)
     elif create_graph:
         leaf._grad = leaf._grad + g
     else:

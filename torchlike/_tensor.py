@@ -32,10 +32,12 @@ def next_serial() -> int:
 class _Storage:
     """The mutable box a base tensor and its views share: the array and a version counter."""
 
-    __slots__ = ("data", "version", "serial", "views", "pending", "__weakref__")
+    # `version` counts every write (view caches follow it); `hidden` counts the writes made through
+    # `.data`, which PyTorch keeps off the tensor's autograd version counter.
+    __slots__ = ("data", "version", "hidden", "serial", "views", "pending", "__weakref__")
 
     def __init__(self, data):
-        self.data, self.version, self.views, self.serial = data, 0, None, next(_serials)
+        self.data, self.version, self.hidden, self.views, self.serial = data, 0, 0, None, next(_serials)
         if _observer is not None:
             _observer.created(self)
 
@@ -47,19 +49,26 @@ class LazyStorage(_Storage):
     __slots__ = ()
 
     def __init__(self, pending):  # (no observer: nothing is deferred while torchlike.compile traces)
-        self.pending, self.version, self.views, self.serial = pending, 0, None, next(_serials)
+        self.pending, self.version, self.hidden, self.views, self.serial = pending, 0, 0, None, next(_serials)
 
+    # The slot is filled before the class switch exposes it (an interrupt between the two must
+    # not leave a plain storage without its array).
     @property
     def data(self):
         value = self.pending.force()
+        _DATA_SLOT.__set__(self, value)
         self.__class__ = _Storage
-        self.data, self.pending = value, None
+        self.pending = None
         return value
 
     @data.setter
     def data(self, value):
+        _DATA_SLOT.__set__(self, value)
         self.__class__ = _Storage
-        self.data, self.pending = value, None
+        self.pending = None
+
+
+_DATA_SLOT = _Storage.data  # the slot's descriptor, which LazyStorage's property hides
 
 
 trace_device = [_device_cls("cpu")]
@@ -100,6 +109,7 @@ class Tensor:
 
     # Defaults live on the class so that wrapping an array sets one attribute.
     _chain = None           # view kernels from the base's array to this tensor's, or None for a base
+    _untracked = False      # a `.data` alias: its writes stay off the autograd version counter
     _base = None
     _requires_grad = False
     _grad = None            # what .grad reads; the engine writes it directly, users through the checked setter
@@ -182,7 +192,8 @@ class Tensor:
 
     @property
     def _version(self) -> int:
-        return self._storage.version
+        s = self._storage
+        return s.version if self._untracked else s.version - s.hidden
 
     def _make_view_of(self, src: "Tensor", kernel) -> None:
         """Make self (fresh output of a view kernel) share src's storage."""
@@ -218,6 +229,8 @@ class Tensor:
             index = self._chain_index(root)
             s.data = _scatter_into(root, index, jnp.broadcast_to(value, index.shape))
         s.version += 1
+        if self._untracked:
+            s.hidden += 1
 
     def _chain_index(self, root):
         """Flat positions in the base that this view reads (its index map), cached per base shape."""
@@ -240,9 +253,6 @@ class Tensor:
 
     def _inplace_set(self, array) -> None:
         self._write(array)
-
-    def _fresh_copy_if_shared(self) -> "Tensor":
-        return self
 
     # ----- autograd fields -----
     @property
@@ -271,7 +281,9 @@ class Tensor:
 
     @property
     def data(self) -> "Tensor":
-        return self._alias()
+        t = self._alias()
+        t._untracked = True  # its writes do not count as modifications of self for autograd
+        return t
 
     @data.setter
     def data(self, other: "Tensor") -> None:
@@ -331,6 +343,8 @@ class Tensor:
     def size(self, dim: int | None = None):
         if dim is None:
             return Size(self._meta.shape)
+        if self.ndim == 0:  # unlike other dim arguments, size() takes no dim of a 0-d tensor
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return self._meta.shape[_wrap_dim(dim, self.ndim)]
 
     @property

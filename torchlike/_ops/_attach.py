@@ -15,8 +15,45 @@ def _method(o):
     return method
 
 
-def check_inplace(t: Tensor) -> None:
-    """PyTorch's refusals for in-place writes under autograd."""
+# View kernels that can make several elements share one memory location (a zero stride).
+_OVERLAPPING_VIEWS = frozenset({"ExpandBackward0", "AsStridedBackward0"})
+# In-place ops PyTorch lets write into such a view (each location gets one value, whatever the element).
+OVERLAP_OK = frozenset({"fill", "zero", "masked_fill", "index_fill"})
+
+
+def has_internal_overlap(t: Tensor) -> bool:
+    """Do several elements of t share one memory location (a zero stride, as an expanded view has)?"""
+    chain = t._chain
+    if chain is None or not any(k.grad_name in _OVERLAPPING_VIEWS for k in chain):
+        return False
+    from .shape import strides_of
+    strides, _ = strides_of(t)
+    return any(n > 1 and s == 0 for n, s in zip(t.shape, strides))
+
+
+def check_no_internal_overlap(t: Tensor) -> None:
+    """PyTorch's refusal to write in place into a tensor whose elements share memory (an expanded view)."""
+    if has_internal_overlap(t):
+        raise RuntimeError("unsupported operation: more than one element of the written-to tensor refers to a single "
+                           "memory location. Please clone() the tensor before performing the operation.")
+
+
+# Fill-like ops PyTorch still allows into overlapping memory, with a deprecation warning.
+_DEPRECATED_ON_EXPANDED = {"masked_fill": "tensor[mask] = scalar", "index_fill": "tensor[mask] = scalar"}
+
+
+def warn_if_expanded(t: Tensor, name: str) -> None:
+    if name in _DEPRECATED_ON_EXPANDED and has_internal_overlap(t):
+        import warnings
+        warnings.warn(f"Use of {name}_ on expanded tensors is deprecated. Please clone() the tensor before "
+                      "performing this operation. This also applies to advanced indexing e.g. "
+                      f"{_DEPRECATED_ON_EXPANDED[name]}", UserWarning, stacklevel=3)
+
+
+def check_inplace(t: Tensor, overlap_ok: bool = False) -> None:
+    """PyTorch's refusals for in-place writes: into overlapping memory, and under autograd."""
+    if not overlap_ok:
+        check_no_internal_overlap(t)
     if _autograd.is_grad_enabled():
         if t.requires_grad and t.grad_fn is None:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place operation.")
@@ -79,8 +116,12 @@ def _refresh_views(t: Tensor) -> None:
 
 
 def _inplace(o):
+    overlap_ok = o.name in OVERLAP_OK
+
     def method(self, *args, **kwargs):
-        check_inplace(self)
+        check_inplace(self, overlap_ok)
+        if overlap_ok:
+            warn_if_expanded(self, o.name)
         return assign(self, o(self, *args, **kwargs))
     method.__name__ = o.name + "_"
     return method

@@ -3,6 +3,8 @@ integer tensors, lists and bool masks index advanced-style (numpy's placement ru
 Value-dependent checks (index bounds) read the indices on the host before the kernel runs."""
 from __future__ import annotations
 
+import math
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -180,7 +182,9 @@ def _normalize(self: Tensor, idx):
             names.append("UnsqueezeBackward0")
         elif isinstance(x, slice):
             s = slice(*(None if v is None else int(v) for v in (x.start, x.stop, x.step)))
-            if s.step is not None and s.step <= 0:
+            if s.step == 0:  # Python's own slice rule comes first
+                raise ValueError("slice step cannot be zero")
+            if s.step is not None and s.step < 0:
                 raise ValueError("step must be greater than zero")
             basic.append(s)
             adv.append(slice(None))
@@ -265,30 +269,70 @@ def _index_tensors(arrays):
     return [Tensor._wrap(a) for a in arrays]
 
 
+def _check_index_shapes(arrays) -> None:
+    """PyTorch's IndexError for index tensors that don't broadcast together (JAX would raise ValueError)."""
+    shapes = [tuple(a.shape) for a in arrays]
+    try:
+        jnp.broadcast_shapes(*shapes)
+    except ValueError:
+        raise IndexError("shape mismatch: indexing tensors could not be broadcast together with shapes "
+                         + ", ".join(str(list(s)) for s in shapes)) from None
+
+
 def getitem(self: Tensor, idx):
     template, arrays, basic, name = _normalize(self, idx)
     if basic:
         return _basic_index(self, template, name)
+    _check_index_shapes(arrays)
     return _advanced_index(self, _index_tensors(arrays), template)
 
 
 def _setitem_value(self, value):
+    if not isinstance(value, (Tensor, list, tuple, np.ndarray, np.generic, jax.Array, bool, int, float, complex)):
+        raise TypeError(f"can't assign a {type(value).__name__} to a torch.{self.dtype.legacy}Tensor")
     if isinstance(value, Tensor):
         return value.to(self.dtype) if value.dtype is not self.dtype else value
     if isinstance(value, (list, tuple, np.ndarray)):
         from .creation import tensor
         return tensor(value, dtype=self.dtype)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        _check_setitem_scalar(value, self.dtype)
     if isinstance(value, float) and self.dtype.category < D.FLOAT and self.dtype is not D.bool_:
         return int(value)
     return value
 
 
+def _check_setitem_scalar(value, dtype) -> None:
+    """PyTorch refuses a number the dtype cannot hold, except that half and bfloat16 take it as inf, and a
+    complex64 refuses what float32 would."""
+    from .creation import check_scalar_fits
+    if dtype in (D.float16, D.bfloat16):
+        return
+    if dtype is D.complex64 and math.isfinite(value) and abs(value) > float(np.finfo(np.float32).max):
+        raise RuntimeError("value cannot be converted to type c10::complex<float> without overflow")
+    try:
+        check_scalar_fits(value, dtype)
+    except OverflowError:
+        raise ValueError("Overflow when unpacking long long") from None
+
+
 def setitem(self: Tensor, idx, value) -> None:
-    from ._attach import assign, check_inplace
+    from ._attach import assign, check_inplace, has_internal_overlap
     template, arrays, basic, _ = _normalize(self, idx)
     if basic and any(isinstance(x, (int, slice)) or x is None for x in template):
         _check_leaf_view(self)  # PyTorch writes through a slice of self: the view-of-a-leaf refusal
-    check_inplace(self)
+    check_inplace(self, overlap_ok=True)
+    if basic and has_internal_overlap(self):
+        # Write through the indexed view, as PyTorch does: rewriting all of an expanded tensor would
+        # store every alias of a location, the unchanged ones last.
+        value = _setitem_value(self, value)
+        if not isinstance(value, Tensor):
+            from .creation import tensor
+            value = tensor(value, dtype=self.dtype)
+        self[idx].copy_(value)
+        return
+    if not basic:
+        _check_index_shapes(arrays)
     if not basic and isinstance(value, Tensor) and value.dtype is not self.dtype and (value.ndim or not _has_mask(idx)):
         _dtype_mismatch(self, value)  # PyTorch's index_put_ (a 0-d value under a mask goes through masked_fill_)
     name = "CopySlices" if basic and template != (Ellipsis,) else "IndexPutBackward0"

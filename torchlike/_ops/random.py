@@ -19,7 +19,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
-from .. import _random
+from .. import _cache, _random
 from .._device import to_jax
 from .._tensor import Tensor
 from ._attach import assign, check_inplace
@@ -39,7 +39,7 @@ def _key(generator, device=None):
     return key
 
 
-_KERNELS: dict = {}
+_KERNELS = _cache.LRU(_cache.KERNELS_PER_OP, "kernels")
 
 
 def _kernel(name: str, grad_name: str, build, *static) -> Kernel:
@@ -379,7 +379,7 @@ def _fill_build():
 
 def fill_(self, value) -> Tensor:
     """Mirrors `Tensor.fill_`: a Python scalar or a 0-d tensor (whose gradient is the sum)."""
-    check_inplace(self)
+    check_inplace(self, overlap_ok=True)
     if isinstance(value, Tensor):
         if value.ndim != 0:
             raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with {value.ndim} "
@@ -406,7 +406,7 @@ def _zero_build():
 
 def zero_(self) -> Tensor:
     """Mirrors `Tensor.zero_`."""
-    check_inplace(self)
+    check_inplace(self, overlap_ok=True)
     return assign(self, run_kernel(_kernel("zero", "ZeroBackward0", _zero_build), [self._data], [self]))
 
 

@@ -14,6 +14,7 @@ class FunctionCtx:
         self.saved_tensors_ = ()
         self.needs_input_grad = ()
         self.non_differentiable = set()
+        self.dirty = ()
         self.materialize_grads = True
         self._freed = False
 
@@ -35,7 +36,8 @@ class FunctionCtx:
         self.non_differentiable.update(id(t) for t in tensors)
 
     def mark_dirty(self, *tensors):
-        pass
+        """Tensors forward modified in place: each must be returned, and its history moves onto this node."""
+        self.dirty = tensors
 
     def set_materialize_grads(self, value: bool):
         self.materialize_grads = value
@@ -89,12 +91,13 @@ class Function:
             else:
                 out = cls.forward(ctx, *args, **kwargs)
         outs = out if isinstance(out, tuple) else (out,)
+        dirty = _check_dirty(ctx, outs)
         if _autograd.is_grad_enabled() and any(ctx.needs_input_grad):
             node = _FunctionNode(cls, ctx, args, len(outs))
             wrapped = []
             for nr, o in enumerate(outs):
                 if isinstance(o, Tensor):
-                    if any(o is a for a in args):
+                    if any(o is a for a in args) and id(o) not in dirty:
                         o = o._alias()
                     node.out_meta.append((o.shape, o.dtype))
                     if id(o) not in ctx.non_differentiable and o.dtype.category >= 2:
@@ -104,6 +107,25 @@ class Function:
                 wrapped.append(o)
             outs = tuple(wrapped)
         return outs if isinstance(out, tuple) else outs[0]
+
+
+def _check_dirty(ctx, outs) -> set:
+    """PyTorch's rules for tensors marked dirty: returned as outputs, not leaves that require grad (their
+    in-place change cannot be differentiated), and their version moves as an in-place op's does."""
+    dirty = {id(t) for t in ctx.dirty}
+    if not dirty:
+        return dirty
+    if not dirty <= {id(o) for o in outs}:
+        raise RuntimeError("Some elements marked as dirty during the forward method were not returned as output. "
+                           "The inputs that are modified inplace must all be outputs of the Function.")
+    for t in ctx.dirty:
+        if _autograd.is_grad_enabled() and t.requires_grad and t.grad_fn is None:
+            raise RuntimeError("a leaf Variable that requires grad has been used in an in-place operation.")
+        if t._base is not None and t.requires_grad:
+            raise NotImplementedError("torchlike: mark_dirty on a view that requires grad (its base's history "
+                                      "would have to be rebased) is not supported")
+        t._storage.version += 1
+    return dirty
 
 
 def once_differentiable(fn):

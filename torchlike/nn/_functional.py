@@ -17,15 +17,21 @@ from .._tensor import Tensor, concrete
 # ----- activations -----
 
 
-def _inplace(t: Tensor, result: Tensor) -> Tensor:
+def _inplace(t: Tensor, result: Tensor, saves_result: bool = False) -> Tensor:
     from .._ops._attach import assign, check_inplace
     check_inplace(t)
-    return assign(t, result)
+    assign(t, result)
+    if saves_result and t.grad_fn is not None and hasattr(t.grad_fn, "saved_outputs"):
+        # PyTorch's in-place form differentiates from its result, so a later write to t is refused.
+        from .._ops.registry import _SavedOutput
+        out = _SavedOutput(t, t.grad_fn.name())
+        t.grad_fn.saved_outputs = [(out, out.expected)]
+    return t
 
 
-def _maybe_inplace(kernel, input, inplace, *args):
+def _maybe_inplace(kernel, input, inplace, *args, saves_result=False):
     out = kernel(input, *args)
-    return _inplace(input, out) if inplace else out
+    return _inplace(input, out, saves_result) if inplace else out
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -50,7 +56,7 @@ def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Ten
 
 
 def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(_A.leaky_relu, input, inplace, negative_slope)
+    return _maybe_inplace(_A.leaky_relu, input, inplace, negative_slope, saves_result=True)
 
 
 def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
