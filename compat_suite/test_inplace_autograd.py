@@ -45,6 +45,10 @@ def _times2(t, x):
     return x * 2
 
 
+def _const(t):
+    return t.ones(3, dtype=t.float64)
+
+
 def _add_one_without_grad(t, y):
     with t.no_grad():
         y.add_(1)
@@ -94,6 +98,27 @@ CASES = {
     "modified_through_detach": _saved_then_modified(lambda t, y: y * y, lambda t, y: y.detach().add_(1)),
     "data_write_keeps_the_version": lambda t: _data_write_version(t),
     "output_of_exp_modified": _saved_then_modified(lambda t, y: y.exp(), lambda t, y: None),
+    # scalar and constant forms: which still save their input
+    "pow_scalar_saves_input": _saved_then_modified(lambda t, y: y.pow(2), lambda t, y: y.add_(1)),
+    "sqrt_by_pow_saves_input": _saved_then_modified(lambda t, y: y ** 0.5, lambda t, y: y.add_(1)),
+    "scalar_pow_tensor": _saved_then_modified(lambda t, y: 2 ** y, lambda t, y: y.add_(1)),
+    "pow_tensor_exponent": _saved_then_modified(lambda t, y: y.pow(_const(t) * 2), lambda t, y: y.add_(1)),
+    "clamp_scalars": _saved_then_modified(lambda t, y: y.clamp(0, 1), lambda t, y: y.add_(1)),
+    "clamp_min_scalar": _saved_then_modified(lambda t, y: y.clamp(min=0), lambda t, y: y.add_(1)),
+    "elu_saves_input": _saved_then_modified(lambda t, y: t.nn.functional.elu(y), lambda t, y: y.add_(1)),
+    "xlogy_scalar_other": _saved_then_modified(lambda t, y: t.xlogy(y, 2.0), lambda t, y: y.add_(1)),
+    "prelu_constant_weight": _saved_then_modified(
+        lambda t, y: t.nn.functional.prelu(y, t.tensor([0.2], dtype=t.float64)), lambda t, y: y.add_(1)),
+    "atan2_constant": _saved_then_modified(lambda t, y: t.atan2(y, _const(t)), lambda t, y: y.add_(1)),
+    "maximum_constant": _saved_then_modified(lambda t, y: t.maximum(y, _const(t) * 0), lambda t, y: y.add_(1)),
+    "minimum_constant": _saved_then_modified(lambda t, y: t.minimum(y, _const(t) * 0), lambda t, y: y.add_(1)),
+    "mul_constant_tensor": _saved_then_modified(lambda t, y: y * _const(t), lambda t, y: y.add_(1)),
+    "div_constant_tensor": _saved_then_modified(lambda t, y: y / _const(t), lambda t, y: y.add_(1)),
+    "fmod_scalar": _saved_then_modified(lambda t, y: t.fmod(y, 1.5), lambda t, y: y.add_(1)),
+    "where_constant": _saved_then_modified(lambda t, y: t.where(y > 0, y, _const(t) * 0), lambda t, y: y.add_(1)),
+    "lerp_constant": _saved_then_modified(lambda t, y: t.lerp(y, _const(t), t.tensor(0.3, dtype=t.float64)),
+                                          lambda t, y: y.add_(1)),
+    "addcmul_constants": _saved_then_modified(lambda t, y: t.addcmul(y, _const(t), _const(t)), lambda t, y: y.add_(1)),
     # writes through views
     "slice_mul": _view_chain(lambda t, y: y[:2].mul_(3)),
     "slice_exp": _view_chain(lambda t, y: y[1:].exp_()),

@@ -109,7 +109,7 @@ def leaky_relu(input: T, negative_slope: N = 0.01):
     return jnp.where(input > 0, input, input * negative_slope)
 
 
-@op(method=False, function=False, saves_output=True)
+@op(method=False, function=False)
 def elu(input: T, alpha: N = 1.0, scale=1.0, input_scale: N = 1.0):
     # where, not minimum: PyTorch's derivative at 0 is the negative branch's (alpha), not half of it.
     neg = jnp.expm1(jnp.where(input > 0, 0, input) * input_scale) * alpha

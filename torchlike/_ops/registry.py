@@ -154,6 +154,13 @@ class OpNode(Node):
             self.saved_outputs = [(out, out.expected)]
 
 
+# Backwards that read their own input even when the other operand is a constant or needs no grad
+# (PyTorch saves it: y.pow(2), y.clamp(0, 1), elu, xlogy(y, 2), prelu, atan2(y, c), maximum(y, c)).
+_SAVES_EVERY_INPUT = frozenset({"PowBackward0", "PowBackward1", "PowBackward2", "ClampBackward1", "EluBackward0",
+                                "XlogyBackward2", "PreluKernelBackward0", "Atan2Backward0", "MaximumBackward0",
+                                "MinimumBackward0"})
+
+
 def _saved_operands(k: Kernel, operands, diff: tuple) -> list:
     """The inputs PyTorch's backward would save, for its "modified by an inplace operation" check.
 
@@ -164,6 +171,8 @@ def _saved_operands(k: Kernel, operands, diff: tuple) -> list:
     """
     if not k.saves or k.saves_output:
         return []
+    if k.grad_name in _SAVES_EVERY_INPUT:
+        return [t for t in operands if t is not None]
     for t in operands:
         if t is None:
             return []

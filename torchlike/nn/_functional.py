@@ -64,7 +64,7 @@ def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
-    return _maybe_inplace(_A.elu, input, inplace, alpha)
+    return _maybe_inplace(_A.elu, input, inplace, alpha, saves_result=True)
 
 
 def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
