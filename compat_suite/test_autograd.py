@@ -481,8 +481,39 @@ def _user_holds_grad_across_backwards(t):
     return held, w.grad, t.tensor(held is w.grad)
 
 
+def _zero_grad_keeps_tensors_then_backward_again(t):
+    w = t.nn.Parameter(t.ones(3))
+    opt = t.optim.SGD([w], lr=0.1)
+    g = t.tensor([1.0, 2.0, 3.0])
+    w.backward(g)
+    held = w.grad
+    opt.zero_grad(set_to_none=False)
+    w.backward(g)
+    return g, held, w.grad, t.tensor(held is w.grad)
+
+
+def _zero_grad_after_one_gradient_for_two_inputs(t):
+    class Both(t.autograd.Function):
+        @staticmethod
+        def forward(ctx, a, b):
+            return a + b
+
+        @staticmethod
+        def backward(ctx, g):
+            return g, g
+
+    a, b = t.ones(2, requires_grad=True), t.ones(2, requires_grad=True)
+    Both.apply(a, b).sum().backward()
+    t.optim.SGD([a, b], lr=1.0).zero_grad(set_to_none=False)
+    Both.apply(a, b).sum().backward()
+    a.grad.add_(5)
+    return a.grad, b.grad
+
+
 @pytest.mark.parametrize("fn", [_backward_twice_with_the_same_gradient, _grad_of_a_computed_tensor_twice,
-                                _one_gradient_for_two_inputs, _user_holds_grad_across_backwards])
+                                _one_gradient_for_two_inputs, _user_holds_grad_across_backwards,
+                                _zero_grad_keeps_tensors_then_backward_again,
+                                _zero_grad_after_one_gradient_for_two_inputs])
 def test_gradient_ownership(fn):
     check(fn, grad=False, name=fn.__name__)
 
