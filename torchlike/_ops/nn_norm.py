@@ -32,6 +32,15 @@ def _safe_norm(x, p, axis, keepdims=False):
 
 
 # ----- batch / instance / layer / group / RMS norm -----
+def _widened(x):
+    """PyTorch's CPU kernels accumulate float32 normalization statistics in double. On the CPU the
+    statistics and the normalization run in float64 here too: an input with a large mean relative to
+    its spread would otherwise lose digits to cancellation (results are cast back)."""
+    if x.dtype == jnp.float32 and jax.config.jax_enable_x64 and jax.default_backend() == "cpu":
+        return x.astype(jnp.float64)
+    return x
+
+
 def _bn_stats(x, axes):
     mean = jnp.mean(x, axis=axes)
     var = jnp.mean(jnp.square(x - jnp.expand_dims(mean, axes)), axis=axes)
@@ -54,11 +63,13 @@ def _affine(y, weight, bias, shape):
 def _batch_norm_train(input: T, weight: TO = None, bias: TO = None, eps: N = 1e-5):
     """Normalize with batch statistics; also returns the batch mean and unbiased variance (no gradient)."""
     axes = (0,) + tuple(range(2, input.ndim))
-    mean, var = _bn_stats(input, axes)
+    x = _widened(input)
+    mean, var = _bn_stats(x, axes)
     shape = _channel_shape(input)
-    y = (input - mean.reshape(shape)) * jax.lax.rsqrt(var.reshape(shape) + eps)
+    y = ((x - mean.reshape(shape)) * jax.lax.rsqrt(var.reshape(shape) + eps)).astype(input.dtype)
     n = input.size // input.shape[1]
-    return _affine(y, weight, bias, shape), sg(mean), sg(var * (n / max(n - 1, 1)))
+    unbiased = var * (n / max(n - 1, 1))
+    return _affine(y, weight, bias, shape), sg(mean.astype(input.dtype)), sg(unbiased.astype(input.dtype))
 
 
 @op(method=False, function=False, grad_name="NativeBatchNormBackward0")
@@ -72,12 +83,14 @@ def _batch_norm_eval(input: T, running_mean: T, running_var: T, weight: TO = Non
 def _instance_norm_train(input: T, weight: TO = None, bias: TO = None, eps: N = 1e-5):
     """Per-(sample, channel) statistics; also returns their batch averages (mean, unbiased variance)."""
     axes = tuple(range(2, input.ndim))
-    mean, var = _bn_stats(input, axes)
+    x = _widened(input)
+    mean, var = _bn_stats(x, axes)
     full = mean.shape + (1,) * len(axes)
-    y = (input - mean.reshape(full)) * jax.lax.rsqrt(var.reshape(full) + eps)
+    y = ((x - mean.reshape(full)) * jax.lax.rsqrt(var.reshape(full) + eps)).astype(input.dtype)
     y = _affine(y, weight, bias, _channel_shape(input))
     n = math.prod(input.shape[2:])
-    return y, sg(jnp.mean(mean, 0)), sg(jnp.mean(var, 0) * (n / max(n - 1, 1)))
+    running_var = jnp.mean(var, 0) * (n / max(n - 1, 1))
+    return y, sg(jnp.mean(mean, 0).astype(input.dtype)), sg(running_var.astype(input.dtype))
 
 
 def _check_normalized_shape(input, normalized_shape, weight=None, bias=None):
@@ -99,9 +112,10 @@ def _check_normalized_shape(input, normalized_shape, weight=None, bias=None):
 @op(method=False, grad_name="NativeLayerNormBackward0")
 def layer_norm(input: T, normalized_shape, weight: TO = None, bias: TO = None, eps: N = 1e-5, cudnn_enable=True):
     axes = _check_normalized_shape(input, normalized_shape, weight, bias)
-    mean = jnp.mean(input, axis=axes, keepdims=True)
-    var = jnp.mean(jnp.square(input - mean), axis=axes, keepdims=True)
-    y = (input - mean) * jax.lax.rsqrt(var + eps)
+    x = _widened(input)
+    mean = jnp.mean(x, axis=axes, keepdims=True)
+    var = jnp.mean(jnp.square(x - mean), axis=axes, keepdims=True)
+    y = ((x - mean) * jax.lax.rsqrt(var + eps)).astype(input.dtype)
     if weight is not None:
         y = y * weight
     return y + bias if bias is not None else y
@@ -125,10 +139,10 @@ def group_norm(input: T, num_groups, weight: TO = None, bias: TO = None, eps: N 
         if v is not None and (v.ndim != 1 or v.shape[0] != c):
             raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, "
                                f"but got {name} of shape {list(v.shape)} and input of shape {list(input.shape)}")
-    x = input.reshape(n, num_groups, -1)
+    x = _widened(input).reshape(n, num_groups, -1)
     mean = jnp.mean(x, axis=2, keepdims=True)
     var = jnp.mean(jnp.square(x - mean), axis=2, keepdims=True)
-    y = ((x - mean) * jax.lax.rsqrt(var + eps)).reshape(input.shape)
+    y = ((x - mean) * jax.lax.rsqrt(var + eps)).reshape(input.shape).astype(input.dtype)
     return _affine(y, weight, bias, _channel_shape(input))
 
 
