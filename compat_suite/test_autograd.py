@@ -457,7 +457,7 @@ def _grad_of_a_computed_tensor_twice(t):
     return g, w.grad
 
 
-def _one_gradient_for_two_inputs(t):
+def _function_returning_one_gradient_for_both(t):
     class Both(t.autograd.Function):
         @staticmethod
         def forward(ctx, a, b):
@@ -467,6 +467,11 @@ def _one_gradient_for_two_inputs(t):
         def backward(ctx, g):
             return g, g
 
+    return Both
+
+
+def _one_gradient_for_two_inputs(t):
+    Both = _function_returning_one_gradient_for_both(t)
     a, b = t.ones(2, requires_grad=True), t.ones(2, requires_grad=True)
     Both.apply(a, b).sum().backward()
     a.grad.add_(1)
@@ -493,15 +498,7 @@ def _zero_grad_keeps_tensors_then_backward_again(t):
 
 
 def _zero_grad_after_one_gradient_for_two_inputs(t):
-    class Both(t.autograd.Function):
-        @staticmethod
-        def forward(ctx, a, b):
-            return a + b
-
-        @staticmethod
-        def backward(ctx, g):
-            return g, g
-
+    Both = _function_returning_one_gradient_for_both(t)
     a, b = t.ones(2, requires_grad=True), t.ones(2, requires_grad=True)
     Both.apply(a, b).sum().backward()
     t.optim.SGD([a, b], lr=1.0).zero_grad(set_to_none=False)

@@ -2,7 +2,7 @@
 exception type with a similar message."""
 import pytest
 
-from .harness import check, check_error
+from .harness import check, check_error, torch, torchlike
 
 
 def _grad_on_int(t):
@@ -152,3 +152,11 @@ def test_setitem_of_half_and_bfloat16_takes_overflow_as_inf():
     """Unlike fill_ and full, a subscript write into half or bfloat16 accepts an out-of-range number."""
     check(lambda t: (_set_first(t, t.float16, 1e5), _set_first(t, t.bfloat16, -1e300),
                      _set_first(t, t.float32, float("inf"))), grad=False, name="setitem_half_inf")
+
+
+def test_empty_shape_beyond_xlas_extent_is_refused_where_torch_accepts_it():
+    """PyTorch holds torch.zeros(2**62, 0) (no storage is needed); XLA aborts the process on such a shape,
+    so torchlike refuses it by name: a known difference."""
+    assert tuple(torch.zeros(2 ** 62, 0).shape) == (2 ** 62, 0)
+    with pytest.raises(NotImplementedError, match="extent XLA cannot represent"):
+        torchlike.zeros(2 ** 62, 0)

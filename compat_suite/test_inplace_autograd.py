@@ -3,7 +3,7 @@ refuses with "modified by an inplace operation". torchlike's nodes keep immutabl
 would be right either way; the sweep checks it refuses exactly where PyTorch does, and agrees elsewhere."""
 import pytest
 
-from .harness import check, check_error, torch
+from .harness import check, check_error, torch, torchlike
 
 
 def _chain(make, *steps, read=lambda t, x, y: y.sum()):
@@ -171,3 +171,18 @@ def test_in_place_chain(name):
 def test_the_sweep_covers_both_outcomes():
     raising = sum(_torch_raises(fn) for fn in CASES.values())
     assert 10 <= raising <= len(CASES) - 10, raising
+
+
+def test_a_data_write_after_saving_is_not_seen_by_torchlikes_backward():
+    """A known difference: PyTorch's backward reads a saved tensor's memory, so a write through .data
+    (which it does not count as a modification) changes its gradient; torchlike's nodes keep the values
+    they saved, so its gradient is the one of the values at the time of the forward."""
+    def grad_after_data_write(t):
+        x = t.tensor([0.5, 1.0], dtype=t.float64, requires_grad=True)
+        y = x * 2
+        z = y * y
+        y.data.add_(1)
+        z.sum().backward()
+        return x.grad.tolist()
+    assert grad_after_data_write(torch) == [8.0, 12.0]  # 2 * (y + 1) * 2
+    assert grad_after_data_write(torchlike) == [4.0, 8.0]  # 2 * y * 2, y as saved

@@ -119,8 +119,20 @@ def _mlp_loss(lib, params, x, target):
     return lib.nn.functional.cross_entropy(lib.nn.functional.linear(h, w2, b2), target)
 
 
+def _compiles_nothing_and_matches_torch(make):
+    """make(lib) -> (step(i), params): torchlike's steps after the warm-up compile nothing, and the
+    trained parameters equal PyTorch's."""
+    step, ours = make(torchlike)
+    assert _run_counting(step)[:2] == (0, 0)
+    step, theirs = make(torch)
+    for i in range(STEPS):
+        step(i)
+    for a, b in zip(ours, theirs):
+        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-6)
+
+
 def test_hand_written_sgd_with_cosine_lr():
-    def run(lib, count):
+    def run(lib):
         params, x, target = _mlp_params(lib), lib.tensor(Y), lib.tensor(TARGET % 4)
 
         def step(i):
@@ -131,20 +143,12 @@ def test_hand_written_sgd_with_cosine_lr():
             with lib.no_grad():
                 for p in params:
                     p.add_(p.grad, alpha=-lr)
-        if count:
-            return _run_counting(step)[:2], params
-        for i in range(STEPS):
-            step(i)
-        return None, params
-    (new_kernels, new_programs), ours = run(torchlike, True)
-    assert (new_kernels, new_programs) == (0, 0)
-    _, theirs = run(torch, False)
-    for a, b in zip(ours, theirs):
-        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-6)
+        return step, params
+    _compiles_nothing_and_matches_torch(run)
 
 
 def test_scheduled_adam():
-    def run(lib, count):
+    def run(lib):
         params, x, target = _mlp_params(lib), lib.tensor(Y), lib.tensor(TARGET % 4)
         opt = lib.optim.Adam(params, lr=0.01)
         sched = lib.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=STEPS)
@@ -154,16 +158,8 @@ def test_scheduled_adam():
             _mlp_loss(lib, params, x, target).backward()
             opt.step()
             sched.step()
-        if count:
-            return _run_counting(step)[:2], params
-        for i in range(STEPS):
-            step(i)
-        return None, params
-    (new_kernels, new_programs), ours = run(torchlike, True)
-    assert (new_kernels, new_programs) == (0, 0)
-    _, theirs = run(torch, False)
-    for a, b in zip(ours, theirs):
-        np.testing.assert_allclose(_np(a), _np(b), rtol=1e-5, atol=1e-6)
+        return step, params
+    _compiles_nothing_and_matches_torch(run)
 
 
 def test_fast_path_holds_one_entry_per_form():

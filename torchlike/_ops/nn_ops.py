@@ -109,7 +109,7 @@ def leaky_relu(input: T, negative_slope: N = 0.01):
     return jnp.where(input > 0, input, input * negative_slope)
 
 
-@op(method=False, function=False)
+@op(method=False, function=False, saves_inputs=True)
 def elu(input: T, alpha: N = 1.0, scale=1.0, input_scale: N = 1.0):
     # where, not minimum: PyTorch's derivative at 0 is the negative branch's (alpha), not half of it.
     neg = jnp.expm1(jnp.where(input > 0, 0, input) * input_scale) * alpha
@@ -245,7 +245,7 @@ def glu(input: T, dim=-1):
     return a * jax.nn.sigmoid(b)
 
 
-@op(grad_name="PreluKernelBackward0")
+@op(grad_name="PreluKernelBackward0", saves_inputs=True)
 def prelu(input: T, weight: T):
     if weight.ndim > 1:
         raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.ndim}")

@@ -293,7 +293,7 @@ def _int_pow(base, e):
     return jnp.where(e < 0, neg, pos)
 
 
-@op(promote="same", inplace=True, grad_name=_POW_NAMES)
+@op(promote="same", inplace=True, grad_name=_POW_NAMES, saves_inputs=True)
 def pow(input: TS, exponent: TS, *, out=None):
     if is_bool(input):
         raise not_implemented("pow", input)
@@ -317,7 +317,7 @@ precheck(OPS["pow"], _pow_check)
 # PyTorch computes a tensor to the Python-number power 0.5 as sqrt and -0.5 as rsqrt, which differ
 # from pow at -0.0 and -inf (sqrt(-inf) is NaN, pow(-inf, 0.5) is inf); a tensor exponent and a
 # float16 base use pow.
-@op(name="_pow_root", promote="same", method=False, function=False, grad_name="PowBackward0")
+@op(name="_pow_root", promote="same", method=False, function=False, grad_name="PowBackward0", saves_inputs=True)
 def pow_root(input: T, exponent: TS, *, out=None):
     return _pow_root(input, exponent)
 
@@ -431,12 +431,12 @@ _comparison("gt", jnp.greater, ("greater",))
 _comparison("ge", jnp.greater_equal, ("greater_equal",))
 
 
-@op(promote="same")
+@op(promote="same", saves_inputs=True)
 def maximum(input: T, other: T, *, out=None):
     return _float_maximum(input, other) if is_float(input) else jnp.maximum(input, other)
 
 
-@op(promote="same")
+@op(promote="same", saves_inputs=True)
 def minimum(input: T, other: T, *, out=None):
     return _float_minimum(input, other) if is_float(input) else jnp.minimum(input, other)
 
@@ -653,7 +653,7 @@ def _clamp(x, lo, hi):
 
 @op(promote="same", inplace=True, aliases=("clip",),
     grad_name=names(lambda _given, **_: "ClampBackward0" if "t" in (_given.get("min"), _given.get("max"))
-                    else "ClampBackward1"))
+                    else "ClampBackward1"), saves_inputs=True)
 def clamp(input: T, min: TS = None, max: TS = None, *, out=None):
     if min is None and max is None:
         raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")

@@ -247,7 +247,7 @@ def round(input: T, *, decimals=None, out=None):
 
 
 # ----- two-argument maths -----
-@op(promote="float", inplace=True, aliases=("arctan2",))
+@op(promote="float", inplace=True, aliases=("arctan2",), saves_inputs=True)
 def atan2(input: T, other: T, *, out=None):
     return _atan2(input, other)
 
@@ -288,7 +288,7 @@ def _hypot_jvp(primals, tangents):
 
 
 @op(promote="float", inplace=True, grad_name=names(lambda _given, **_: {"s": "XlogyBackward1"}.get(
-    _given["input"], "XlogyBackward2" if _given["other"] == "s" else "XlogyBackward0")))
+    _given["input"], "XlogyBackward2" if _given["other"] == "s" else "XlogyBackward0")), saves_inputs=True)
 def xlogy(input: TS, other: TS, *, out=None):
     """Mirrors `torch.xlogy`: 0 where input is 0 (unless other is NaN)."""
     return _xlogy(input, other)

@@ -49,12 +49,12 @@ autocast_hook = None
 class Kernel:
     """A jax function of flat arrays, its jitted form, and the facts autograd needs about it."""
 
-    __slots__ = ("raw", "jit", "grad_name", "saves", "saves_output", "bwd", "__weakref__")
+    __slots__ = ("raw", "jit", "grad_name", "saves", "saves_output", "saves_inputs", "bwd", "__weakref__")
 
-    def __init__(self, raw, grad_name, saves: bool, saves_output: bool = False):
+    def __init__(self, raw, grad_name, saves: bool, saves_output: bool = False, saves_inputs: bool = False):
         self.raw, self.jit, self.grad_name, self.saves = raw, jax.jit(raw), grad_name, saves
         kernels_built[0] += 1
-        self.saves_output = saves_output
+        self.saves_output, self.saves_inputs = saves_output, saves_inputs
         self.bwd = _cache.LRU(_cache.VJPS_PER_KERNEL, "vjp")
 
     def node_name(self, arrays) -> str:
@@ -154,24 +154,18 @@ class OpNode(Node):
             self.saved_outputs = [(out, out.expected)]
 
 
-# Backwards that read their own input even when the other operand is a constant or needs no grad
-# (PyTorch saves it: y.pow(2), y.clamp(0, 1), elu, xlogy(y, 2), prelu, atan2(y, c), maximum(y, c)).
-_SAVES_EVERY_INPUT = frozenset({"PowBackward0", "PowBackward1", "PowBackward2", "ClampBackward1", "EluBackward0",
-                                "XlogyBackward2", "PreluKernelBackward0", "Atan2Backward0", "MaximumBackward0",
-                                "MinimumBackward0"})
-
-
 def _saved_operands(k: Kernel, operands, diff: tuple) -> list:
     """The inputs PyTorch's backward would save, for its "modified by an inplace operation" check.
 
     Our nodes keep immutable arrays, so gradients are right either way; this only decides when
     to refuse as PyTorch does. Ops that save their output, and scalar forms (x * 2, x / 2), save
     no input; a unary op saves its input; a binary op saves an operand when another requires grad
-    (`diff`: the positions of those that do).
+    (`diff`: the positions of those that do); an op registered with `saves_inputs` saves every tensor
+    input whatever the others are.
     """
     if not k.saves or k.saves_output:
         return []
-    if k.grad_name in _SAVES_EVERY_INPUT:
+    if k.saves_inputs:  # (y.pow(2), y.clamp(0, 1), atan2(y, c): PyTorch saves y though c is constant)
         return [t for t in operands if t is not None]
     for t in operands:
         if t is None:
@@ -340,11 +334,12 @@ def _is_scalar(v) -> bool:
 class Op:
     """A registered operator: callable as the torch function."""
 
-    def __init__(self, fn, name, promote, varargs, grad_name, linear, saves_output, view, differentiable):
+    def __init__(self, fn, name, promote, varargs, grad_name, linear, saves_output, view, differentiable,
+                 saves_inputs=False):
         self.fn, self.name, self.promote, self.varargs, self.view = fn, name, promote, varargs, view
         self.grad_name = grad_name or "".join(w.capitalize() for w in name.strip("_").split("_")) + "Backward0"
         self.saves = not linear
-        self.saves_output = saves_output
+        self.saves_output, self.saves_inputs = saves_output, saves_inputs
         self.differentiable = differentiable
         sig = inspect.signature(fn)
         self.pos_names, self.names, self.defaults, self.required = [], set(), {}, []
@@ -533,7 +528,7 @@ class Op:
                 extra = {"_given": given} if getattr(gname, "scalar_args", False) else {}
                 gname = gname(**names_static, **extra)
             k = self.kernels[key] = Kernel(self._raw(struct, static, compute, numbers_in), gname, self.saves,
-                                           self.saves_output)
+                                           self.saves_output, self.saves_inputs)
         if sources is not None and sum(j.__class__ is int for j in sources) == sum(isinstance(a, Tensor) for a in args):
             # (every tensor argument is a kernel input: one given for a static parameter is baked into
             # the kernel, which the fast key, holding only its dtype, could not tell apart)
@@ -754,10 +749,13 @@ def _write_out(out, result):
 
 
 def op(name: str | None = None, *, promote=None, varargs=None, method=True, inplace=False, function=True,
-       grad_name=None, linear=False, saves_output=False, view=False, differentiable=True, aliases=()):
-    """Register a jax function as a torch operator (see the module docstring)."""
+       grad_name=None, linear=False, saves_output=False, saves_inputs=False, view=False, differentiable=True,
+       aliases=()):
+    """Register a jax function as a torch operator (see the module docstring). `saves_inputs`: PyTorch's
+    backward keeps every tensor input even where another operand is a constant (for its in-place checks)."""
     def register(fn):
-        o = Op(fn, name or fn.__name__, promote, varargs, grad_name, linear, saves_output, view, differentiable)
+        o = Op(fn, name or fn.__name__, promote, varargs, grad_name, linear, saves_output, view, differentiable,
+               saves_inputs)
         o.method, o.inplace, o.function, o.aliases = method, inplace, function, aliases
         OPS[o.name] = o
         return o
