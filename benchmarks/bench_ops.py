@@ -1,6 +1,6 @@
 """Per-op dispatch: the same small op on real PyTorch, torchlike (eager) and plain jax.numpy.
 
-    python benchmarks/bench_ops.py
+    python benchmarks/bench_ops.py [--device cpu|cuda]
 
 Ratios > 1 mean faster than PyTorch. Small tensors, so this measures dispatch, not maths. Every
 result is computed and read: torchlike may defer ops (torchlike/_ops/lazy.py), so a benchmark
@@ -9,8 +9,11 @@ that dropped its results would time nothing. Two patterns per op:
 - chain: 100 dependent calls (y = op(y, x)), the last result read; the per-call time.
 - each: one call and its result read, repeated; what an op costs when its value is needed at once.
 
-PyTorch runs with one thread here (see main).
+PyTorch runs with one thread here (see main). With `--device cuda` every contender's tensors
+live on the GPU and a read is the copy back to the host.
 """
+import argparse
+
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -36,16 +39,20 @@ def _each(step, start, read):
 
 
 def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
+    dev = ap.parse_args().device
     # Ops this small run on one thread in PyTorch anyway; its idle OpenMP workers would otherwise
     # spin between calls and slow the XLA runtime's threads sharing these cores.
     torch.set_num_threads(1)
     rng = np.random.default_rng(0)
     a = rng.standard_normal((64, 64)).astype(np.float32)
     q = np.linalg.qr(rng.standard_normal((64, 64)))[0].astype(np.float32)  # orthogonal: a chain stays O(1)
+    jax_dev = jax.devices("gpu" if dev == "cuda" else "cpu")[0]
     libs = {
-        "torch": (torch, torch.tensor, lambda y: y.numpy()),
-        "torchlike": (torchlike, torchlike.tensor, lambda y: y._data.block_until_ready()),
-        "jax.numpy": (None, jnp.asarray, lambda y: y.block_until_ready()),
+        "torch": (torch, lambda v: torch.tensor(v, device=dev), lambda y: y.cpu().numpy()),
+        "torchlike": (torchlike, lambda v: torchlike.tensor(v, device=dev), lambda y: y.cpu().numpy()),
+        "jax.numpy": (None, lambda v: jax.device_put(v, jax_dev), lambda y: np.asarray(y)),
     }
     idx = np.array([1, 5, 7])
     steps = {  # name -> (lib, x, w) -> one call on y

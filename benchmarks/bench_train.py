@@ -1,7 +1,7 @@
 """Training-step speed: the documents' MLP and CNN on real PyTorch, torchlike eager,
 torchlike.compile, and a plain JAX + optax step under jax.jit, measured in one run.
 
-    python benchmarks/bench_train.py [--model mlp|cnn|both]
+    python benchmarks/bench_train.py [--model mlp|cnn|both] [--device cpu|cuda]
 
 Ratios > 1 mean faster than PyTorch eager.
 """
@@ -42,9 +42,9 @@ def step_fn(lib, model, lr):
     return step
 
 
-def jax_step(params_np, kind, lr):
+def jax_step(params_np, kind, lr, jax_dev):
     """The same model written directly in JAX, trained with optax.sgd under one jax.jit."""
-    params = {k: jnp.asarray(v) for k, v in params_np.items()}
+    params = {k: jax.device_put(v, jax_dev) for k, v in params_np.items()}
     opt = optax.sgd(lr)
     state = opt.init(params)
 
@@ -78,23 +78,26 @@ def jax_step(params_np, kind, lr):
     return run, box
 
 
-def bench(kind: str, batch: int, number: int):
+def bench(kind: str, batch: int, number: int, dev: str = "cpu"):
     rng = np.random.default_rng(0)
     x = rng.standard_normal((batch, 1, 28, 28)).astype(np.float32)
     y = rng.integers(0, 10, batch)
     build = cnn if kind == "cnn" else mlp
     torch.manual_seed(0)
-    tmodel = build(torch)
-    sd = {k: v.detach().numpy().copy() for k, v in tmodel.state_dict().items()}
+    tmodel = build(torch).to(dev)
+    sd = {k: v.detach().cpu().numpy().copy() for k, v in tmodel.state_dict().items()}
     lmodel, cmodel = build(torchlike), build(torchlike)
     for m in (lmodel, cmodel):
         m.load_state_dict({k: torchlike.tensor(v) for k, v in sd.items()})
-    tx, ty = torch.tensor(x), torch.tensor(y)
-    lx, ly = torchlike.tensor(x), torchlike.tensor(y)
+        m.to(dev)
+    tx, ty = torch.tensor(x, device=dev), torch.tensor(y, device=dev)
+    lx, ly = torchlike.tensor(x, device=dev), torchlike.tensor(y, device=dev)
     tstep, lstep = step_fn(torch, tmodel, 0.01), step_fn(torchlike, lmodel, 0.01)
     cstep = torchlike.compile(step_fn(torchlike, cmodel, 0.01))
-    jrun, box = jax_step(sd, kind, 0.01)
-    jx, jy = jnp.asarray(x), jnp.asarray(y)
+    jax_dev = jax.devices("gpu" if dev == "cuda" else "cpu")[0]
+    jrun, box = jax_step(sd, kind, 0.01, jax_dev)
+    jx, jy = jax.device_put(x, jax_dev), jax.device_put(y, jax_dev)
+    torch_sync = torch.cuda.synchronize if dev == "cuda" else (lambda: None)
     last = {}
 
     def keep(name, f):
@@ -102,22 +105,23 @@ def bench(kind: str, batch: int, number: int):
             last[name] = f()
         return run
     med = measure({
-        "torch": (lambda: tstep(tx, ty), lambda: None),
+        "torch": (lambda: tstep(tx, ty), torch_sync),
         "torchlike eager": (keep("l", lambda: lstep(lx, ly)), lambda: last["l"]._data.block_until_ready()),
         "torchlike.compile": (keep("c", lambda: cstep(lx, ly)), lambda: last["c"]._data.block_until_ready()),
         "jax+optax jit": (lambda: jrun(jx, jy), lambda: box[2].block_until_ready()),
     }, rounds=5, number=number)
-    return report(f"{kind} training step (batch {batch})", med)
+    return report(f"{kind} training step (batch {batch}, {dev})", med)
 
 
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", default="both", choices=["mlp", "cnn", "both"])
+    ap.add_argument("--device", default="cpu", choices=["cpu", "cuda"])
     args = ap.parse_args()
     if args.model in ("mlp", "both"):
-        bench("mlp", 100, 50)
+        bench("mlp", 100, 50, args.device)
     if args.model in ("cnn", "both"):
-        bench("cnn", 64, 5)
+        bench("cnn", 64, 5 if args.device == "cpu" else 50, args.device)
 
 
 if __name__ == "__main__":

@@ -139,8 +139,13 @@ class _Program:
 
     def run(self, leaves, tree, arg_tensors, groups):
         self._ctx = (leaves, tree, arg_tensors, groups)
+        state_arrays = [s.data for s in self.state]
+        committed = _committed(state_arrays)
+        if committed is not state_arrays:  # kept committed: the next call need not copy again
+            for s, a in zip(self.state, committed):
+                s.data = a
         try:
-            new_state, esc, outs = self._jit([s.data for s in self.state], [t._data for t in arg_tensors],
+            new_state, esc, outs = self._jit(committed, [t._data for t in arg_tensors],
                                              [np.float64(g["lr"]) for g in groups])
         finally:
             self._ctx = None
@@ -153,6 +158,16 @@ class _Program:
         it = iter(outs)
         result = [Tensor._wrap(next(it)) if isinstance(x, Tensor) else x for x in out_leaves]
         return jax.tree_util.tree_unflatten(out_tree, result)
+
+
+def _committed(arrays: list) -> list:
+    """The arrays, each committed to a device. The program writes its outputs back committed, so
+    an uncommitted input (a generator's key made by jnp.asarray) would make the second call a new
+    signature for jax.jit and compile the whole step again (9 s on a GPU)."""
+    if all(getattr(a, "committed", True) for a in arrays):
+        return arrays
+    dev = next((next(iter(a.devices())) for a in arrays if getattr(a, "committed", False)), None)
+    return [jax.device_put(a, dev) if not getattr(a, "committed", True) else a for a in arrays]
 
 
 class _ForwardProgram:
@@ -204,12 +219,23 @@ class _ForwardProgram:
     def run(self, leaves, tree, arg_tensors, groups):
         from ._ops.registry import run_kernel
         self._ctx = (leaves, tree, list(arg_tensors))
-        arrays = [s.data for s in self.state] + [t._data for t in arg_tensors]
+        state_arrays = [s.data for s in self.state]
+        committed = _committed(state_arrays)
+        if committed is not state_arrays:  # (see _Program.run)
+            for s, a in zip(self.state, committed):
+                s.data = a
+        arrays = committed + [t._data for t in arg_tensors]
         outs = run_kernel(self.kernel, arrays, self.state_tensors + list(arg_tensors))
         written, out_leaves, out_tree, n_out = self.meta
         for i, t in zip(written, outs[n_out:]):
             s = self.state[i]
             s.data, s.version = t._data, s.version + 1
+        node = next((t.grad_fn for t in outs[:n_out] if t.grad_fn is not None), None)
+        if node is not None and written:
+            # The program's own writes (BatchNorm statistics, the RNG key) are not later in-place edits of
+            # what the node saved: it holds the values from before them, so they leave its version checks.
+            ids = {id(self.state[i]) for i in written}
+            node.saved = [(x, x._version if id(x._storage) in ids else v) for x, v in node.saved]
         it = iter(outs[:n_out])
         result = [next(it) if isinstance(x, Tensor) else x for x in out_leaves]
         return jax.tree_util.tree_unflatten(out_tree, result)

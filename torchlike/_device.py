@@ -66,9 +66,13 @@ class device:
         return hash((self.type, self.index))
 
     def __enter__(self):
+        """`with torch.device(...):` makes it the default device of factory functions."""
+        self._saved = get_default_device()
+        set_default_device(self)
         return self
 
     def __exit__(self, *exc):
+        set_default_device(self.__dict__.pop("_saved", None))
         return False
 
 
@@ -111,3 +115,33 @@ def from_jax(jd) -> device:
     if jd.platform == "cpu":
         return device("cpu")
     return device("cuda", gpu_devices().index(jd) if jd in gpu_devices() else jd.id)
+
+
+def place_like(array, like):
+    """`array`, made on the default device (the CPU), on the device of the tensor `like`: operands
+    torchlike makes for an op (a dropout key, an RNN's zero state) must live where the op's input
+    does, or each call would copy them across."""
+    if not gpu_devices():
+        return array
+    d = like._meta
+    if isinstance(d, jax.core.Tracer):  # (inside torchlike.compile: placed with the traced program)
+        return array
+    dev = next(iter(d.devices()))
+    return array if dev.platform == "cpu" else jax.device_put(array, dev)
+
+
+def get_default_device() -> device:
+    """Mirrors `torch.get_default_device`: where factory functions put tensors (the CPU)."""
+    return device("cpu")
+
+
+def set_default_device(d) -> None:
+    """Mirrors `torch.set_default_device`. Only the CPU (the default) is supported: factory
+    functions always place on the CPU unless given `device=`."""
+    if d is None:
+        return
+    d = d if isinstance(d, device) else device(d)
+    if d.type != "cpu":
+        raise NotImplementedError(f"torch.set_default_device('{d}') (and `with torch.device('{d}'):`): a default "
+                                  "device other than the CPU is not implemented in torchlike; pass device= to "
+                                  "factory functions or move tensors with .to()")

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 CHECK_EVERY = 200
 HIGH_WATER = 0.6
-_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"  # compiled, or loaded from the disk cache
+_CACHE_HIT_EVENT = "/jax/compilation_cache/cache_hits"
 
 _compiles = 0
+_loaded = 0  # programs the persistent compilation cache supplied
 pending = False  # read by the operator registry on its slow path: a clear is due
 clears = 0  # how many times the caches were cleared (for tests and diagnostics)
 
@@ -51,6 +53,12 @@ def _on_duration_event(event, *args, **kwargs) -> None:
         pending = n is not None and n > HIGH_WATER * _LIMIT
 
 
+def _on_event(event, *args, **kwargs) -> None:
+    global _loaded
+    if event == _CACHE_HIT_EVENT:
+        _loaded += 1
+
+
 def relieve() -> None:
     """Clear JAX's caches if a clear is due and no JAX trace is running (called by the registry)."""
     global pending, clears
@@ -65,10 +73,17 @@ def relieve() -> None:
 
 
 def compiles() -> int:
-    """How many XLA programs this process has compiled so far."""
-    return _compiles
+    """How many XLA programs this process has compiled so far (not counting those loaded from
+    the persistent compilation cache)."""
+    return _compiles - _loaded
+
+
+def loaded() -> int:
+    """How many XLA programs this process loaded from the persistent compilation cache."""
+    return _loaded
 
 
 def install() -> None:
     from jax import monitoring
     monitoring.register_event_duration_secs_listener(_on_duration_event)
+    monitoring.register_event_listener(_on_event)

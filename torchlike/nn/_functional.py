@@ -7,7 +7,7 @@ import warnings
 import jax
 import jax.numpy as jnp
 
-from .. import _autograd
+from .. import _autograd, _device
 from .. import _dtype as D
 from .._ops import OPS
 from .._ops import nn_norm as _N
@@ -204,12 +204,13 @@ def _check_p(p: float) -> None:
         raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
 
 
-def _keep_mask(shape, p):
-    return Tensor._wrap(jax.random.bernoulli(_next_key(), 1.0 - p, shape))
+def _keep_mask(shape, p, like):
+    key = _device.place_like(_next_key(), like)  # (the mask is drawn where the input is)
+    return Tensor._wrap(jax.random.bernoulli(key, 1.0 - p, shape))
 
 
 def _apply_mask(input, mask_shape, p, inplace):
-    mask = _keep_mask(mask_shape, p)
+    mask = _keep_mask(mask_shape, p, input)
     out = _N._masked_scale(input, mask, 0.0 if p == 1 else 1.0 / (1.0 - p))
     return _inplace(input, out) if inplace else out
 
@@ -293,7 +294,7 @@ def _alpha_dropout(input, p, training, inplace, mask_shape):
     keep = 1.0 - p
     a = (keep + _SELU_ALPHA_P ** 2 * keep * p) ** -0.5
     b = -a * _SELU_ALPHA_P * p
-    mask = _keep_mask(mask_shape, p)
+    mask = _keep_mask(mask_shape, p, input)
     # out = (x * mask + alpha' * (1 - mask)) * a + b
     out = _N._masked_scale(input, mask, a) + Tensor._wrap(
         jnp.where(mask._data, b, _SELU_ALPHA_P * a + b).astype(input._data.dtype))

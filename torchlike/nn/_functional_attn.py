@@ -5,6 +5,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from .. import _device
 from .._ops import attention as _A
 from .._tensor import Tensor
 
@@ -13,7 +14,7 @@ __all__ = ["multi_head_attention_forward", "scaled_dot_product_attention"]
 
 def _keep_mask(shape, p: float, like: Tensor) -> Tensor:
     from ._functional import _next_key
-    keep = jax.random.bernoulli(_next_key(), 1.0 - p, shape)
+    keep = jax.random.bernoulli(_device.place_like(_next_key(), like), 1.0 - p, shape)
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     return Tensor._wrap(keep.astype(like._data.dtype) * jnp.asarray(scale, like._data.dtype))
 

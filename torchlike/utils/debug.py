@@ -16,15 +16,17 @@ from __future__ import annotations
 import jax
 
 from .. import _cache, _program_budget
-from .._ops import registry
+from .._ops import placement, registry
 
-__all__ = ["kernel_stats", "clear_caches"]
+__all__ = ["kernel_stats", "clear_caches", "check_devices"]
 
 
 def kernel_stats() -> dict:
     """A snapshot of the engine's compile counters and caches:
 
     - "compiled": XLA programs compiled so far (kernels, their backwards, fused programs);
+    - "loaded": programs loaded from the persistent compilation cache instead (see
+      torchlike/_compilation_cache.py);
     - "kernels_built": operator kernels made so far (each is compiled once per input shape);
     - "cache_clears": how often the program budget cleared JAX's caches;
     - "caches": per cache family, {"caches": how many, "entries": total entries,
@@ -32,6 +34,7 @@ def kernel_stats() -> dict:
     """
     return {
         "compiled": _program_budget.compiles(),
+        "loaded": _program_budget.loaded(),
         "kernels_built": registry.kernels_built[0],
         "cache_clears": _program_budget.clears,
         "caches": _cache.families(),
@@ -43,3 +46,12 @@ def clear_caches() -> None:
     compiled steps) and JAX's compiled programs: the next calls rebuild and recompile what they use."""
     _cache.clear_all()
     jax.clear_caches()
+
+
+def check_devices(enabled: bool = True) -> None:
+    """Make every operator call refuse operands on different devices, with PyTorch's
+    `RuntimeError: Expected all tensors to be on the same device, ...` (a 0-d CPU tensor goes with
+    any device, as in PyTorch). Off by default: JAX then copies an operand across, which is slow
+    but gives the same values. On a GPU this finds the copies a script (or torchlike) makes
+    between host and device each step."""
+    placement.checks_on = bool(enabled)

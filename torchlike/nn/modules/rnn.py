@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ... import _device
 from ..._ops import rnn as _R
 from ..._ops.creation import empty
 from ..._tensor import Tensor
@@ -24,12 +25,12 @@ _GATES = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}
 
 
 def _zeros(shape, like: Tensor) -> Tensor:
-    return Tensor._wrap(jnp.zeros(shape, like._data.dtype))
+    return Tensor._wrap(_device.place_like(jnp.zeros(shape, like._data.dtype), like))
 
 
 def _dropout_mask(shape, p: float, like: Tensor) -> Tensor:
     from .._functional import _next_key
-    keep = jax.random.bernoulli(_next_key(), 1.0 - p, shape)
+    keep = jax.random.bernoulli(_device.place_like(_next_key(), like), 1.0 - p, shape)
     scale = 0.0 if p == 1 else 1.0 / (1.0 - p)
     return Tensor._wrap(keep.astype(like._data.dtype) * jnp.asarray(scale, like._data.dtype))
 
