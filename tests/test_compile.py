@@ -102,3 +102,24 @@ def test_compiled_module_optimizer_dropout_scheduler_match_eager():
         if compiled:
             assert run.eager_reason is None and len(run.programs) == 1  # lr changes did not recompile
     np.testing.assert_allclose(runs[1], runs[0], rtol=1e-5)
+
+
+def test_compiled_module_with_dropout_and_batchnorm_trains_as_eager():
+    """`torch.compile(model)` in training: the forward program also writes the RNG key (uint32, no torch
+    dtype) and BatchNorm's statistics; backward must neither trip on the key nor on those writes."""
+    def run(compiled):
+        torch.manual_seed(0)
+        m = torch.nn.Sequential(torch.nn.Linear(8, 16), torch.nn.Dropout(0.5),
+                                    torch.nn.BatchNorm1d(16), torch.nn.Linear(16, 2))
+        f = torch.compile(m) if compiled else m
+        x = torch.randn(6, 8)
+        seen = []
+        for _ in range(3):
+            m.zero_grad()
+            f(x).square().sum().backward()
+            seen.append([p.grad.numpy().copy() for p in m.parameters()] + [m[2].running_mean.numpy().copy()])
+        return seen
+    eager, compiled = run(False), run(True)
+    for a, b in zip(eager, compiled):
+        for x, y in zip(a, b):
+            np.testing.assert_allclose(y, x, rtol=1e-5, atol=1e-6)

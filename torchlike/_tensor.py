@@ -99,6 +99,11 @@ class Size(tuple):
         return Size(tuple(self) + tuple(other))
 
 
+def _type_probe(kind: str) -> property:
+    """`Tensor.is_<kind>` of PyTorch: whether the tensor is on a `kind` device."""
+    return property(lambda self: self.device.type == kind, doc=f"Mirrors `torch.Tensor.is_{kind}`.")
+
+
 @jax.jit
 def _scatter_into(root, index, value):
     return root.ravel().at[index.ravel()].set(value.ravel().astype(root.dtype)).reshape(root.shape)
@@ -226,8 +231,11 @@ class Tensor:
             s.data = value if vd is d or vd == d else value.astype(d)
         else:
             root = s.data
-            index = self._chain_index(root)
-            s.data = _scatter_into(root, index, jnp.broadcast_to(value, index.shape))
+            from ._ops import complex as C  # (a real/imag/conj view: positions within complex elements)
+            if C.reinterprets(self._chain):
+                s.data = C.scatter_reinterpreted(root, C.reinterpreting_index(self._chain, root), value)
+            else:
+                s.data = _scatter_into(root, index := self._chain_index(root), jnp.broadcast_to(value, index.shape))
         s.version += 1
         if self._untracked:
             s.hidden += 1
@@ -238,9 +246,8 @@ class Tensor:
         cached = getattr(self, "_index_cache", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        index = jnp.arange(int(np.prod(root.shape)), dtype=jnp.int64).reshape(root.shape)
-        for k in self._chain:
-            index = k.raw(index)
+        from ._ops.complex import view_positions  # (real/imag/conj views count within complex elements)
+        index = view_positions(self._chain, root)
         self._index_cache = (key, index)
         return index
 
@@ -359,12 +366,33 @@ class Tensor:
         return _device_from_jax(next(iter(data.devices())))
 
     @property
+    def layout(self):
+        return D.strided
+
+    @property
     def is_cuda(self) -> bool:
         return self.device.type == "cuda"
 
     @property
     def is_cpu(self) -> bool:
         return self.device.type == "cpu"
+
+    # PyTorch's device and layout probes (torchlike places tensors on JAX's CPU and GPUs only).
+    is_mps, is_meta, is_xla, is_xpu = (_type_probe(k) for k in ("mps", "meta", "xla", "xpu"))
+    is_ipu, is_maia, is_mtia, is_vulkan = (_type_probe(k) for k in ("ipu", "maia", "mtia", "vulkan"))
+    is_sparse = property(lambda self: str(self.layout) == "torch.sparse_coo", doc="Mirrors `torch.Tensor.is_sparse`.")
+    is_sparse_csr = property(lambda self: str(self.layout) == "torch.sparse_csr")
+    is_mkldnn = property(lambda self: str(self.layout) == "torch._mkldnn")
+    is_quantized = is_nested = property(lambda self: False)  # (no quantized or nested tensors exist here)
+
+    def is_shared(self) -> bool:
+        return False  # (see share_memory_)
+
+    def share_memory_(self):
+        """`torch.Tensor.share_memory_` puts the storage in shared memory for Hogwild-style in-place updates
+        across processes; JAX arrays are immutable per-process buffers, so it is refused, not ignored."""
+        raise NotImplementedError("torchlike: Tensor.share_memory_() (shared-memory tensors for Hogwild-style "
+                                  "in-place updates across processes) is not supported: JAX arrays are immutable")
 
     @property
     def ndim(self) -> int:

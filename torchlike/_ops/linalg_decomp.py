@@ -93,17 +93,18 @@ def _pnorm_jvp(p, axis, keepdim, primals, tangents):
     zero = jnp.zeros((), a.dtype)
     # PyTorch's sgn: 0 at 0 and at NaN
     sgn = jnp.where(jnp.isnan(x), zero, jnp.sign(x)) if not jnp.iscomplexobj(x) else \
-        jnp.where(a == 0, jnp.zeros((), x.dtype), x / a)
+        jnp.where(a == 0, jnp.zeros((), x.dtype), x / a.astype(x.dtype))
     pw = jnp.asarray(p - 1, a.dtype)
+    c = (lambda r: r.astype(x.dtype)) if jnp.iscomplexobj(x) else (lambda r: r)  # (strict promotion: real to x's)
     if p == 1:
         w = sgn
     elif p < 1:
-        w = sgn * jnp.where(x == 0, zero, a ** pw) * norm ** jnp.asarray(1 - p, a.dtype)
+        w = sgn * c(jnp.where(x == 0, zero, a ** pw) * norm ** jnp.asarray(1 - p, a.dtype))
     elif p == 2:
-        w = jnp.where(norm == 0, jnp.zeros((), x.dtype), x / norm)
+        w = jnp.where(norm == 0, jnp.zeros((), x.dtype), x / c(norm))
     else:
         scale = jnp.where(norm == 0, zero, 1 / norm ** pw)
-        w = (sgn * a ** pw if p < 2 else x * a ** jnp.asarray(p - 2, a.dtype)) * scale
+        w = (sgn * c(a ** pw) if p < 2 else x * c(a ** jnp.asarray(p - 2, a.dtype))) * c(scale)
     dn = jnp.real(jnp.sum(jnp.conj(w) * t, axis=axis, keepdims=keepdim))
     return _pnorm(x, p, axis, keepdim), dn.astype(a.dtype)
 

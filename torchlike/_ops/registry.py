@@ -30,7 +30,7 @@ from .. import _dtype as D
 from .._autograd import Node, edge_of, is_grad_enabled
 from .._tensor import Tensor, no_trace
 from .. import _cache, _program_budget
-from . import lazy
+from . import lazy, placement
 from ._scalars import _call_scalars, _weak, scalar_array, scalar_input  # noqa: F401 (scalar_array: re-exported)
 
 T, TS, TO, TL, N = "T", "TS", "TO", "TL", "N"
@@ -44,6 +44,15 @@ kernels_built = [0]  # Kernel objects made so far (each jits its function: see t
 # Set by torchlike.amp while an autocast region is active: (op, bound arguments) -> bound arguments,
 # with floating tensors cast as autocast's op lists say. None costs one global read per call.
 autocast_hook = None
+
+
+class SparseArgument(NotImplementedError):
+    """Raised when a sparse COO tensor's dense array is asked for: the op taking it dispatches to
+    `sparse_hook` instead (torchlike/sparse), or refuses as PyTorch's dense-only kernels do."""
+
+
+# Set by torchlike.sparse: (op, args, kwargs) -> result, for an op given a sparse COO tensor.
+sparse_hook = None
 
 
 class Kernel:
@@ -100,9 +109,16 @@ def _vjp_of(raw, diff):
             out = raw(*full)
             return tuple(o for o in (out if isinstance(out, tuple) else (out,)) if _is_float(o))
         outs, pull = jax.vjp(f, *[arrays[i] for i in diff])
-        cts = tuple(jnp.zeros(o.shape, o.dtype) if c is None else c.astype(o.dtype) for o, c in zip(outs, cts))
-        return pull(cts)
+        # Complex gradients: for a real loss L of z = x + iy, PyTorch's .grad is dL/dx + i dL/dy, while JAX's
+        # cotangents are its conjugate, dL/dx - i dL/dy. Conjugating each cotangent on the way in and each
+        # gradient on the way out turns one convention into the other (a no-op for real arrays).
+        cts = tuple(jnp.zeros(o.shape, o.dtype) if c is None else _conj(c.astype(o.dtype)) for o, c in zip(outs, cts))
+        return tuple(_conj(g) for g in pull(cts))
     return bwd
+
+
+def _conj(x):
+    return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
 class OpNode(Node):
@@ -231,7 +247,7 @@ def attach_node(k: Kernel, arrays, operands, outs, name: str | None = None) -> O
             diff += (i,)
     if not diff:
         return None
-    float_outs = [t for t in outs if t.dtype.category >= D.FLOAT]
+    float_outs = [t for t in outs if _floating(t._meta.dtype)]
     if not float_outs:
         return None
     node = OpNode(k, arrays, operands, diff, len(float_outs), name)
@@ -240,6 +256,15 @@ def attach_node(k: Kernel, arrays, operands, outs, name: str | None = None) -> O
     if k.saves_output:
         node.saved_outputs = [(so, so.expected) for so in (_SavedOutput(t, node.name()) for t in float_outs)]
     return node
+
+
+_BFLOAT16 = np.dtype(jnp.bfloat16)
+
+
+def _floating(d: np.dtype) -> bool:
+    """Whether outputs of this dtype get a grad_fn (floating or complex). Read from the array's dtype:
+    a compiled forward also returns raw state such as a generator's uint32 key, which has no torch dtype."""
+    return d.kind in "fc" or d == _BFLOAT16
 
 
 # Fast-key stand-ins for a Python scalar that becomes a kernel input (its value is not part of the key).
@@ -410,9 +435,14 @@ class Op:
     def __call__(self, *args, **kwargs):
         if _program_budget.pending:
             _program_budget.relieve()
+        if placement.checks_on:
+            placement.check_same_device(args, kwargs)
         if autocast_hook is None:
             metas, shapes = [], []
-            key = _fast_key(args, kwargs, metas, shapes, self.free_pos, self.free_kw)
+            try:
+                key = _fast_key(args, kwargs, metas, shapes, self.free_pos, self.free_kw)
+            except SparseArgument:  # (a sparse COO tensor among the arguments: the full path hands it over)
+                return self._call(args, kwargs, None)
             if key is not None:
                 entry = self.fast.get(key)
                 if entry is None:
@@ -449,6 +479,14 @@ class Op:
         return self._call(args, kwargs, None)
 
     def _call(self, args, kwargs, fast_key):
+        try:
+            return self._full_call(args, kwargs, fast_key)
+        except SparseArgument:  # (raised where a tensor's array is first read, before anything else happens)
+            if sparse_hook is None:
+                raise
+            return sparse_hook(self, args, kwargs)
+
+    def _full_call(self, args, kwargs, fast_key):
         vals = self.bind(args, kwargs)
         if autocast_hook is not None:
             vals = autocast_hook(self, vals)

@@ -657,6 +657,9 @@ def _inplace_view(fn):
 @op(method=False, linear=True, grad_name="CopySlices")
 def _copy_slices_op(base: T, src: T, chain_id):
     chain = _CHAINS[chain_id]
+    from . import complex as C  # (a real/imag/conj view: positions within complex elements)
+    if C.reinterprets(chain):
+        return C.scatter_reinterpreted(base, C.reinterpreting_index(chain, base), src)
     index = jnp.arange(base.size, dtype=jnp.int64).reshape(base.shape)
     for k in chain:
         index = k.raw(index)

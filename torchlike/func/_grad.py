@@ -156,12 +156,17 @@ def grad_and_value(func, argnums=0, has_aux: bool = False):
         call = _Call(func, args, kwargs, _norm_argnums(argnums, len(args)), "grad_and_value(f)(*args)", has_aux)
         call.check_output = _scalar_check(call.api)
         out, pull, aux = jax.vjp(call, *call.arrays(), has_aux=True)
-        grads = pull((_ones_cotangent(out[0]),))
+        grads = [_conj(g) for g in pull((_ones_cotangent(out[0]),))]  # (PyTorch's complex convention: registry)
         grads = call.wrap_inputs([_zeros_if_float0(g, x) for g, x in zip(grads, call.inputs)],
                                  isinstance(argnums, int))
         value = call.wrap_out(out)
         return (grads, (value, call.wrap_aux(aux))) if has_aux else (grads, value)
     return wrapper
+
+
+def _conj(x):
+    """Conjugate complex arrays: PyTorch's gradients of complex inputs are the conjugates of JAX's cotangents."""
+    return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
 def _zeros_if_float0(g, like: Tensor) -> Tensor:
@@ -189,8 +194,8 @@ def vjp(func, *primals, has_aux: bool = False):
     outs = [Tensor._wrap(a) for a in out]
 
     def vjp_fn(cotangents, *, retain_graph=True, create_graph=None):
-        cts = _cotangents(cotangents, call.out_spec, outs)
-        return call.wrap_inputs([Tensor._wrap(g) for g in pull(cts)], single=False)
+        cts = tuple(_conj(c) for c in _cotangents(cotangents, call.out_spec, outs))  # (complex convention: registry)
+        return call.wrap_inputs([Tensor._wrap(_conj(g)) for g in pull(cts)], single=False)
     result = unflatten(call.out_spec, outs)
     return (result, vjp_fn, call.wrap_aux(aux)) if has_aux else (result, vjp_fn)
 
