@@ -64,6 +64,10 @@ def _np(x):
         return None
     if hasattr(x, "detach"):
         x = x.detach()
+        if getattr(x, "is_sparse", False):  # (values compared dense; test_sparse checks layouts)
+            x = x.to_dense()
+        if isinstance(x, torch.Tensor):  # (numpy() refuses PyTorch's lazily conjugated or negated views)
+            x = x.resolve_conj().resolve_neg()
         if x.dtype == torch.bfloat16:
             x = x.float()
         if getattr(x, "dtype", None) is torchlike.bfloat16:

@@ -272,7 +272,10 @@ def _accumulate(leaf, g, create_graph: bool) -> None:
         g = new if new is not None else g
     if not create_graph:
         g = g.detach()
-    if leaf.grad is None:
+    old = leaf._grad
+    if g.is_sparse or (old is not None and old.is_sparse):  # sparse COO (torchlike/sparse): summed out of place
+        leaf._grad = g if old is None else (g + old if old.is_sparse and not g.is_sparse else old + g)
+    elif leaf.grad is None:
         # .grad gets its own storage (on the same immutable array): accumulating into it later must never
         # write into a gradient the caller still holds, or couple two leaves that received one tensor.
         leaf._grad = g if create_graph else type(g)._wrap(g._data)

@@ -283,3 +283,24 @@ def check_memory_format(fmt, ndim: int, fn: str) -> None:
     if fmt is not None and fmt.rank is not None and fmt.rank != ndim:
         suffix = "" if fmt.rank == 4 else "_3d"
         raise RuntimeError(f"required rank {fmt.rank} tensor to use channels_last{suffix} format")
+
+
+class layout:
+    """Mirrors `torch.layout`: how a tensor's elements are stored (dense `strided`, or `sparse_coo`)."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __repr__(self):
+        return "torch." + self.name
+
+    def __reduce__(self):
+        return (_layout_by_name, (self.name,))
+
+
+strided = layout("strided")
+sparse_coo = layout("sparse_coo")
+
+
+def _layout_by_name(name: str) -> layout:
+    return {"strided": strided, "sparse_coo": sparse_coo}[name]

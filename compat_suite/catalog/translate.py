@@ -263,6 +263,8 @@ def tensor_to_torchlike(t: torch.Tensor):
 def to_numpy(x):
     """A torch or torchlike tensor's values as a numpy array (bfloat16 widened to float32)."""
     x = x.detach()
+    if getattr(x, "is_sparse", False):  # (values compared dense)
+        x = x.to_dense()
     if isinstance(x, torch.Tensor) and x._is_zerotensor():
         x = torch.zeros(x.shape, dtype=x.dtype)
     if str(x.dtype).endswith("bfloat16"):
