@@ -5,6 +5,9 @@ import os
 # Tests compile thousands of tiny kernels once each: LLVM's optimisation passes would be most of
 # their run time, and results agree with PyTorch at the same tolerances without them.
 os.environ.setdefault("XLA_FLAGS", "--xla_backend_optimization_level=0")
+# Compile counts must not depend on what an earlier run left in the on-disk program cache
+# (tests/test_compilation_cache.py tests the cache itself in subprocesses).
+os.environ.setdefault("TORCHLIKE_COMPILATION_CACHE", "0")
 
 import collections
 import glob
@@ -25,6 +28,8 @@ _outcomes = collections.Counter()
 def pytest_addoption(parser):
     parser.addoption("--compat-report", default=None, help="write the compatibility report (markdown) here")
     parser.addoption("--catalog-full", action="store_true", help="catalog drivers: every sample, reference inputs too")
+    parser.addoption("--vision-full", action="store_true",
+                     help="vision models: every torchvision case, each with a training step (else a subset)")
     parser.addoption("--catalog-update", action="store_true",
                      help="catalog drivers: rewrite compat_suite/catalog/expected.txt from this run's outcomes")
 
@@ -32,6 +37,13 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     if config.getoption("--catalog-update", default=False):
         os.environ["TORCHLIKE_CATALOG_UPDATE"] = "1"
+
+
+@pytest.fixture(autouse=True)
+def _seeded():
+    """Each process starts from a random seed, as PyTorch's does: cases start from a fixed one, so
+    a run can be repeated."""
+    harness.torchlike.manual_seed(0)
 
 
 @pytest.fixture
@@ -84,7 +96,7 @@ def pytest_sessionfinish(session, exitstatus):
     have, missing = covered_ops()
     areas = sorted({a for a, _ in _outcomes})
     lines = ["# torchlike compatibility report", "", "Cases run against real PyTorch "
-             f"{harness.torch.__version__} and torchlike {harness.torchlike.__version__}.", "",
+             f"{harness.torch.__version__} and torchlike {harness.torchlike.__torchlike_version__}.", "",
              "| area | passed | failed |", "|---|---|---|"]
     for a in areas:
         lines.append(f"| {a} | {_outcomes[(a, 'passed')]} | {_outcomes[(a, 'failed')]} |")

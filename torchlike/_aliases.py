@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import importlib.abc
 import importlib.util
+import re
 import sys
 
 _PREFIXES = (("torchvision", "torchlike.vision"), ("torch", "torchlike"))
@@ -38,14 +39,63 @@ class _AliasLoader(importlib.abc.Loader):
         module.__spec__ = self._spec  # the import system stamped the alias's spec on the shared module
 
 
+# The PyTorch release whose API torchlike implements (torchlike.version.__version__); repeated here
+# because this module stays importable without JAX.
+TORCH_API_VERSION = "2.13.0"
+
+
+def _real_torch_importable() -> bool:
+    """Whether a finder other than the alias would import a real `torch`."""
+    for finder in sys.meta_path:
+        if isinstance(finder, TorchAliasFinder) or not hasattr(finder, "find_spec"):
+            continue
+        try:
+            if finder.find_spec("torch", None) is not None:
+                return True
+        except ImportError:  # a finder that refuses torch
+            return False
+    return False
+
+
+def _torch_distribution():
+    """The installed-package metadata a script sees for `torch`: Name torch, the API version."""
+    import importlib.metadata as md
+
+    class TorchlikeAsTorch(md.Distribution):
+        _FILES = {"METADATA": f"Metadata-Version: 2.1\nName: torch\nVersion: {TORCH_API_VERSION}\n"
+                              "Summary: the PyTorch API on JAX (torchlike)\n",
+                  "top_level.txt": "torch\n"}
+
+        def read_text(self, filename):
+            return self._FILES.get("METADATA" if filename == "PKG-INFO" else filename)
+
+        def locate_file(self, path):
+            import pathlib
+            return pathlib.Path(__file__).parent / path
+
+    return TorchlikeAsTorch()
+
+
 class TorchAliasFinder(importlib.abc.MetaPathFinder):
-    """A meta path finder aliasing `torch`/`torchvision` and their submodules to torchlike's."""
+    """A meta path finder aliasing `torch`/`torchvision` and their submodules to torchlike's.
+
+    It also answers `importlib.metadata` queries for the `torch` distribution (`version("torch")`
+    is the PyTorch API version torchlike implements) when no real PyTorch is importable, so
+    libraries that check the installed torch version find one."""
 
     def find_spec(self, fullname, path, target=None):
         real = _target(fullname)
         if real is None:
             return None
         return importlib.util.spec_from_loader(fullname, _AliasLoader(fullname, real))
+
+    def find_distributions(self, context=None):
+        name = getattr(context, "name", None)
+        if name is not None and re.sub(r"[-_.]+", "-", name).lower() != "torch":
+            return iter(())
+        if _real_torch_importable():
+            return iter(())
+        return iter((_torch_distribution(),))
 
 
 def installed() -> bool:

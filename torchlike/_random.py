@@ -5,7 +5,9 @@ Mirrors `torch.Generator`, `torch.manual_seed`, `torch.seed`, `torch.initial_see
 uint32 words) kept in a tensor's storage: each draw splits it, keeping one half as the next state.
 Because the state lives in a storage, `torchlike.compile` sees it like any other state a step reads
 and writes, so a compiled step draws fresh numbers on every call. The numbers differ from
-PyTorch's Mersenne Twister stream; seeding makes them reproducible run to run.
+PyTorch's Mersenne Twister stream; seeding makes them reproducible run to run. As in PyTorch, a new
+`Generator()` starts from the fixed default seed, while the process's default generator starts from a
+nondeterministic 64-bit seed (`initial_seed()` reports it), so unseeded runs differ.
 """
 from __future__ import annotations
 
@@ -103,7 +105,12 @@ class Generator:
         return f"<torchlike.Generator object at {hex(id(self))}>"
 
 
-default_generator = Generator()
+def _entropy_seed() -> int:
+    """A nondeterministic 64-bit seed from the operating system, as PyTorch seeds its default CPU generator."""
+    return int.from_bytes(os.urandom(8), "little")
+
+
+default_generator = Generator().manual_seed(_entropy_seed())
 
 
 def next_key(generator: Generator | None = None):

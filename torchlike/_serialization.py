@@ -77,7 +77,8 @@ def _contiguous_strides(shape) -> tuple:
 def _view_layout(t: Tensor):
     """(offset, strides) of a view over its base's storage, or None when the view is not strided."""
     from ._ops.shape import strides_of
-    if t._storage.data.dtype != t._data.dtype:
+    from ._ops.complex import reinterprets
+    if t._storage.data.dtype != t._data.dtype or reinterprets(t._chain):  # (a conj view's values are not its memory's)
         return None
     strides, offset = strides_of(t)
     index = np.asarray(t._chain_index(t._storage.data))

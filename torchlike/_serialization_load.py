@@ -49,8 +49,22 @@ _WEIGHTS_ONLY_MSG = (
 
 
 def add_safe_globals(safe_globals: list) -> None:
-    """Mirrors `torch.serialization.add_safe_globals`: allow these classes/functions with weights_only=True."""
+    """Mirrors `torch.serialization.add_safe_globals`: allow these classes/functions with weights_only=True.
+
+    An entry is the object itself (matched by its module and qualified name) or `(object, "module.name")`
+    for an object pickled under another name."""
     _SAFE_EXTRA.extend(safe_globals)
+
+
+def _allowed_extra(module: str, name: str):
+    """The user-allowed object a weights-only checkpoint names as `module.name`, or None."""
+    full = f"{module}.{name}"
+    for entry in _SAFE_EXTRA:
+        if isinstance(entry, tuple) and len(entry) == 2 and entry[1] == full:
+            return entry[0]
+        if getattr(entry, "__module__", None) == module and getattr(entry, "__qualname__", None) == name:
+            return entry
+    return None
 
 
 def get_safe_globals() -> list:
@@ -230,6 +244,13 @@ _STORAGE_DTYPES.update(UntypedStorage=D.uint8, ByteStorage=D.uint8)
 _GLOBALS: dict = {}
 
 
+def default_safe_globals() -> dict:
+    """{(module, name): object} of the PyTorch globals a weights-only load accepts without add_safe_globals."""
+    if not _GLOBALS:
+        _GLOBALS.update(_torch_globals())
+    return _GLOBALS
+
+
 class _Unpickler(pickle.Unpickler):
     """Maps PyTorch's globals to torchlike's; with weights_only, anything else is refused."""
 
@@ -244,15 +265,13 @@ class _Unpickler(pickle.Unpickler):
         if (module, name) in _compat_pickle.NAME_MAPPING:  # protocol-2 files name Python 2 modules
             module, name = _compat_pickle.NAME_MAPPING[(module, name)]
         module = _compat_pickle.IMPORT_MAPPING.get(module, module)
-        if not _GLOBALS:
-            _GLOBALS.update(_torch_globals())
-        hit = _GLOBALS.get((module, name))
+        hit = default_safe_globals().get((module, name))
         if hit is not None:
             return hit
         if self.weights_only:
-            for obj in _SAFE_EXTRA:
-                if getattr(obj, "__module__", None) == module and getattr(obj, "__qualname__", None) == name:
-                    return obj
+            allowed = _allowed_extra(module, name)
+            if allowed is not None:
+                return allowed
             raise pickle.UnpicklingError(_WEIGHTS_ONLY_MSG.format(g=f"{module}.{name}", n=f"{module}.{name}"))
         if module == "torch" or module.startswith("torch."):
             mapped = "torchlike" + module[len("torch"):]

@@ -334,3 +334,8 @@ class GLU(Module):
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
+
+
+# PyTorch defines MultiheadAttention in activation.py: whole-model pickles name it at this path.
+from .attention import MultiheadAttention  # noqa: E402,F401
+from .linear import NonDynamicallyQuantizableLinear  # noqa: E402,F401

@@ -5,14 +5,10 @@ from ..._ops.creation import empty
 from .. import init
 from .._functional_attn import multi_head_attention_forward
 from ..parameter import Parameter
-from .linear import Linear
+from .linear import NonDynamicallyQuantizableLinear
 from .module import Module
 
 __all__ = ["MultiheadAttention"]
-
-
-class NonDynamicallyQuantizableLinear(Linear):
-    """Mirrors `torch.nn.modules.linear.NonDynamicallyQuantizableLinear` (a plain Linear)."""
 
 
 class MultiheadAttention(Module):

@@ -49,6 +49,11 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+class NonDynamicallyQuantizableLinear(Linear):
+    """Mirrors `torch.nn.modules.linear.NonDynamicallyQuantizableLinear` (a plain Linear; MultiheadAttention's
+    out_proj, so whole-model pickles name it at this path)."""
+
+
 class Bilinear(Module):
     """Mirrors `torch.nn.Bilinear`: y = x1^T A x2 + b."""
 

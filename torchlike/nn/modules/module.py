@@ -464,7 +464,9 @@ class Module:
                 g._write(jnp.zeros_like(g._data))
 
     def share_memory(self) -> Module:
-        return self
+        """Mirrors `torch.nn.Module.share_memory`: every parameter and buffer's share_memory_(), which torchlike
+        refuses (Hogwild training needs tensors shared between processes)."""
+        return self._apply(lambda t: t.share_memory_())
 
     def apply(self, fn) -> Module:
         for m in self.children():
