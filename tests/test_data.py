@@ -2,6 +2,7 @@
 import collections
 import multiprocessing
 import os
+import re
 import select
 import signal
 import sys
@@ -322,3 +323,290 @@ def test_no_leaked_worker_processes():
     del it  # shuts its workers down
     assert not any(w.is_alive() for w in workers)
     assert set(multiprocessing.active_children()) - before == set()
+
+
+# ----- what datasets, transforms and collate_fns see: real Tensors, with and without workers -----
+
+DATA = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "..", "shared", "data")
+
+
+def _flatten_tensor(x):
+    """A transform calling a torch op; refuses anything but a real Tensor."""
+    if type(x) is not torchlike.Tensor:
+        raise TypeError(f"transform got {type(x).__name__}")
+    return torchlike.flatten(x)
+
+
+class TimesTwo(Dataset):
+    """`__getitem__` builds a tensor and uses tensor methods on an inner dataset's samples."""
+
+    def __init__(self, inner):
+        self.inner = inner
+
+    def __len__(self):
+        return len(self.inner)
+
+    def __getitem__(self, i):
+        x, y = self.inner[i]
+        if type(x) is not torchlike.Tensor:
+            raise TypeError(f"inner sample is {type(x).__name__}")
+        return x.exp() * 2, torchlike.tensor([y, y]) * 2
+
+
+def _mnist(transform=None):
+    from torchlike.vision import datasets
+    return datasets.MNIST(root=DATA, train=False, transform=transform)
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_mnist_lambda_transform_gets_tensors(num_workers):
+    from torchlike.vision import transforms as T
+    raw = _mnist()
+    expected = np.stack([raw[i][0] for i in range(8)]).reshape(8, 784).astype(np.float32) / 255
+    tf = T.Compose([T.ToTensor(), T.Lambda(lambda x: _flatten_tensor(x))])
+    x, y = next(iter(DataLoader(_mnist(tf), batch_size=8, num_workers=num_workers)))
+    assert type(x) is torchlike.Tensor and x.shape == (8, 784) and x.dtype == torchlike.float32
+    np.testing.assert_allclose(x.numpy(), expected, rtol=1e-6)
+    assert y.tolist() == [raw[i][1] for i in range(8)]
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_getitem_uses_torch_ops_on_builtin_samples(num_workers):
+    a = np.linspace(-1, 1, 12, dtype=np.float32).reshape(6, 2)
+    ds = TimesTwo(TensorDataset(_t(a), _t(np.arange(6))))
+    x, y = next(iter(DataLoader(ds, batch_size=6, num_workers=num_workers)))
+    np.testing.assert_allclose(x.numpy(), np.exp(a) * 2, rtol=1e-6)
+    assert y.tolist() == [[2 * i, 2 * i] for i in range(6)] and y.dtype == torchlike.int64
+
+
+@pytest.mark.parametrize("num_workers", [0, 2])
+def test_user_collate_fn_gets_tensors(num_workers):
+    ds = TensorDataset(_t(np.arange(8, dtype=np.float32)))
+    dl = DataLoader(ds, batch_size=4, num_workers=num_workers,
+                    collate_fn=lambda b: torchlike.stack([s[0] for s in b]).sum().reshape(1))
+    assert [b.tolist() for b in dl] == [[6.0], [22.0]]
+
+
+def test_builtin_compose_in_user_dataset_matches_fast_path():
+    from torchlike.vision import transforms as T
+    tf = T.Compose([T.ToTensor(), T.Normalize((0.1307,), (0.3081,))])
+    fast = next(iter(DataLoader(_mnist(tf), batch_size=5)))[0]
+    wrapped = TimesTwo(_mnist(tf))
+    slow = torchlike.stack([wrapped.inner[i][0] for i in range(5)])
+    assert type(wrapped.inner[0][0]) is torchlike.Tensor
+    raw = np.stack([_mnist()[i][0] for i in range(5)])[:, None].astype(np.float32) / 255
+    np.testing.assert_allclose(fast.numpy(), (raw - 0.1307) / 0.3081, rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(slow.numpy(), fast.numpy())
+
+
+# ----- samplers draw lazily -----
+
+def _peak_bytes(fn):
+    import tracemalloc
+    tracemalloc.start()
+    try:
+        result = fn()
+        return result, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_random_sampler_with_replacement_is_lazy():
+    def first_five():
+        s = RandomSampler(range(10), replacement=True, num_samples=10 ** 10)
+        return len(s), [i for i, _ in zip(s, range(5))]
+    (n, first), peak = _peak_bytes(first_five)
+    assert n == 10 ** 10 and len(first) == 5 and all(0 <= i < 10 for i in first)
+    assert peak < 1_000_000  # the whole draw would be 80 GB
+
+
+def test_weighted_sampler_with_replacement_is_lazy_and_weighted():
+    def first_five():
+        s = WeightedRandomSampler([0.0, 1.0, 0.0, 3.0], num_samples=10 ** 10)
+        return len(s), [i for i, _ in zip(s, range(5))]
+    (n, first), peak = _peak_bytes(first_five)
+    assert n == 10 ** 10 and set(first) <= {1, 3}
+    assert peak < 1_000_000
+    counts = np.bincount(list(WeightedRandomSampler([0.0, 1.0, 0.0, 3.0], num_samples=40000)), minlength=4)
+    assert counts[0] == counts[2] == 0 and abs(counts[3] / 40000 - 0.75) < 0.02
+
+
+def test_dataloader_over_huge_sampler_starts_at_once():
+    ds = Squares(10)
+    dl = DataLoader(ds, batch_size=4, sampler=RandomSampler(ds, replacement=True, num_samples=10 ** 10))
+    assert len(dl) == 10 ** 10 // 4
+    (x, y), peak = _peak_bytes(lambda: next(iter(dl)))
+    assert y.shape == (4,) and peak < 1_000_000
+
+
+# ----- datasets only fork would carry: local classes, lambdas, staticmethods -----
+
+class LambdaHolder(Dataset):
+    def __init__(self):
+        self.transform = lambda i: torchlike.tensor(float(i)) ** 2
+
+    def __len__(self):
+        return 7
+
+    def __getitem__(self, i):
+        return self.transform(i)
+
+
+class StaticHelper(Dataset):
+    @staticmethod
+    def triple(i):
+        return torchlike.full((2,), 3 * i)
+
+    def __len__(self):
+        return 7
+
+    def __getitem__(self, i):
+        return self.triple(i)
+
+
+def _local_dataset(scale):
+    class Local(Dataset):
+        @staticmethod
+        def base(i):
+            return torchlike.arange(3) + i
+
+        def __len__(self):
+            return 7
+
+        def __getitem__(self, i):
+            return self.base(i) * scale
+    return Local()
+
+
+def test_workers_accept_what_fork_would():
+    # one loader (one start of two workers) for the three cases: a class defined in a function,
+    # a dataset holding a lambda, and a staticmethod used by __getitem__
+    def make():
+        return StackDataset(local=_local_dataset(5), lam=LambdaHolder(), static=StaticHelper())
+    main = [{k: v.tolist() for k, v in b.items()} for b in DataLoader(make(), batch_size=3)]
+    work = [{k: v.tolist() for k, v in b.items()} for b in DataLoader(make(), batch_size=3, num_workers=2)]
+    assert work == main
+    assert [v for b in work for v in b["local"]] == [[5 * (j + i) for j in range(3)] for i in range(7)]
+    assert [v for b in work for v in b["lam"]] == [float(i * i) for i in range(7)]
+    assert [v for b in work for v in b["static"]] == [[3 * i, 3 * i] for i in range(7)]
+
+
+def test_local_class_worker_exception_has_worker_traceback():
+    class Broken(Dataset):
+        def __len__(self):
+            return 4
+
+        def __getitem__(self, i):
+            return torchlike.ones(2) @ torchlike.ones(3)
+    with pytest.raises(RuntimeError) as info:
+        list(DataLoader(Broken(), batch_size=2, num_workers=2))
+    msg = str(info.value)
+    assert msg.startswith("Caught RuntimeError in DataLoader worker process 0.\nOriginal Traceback (most recent call")
+    assert "in __getitem__" in msg and "torchlike.ones(2) @ torchlike.ones(3)" in msg
+
+
+def test_killed_worker_reports_signal_as_cause():
+    it = iter(DataLoader(Stuck(1), batch_size=1, num_workers=2))
+    assert next(it).tolist() == [0]
+    victim = it._workers[1]
+    os.kill(victim.pid, signal.SIGKILL)
+    with pytest.raises(RuntimeError, match=rf"DataLoader worker \(pid\(s\) {victim.pid}\) exited unexpectedly") as info:
+        for _ in range(1000):
+            next(it)
+    assert str(info.value.__cause__) == f"DataLoader worker (pid {victim.pid}) is killed by signal: Killed. "
+
+
+class Exits(Dataset):
+    def __len__(self):
+        return 10
+
+    def __getitem__(self, i):
+        if i == 4:
+            os._exit(3)
+        return i
+
+
+def test_worker_exit_code_reported():
+    with pytest.raises(RuntimeError, match=r"DataLoader worker \(pid\(s\) \d+\) exited unexpectedly$") as info:
+        list(DataLoader(Exits(), batch_size=2, num_workers=1))
+    assert re.fullmatch(r"DataLoader worker \(pid \d+\) exited unexpectedly with exit code 3\. Details are lost "
+                        r"due to multiprocessing\. Rerunning with num_workers=0 may give better error trace\.",
+                        str(info.value.__cause__))
+
+
+def test_nn_module_in_compose_gets_tensors():
+    from torchlike.vision import transforms as T
+    tf = T.Compose([T.ToTensor(), torchlike.nn.ReLU(), torchlike.nn.Flatten(0)])  # modules need real Tensors
+    x, _ = next(iter(DataLoader(_mnist(tf), batch_size=3)))
+    raw = np.stack([_mnist()[i][0] for i in range(3)]).reshape(3, 784).astype(np.float32) / 255
+    np.testing.assert_allclose(x.numpy(), raw, rtol=1e-6)
+
+
+def test_builtin_pipeline_makes_one_transfer_per_batch_tensor(monkeypatch):
+    from torchlike.utils.data import _common
+    from torchlike.vision import transforms as T
+    placed = []
+    real_place = _common._place
+    monkeypatch.setattr(_common, "_place", lambda a: placed.append(a.shape) or real_place(a))
+    tf = T.Compose([T.ToTensor(), T.Normalize((0.5,), (0.5,))])
+    x, y = next(iter(DataLoader(_mnist(tf), batch_size=8)))
+    assert placed == [(8, 1, 28, 28), (8,)]
+    placed.clear()
+    tf = T.Compose([T.ToTensor(), T.Normalize((0.5,), (0.5,)), T.Lambda(lambda t: t + 0)])
+    next(iter(DataLoader(_mnist(tf), batch_size=8)))
+    # each sample becomes a Tensor before the user's lambda; the batch is then stacked on the host
+    assert placed == [(1, 28, 28)] * 8 + [(8, 1, 28, 28), (8,)]
+
+
+def test_script_classes_with_staticmethods_and_lambdas_reach_workers(tmp_path):
+    import subprocess
+    import textwrap
+    script = tmp_path / "script.py"
+    script.write_text(textwrap.dedent("""
+        import torch
+        from torch.utils.data import Dataset, DataLoader
+
+        class Scaled(Dataset):
+            @staticmethod
+            def scale(x):
+                return x * 10
+
+            @property
+            def size(self):
+                return 5
+
+            def __init__(self):
+                self.shift = lambda x: x + 1
+
+            def __len__(self):
+                return self.size
+
+            def __getitem__(self, i):
+                return self.shift(self.scale(torch.tensor(i)))
+
+        for workers in (0, 2):
+            print([b.tolist() for b in DataLoader(Scaled(), batch_size=2, num_workers=workers)])
+    """))
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    r = subprocess.run([sys.executable, "-m", "torchlike", "run", str(script)], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=300, env=dict(os.environ, PYTHONPATH=root), check=False)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["[[1, 11], [21, 31], [41]]"] * 2
+
+
+def test_sampler_is_generic_as_pytorchs():
+    """timm and others subclass `Sampler[int]`."""
+    from torchlike.utils.data import DataLoader, Sampler
+
+    class Evens(Sampler[int]):
+        def __init__(self, n):
+            self.n = n
+
+        def __iter__(self):
+            return iter(range(0, self.n, 2))
+
+        def __len__(self):
+            return (self.n + 1) // 2
+
+    got = [int(b) for b in DataLoader(list(range(10)), sampler=Evens(10), batch_size=None)]
+    assert got == [0, 2, 4, 6, 8]

@@ -3,6 +3,8 @@
 torchlike is entered as a lazy package: its numpy-level parts (utils.data, vision) import as
 usual, and the first use of anything else (`torch.tensor`, `torch.nn`, ...) completes the real
 import, which brings in JAX. Workers are spawned, never forked, so that late import is safe.
+JAX in a worker is limited to the CPU: tensors built there are CPU tensors, as in PyTorch, and a
+worker must not claim accelerator memory the training process needs.
 """
 import importlib.abc
 import importlib.util
@@ -51,6 +53,7 @@ def install_lazy_torchlike(pkg_dir: str) -> None:
 
 
 def main(args: dict) -> None:
+    os.environ["JAX_PLATFORMS"] = "cpu"
     if "torchlike" not in sys.modules:
         install_lazy_torchlike(args.pop("pkg_dir"))
     if args.pop("alias"):

@@ -1,8 +1,12 @@
 """What datasets, collation and transforms share, at numpy level (importable in a worker without JAX).
 
-Inside a DataLoader worker there is no JAX: a "tensor" there is a `WorkerTensor`, a numpy array
-that stands for the tensor the main process will build from it. `to_tensor` and `is_tensor`
-hide the difference from datasets, collation and transforms.
+While a DataLoader fetches a batch, torchlike's own datasets, transforms and `default_collate`
+build samples as `WorkerTensor`s: numpy arrays standing for the tensors the main process builds
+from the finished batch with one transfer, so a worker needs no JAX and the main process makes
+no per-sample device copy. That "host mode" is entered only around code that is entirely
+torchlike's (`host_safe`): a dataset's `__getitem__`, a transform or a collate_fn written by the
+user always receives real torchlike Tensors, as it would from PyTorch (in a worker, the first
+such Tensor imports JAX there).
 """
 from __future__ import annotations
 
@@ -44,21 +48,87 @@ _host_depth = [0]
 
 
 def in_worker() -> bool:
-    """True where samples are built as numpy: in a worker, and while a DataLoader fetches a batch."""
-    return _worker_info is not None or _host_depth[0] > 0
+    """True where samples are built as numpy: while a DataLoader runs torchlike-only code for a batch."""
+    return _host_depth[0] > 0
 
 
 @contextlib.contextmanager
-def host_mode():
-    """Build tensors as WorkerTensors (numpy) while the main process fetches and collates one batch.
+def host_mode(active: bool = True):
+    """Build tensors as WorkerTensors (numpy) while `active`: only around code `host_safe` accepts.
 
     The batch is turned into torchlike Tensors once, at the end, instead of one transfer per sample.
     """
-    _host_depth[0] += 1
+    _host_depth[0] += bool(active)
     try:
         yield
     finally:
-        _host_depth[0] -= 1
+        _host_depth[0] -= bool(active)
+
+
+@contextlib.contextmanager
+def _user_mode():
+    """Leave host mode while user code runs: it must get and build real Tensors."""
+    depth, _host_depth[0] = _host_depth[0], 0
+    try:
+        yield
+    finally:
+        _host_depth[0] = depth
+
+
+def apply_steps(steps, value):
+    """Apply the callables `steps` in turn (what `transforms.Compose` does).
+
+    Runs of torchlike's own steps work on the host; the value becomes a real Tensor before any
+    other step and at the end, unless the caller is itself in host mode.
+    """
+    if in_worker():  # the caller checked that everything it runs, these steps too, is torchlike's
+        for step in steps:
+            value = step(value)
+        return value
+    for step in steps:
+        if host_safe(step):
+            with host_mode():
+                value = step(value)
+        else:
+            with _user_mode():
+                value = step(to_torch(value))
+    return to_torch(value)
+
+
+_DATA_TYPES = (type(None), bool, int, float, complex, str, bytes, range, slice, np.ndarray, np.generic, np.dtype)
+
+
+# torchlike's numpy-level code: it accepts WorkerTensors (torchlike.nn and the rest need real Tensors)
+_HOST_MODULES = ("torchlike.utils.data.", "torchlike.vision.datasets.", "torchlike.vision.transforms.")
+
+
+def _is_torchlike(obj) -> bool:
+    return (getattr(obj, "__module__", None) or "").startswith(_HOST_MODULES)
+
+
+def host_safe(obj, _seen=None) -> bool:
+    """Whether `obj` (a dataset, transform or collate_fn) runs only torchlike's code on its samples.
+
+    Such code may see WorkerTensors; anything else (a user's class, function or lambda anywhere
+    inside, e.g. a `Lambda` transform's function) must get real Tensors, so the answer is False.
+    """
+    _seen = set() if _seen is None else _seen
+    if isinstance(obj, _DATA_TYPES) or id(obj) in _seen:
+        return True
+    _seen.add(id(obj))
+    if isinstance(obj, (list, tuple, set, frozenset)):
+        return all(host_safe(v, _seen) for v in obj)
+    if isinstance(obj, dict):
+        return all(host_safe(v, _seen) for v in obj.values())
+    cls = _tensor_cls()
+    if cls is not None and isinstance(obj, cls):
+        return True
+    if isinstance(obj, type) or callable(obj) and not hasattr(obj, "__dict__"):
+        return _is_torchlike(obj)
+    if not _is_torchlike(type(obj)) and not _is_torchlike(obj):
+        return False
+    state = getattr(obj, "__dict__", None)
+    return state is None or all(host_safe(v, _seen) for v in state.values())
 
 
 class WorkerTensor(np.ndarray):

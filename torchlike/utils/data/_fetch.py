@@ -4,33 +4,53 @@ from __future__ import annotations
 import sys
 import traceback
 
+from ._common import host_mode, host_safe, to_torch
 
-class MapFetcher:
+
+class _Fetcher:
+    """Samples are built as numpy (host mode) only where no user code sees them: see `_common.host_safe`."""
+
     def __init__(self, dataset, auto_collation: bool, collate_fn, drop_last: bool):
         self.dataset, self.auto_collation, self.collate_fn, self.drop_last = dataset, auto_collation, collate_fn, drop_last
+        self.host_items = host_safe(dataset)
+        self.host_collate = host_safe(collate_fn)
 
+    def collate(self, data):
+        if self.host_items and not self.host_collate:
+            data = to_torch(data)  # a user's collate_fn gets real Tensors
+        with host_mode(self.host_collate):
+            return self.collate_fn(data)
+
+
+class MapFetcher(_Fetcher):
     def fetch(self, index):
-        if self.auto_collation:
-            if callable(getattr(self.dataset, "__getitems__", None)):
+        with host_mode(self.host_items):
+            if not self.auto_collation:
+                data = self.dataset[index]
+            elif callable(getattr(self.dataset, "__getitems__", None)):
                 data = self.dataset.__getitems__(index)
             else:
                 data = [self.dataset[i] for i in index]
-        else:
-            data = self.dataset[index]
-        return self.collate_fn(data)
+        return self.collate(data)
 
 
-class IterFetcher:
+class IterFetcher(_Fetcher):
     def __init__(self, dataset, auto_collation: bool, collate_fn, drop_last: bool):
-        self.dataset, self.auto_collation, self.collate_fn, self.drop_last = dataset, auto_collation, collate_fn, drop_last
-        self.iterator = iter(dataset)
+        super().__init__(dataset, auto_collation, collate_fn, drop_last)
+        with host_mode(self.host_items):
+            self.iterator = iter(dataset)
         self.ended = False
 
     def fetch(self, index):
         if self.ended:
             raise StopIteration
+        with host_mode(self.host_items):
+            data = self._next_items(index)
+        return self.collate(data)
+
+    def _next_items(self, index):
         if not self.auto_collation:
-            return self.collate_fn(next(self.iterator))
+            return next(self.iterator)
         data = []
         for _ in index:
             try:
@@ -40,7 +60,7 @@ class IterFetcher:
                 break
         if not data or (self.drop_last and len(data) < len(index)):
             raise StopIteration
-        return self.collate_fn(data)
+        return data
 
 
 def make_fetcher(iterable: bool, dataset, auto_collation, collate_fn, drop_last):

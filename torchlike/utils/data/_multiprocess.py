@@ -1,10 +1,34 @@
-"""The multi-process DataLoader iterator: index queue per worker, one result queue, a reorder buffer."""
+"""The multi-process DataLoader iterator: index queue per worker, one result queue, a reorder buffer.
+
+How workers start, and why. PyTorch on Linux forks its workers, so a worker inherits the dataset
+whatever it holds. Forking a process that runs JAX is not safe: JAX keeps threads (and locks)
+that a forked child does not inherit in a usable state, so a worker that touches JAX after a
+fork can deadlock, and the main process always has JAX running. torchlike therefore spawns its
+workers ('spawn' unless `multiprocessing_context` says otherwise) and sends the dataset,
+collate_fn and worker_init_fn pickled with `_pickle.Pickler`, which carries by value what a fresh
+process cannot import by name: the script's own classes and functions, classes and functions
+defined inside functions, lambdas, and the staticmethods, classmethods and properties of such
+classes. That covers the datasets fork accepts except those holding objects no pickler can
+carry (open files, locks, generators), which fail at the start with the pickling error.
+Alternatives weighed: forking the main process "when safe" is never safe here (importing
+torchlike starts JAX's backend); a fork server started before JAX would still need the dataset
+pickled to reach it, so it would only save start-up time, at the cost of one more process.
+
+A `multiprocessing_context` of 'fork' is honoured, as in PyTorch, and Python warns about it:
+such a worker is safe only while nothing in it touches JAX.
+
+A worker boots through `_bootstrap`, without JAX; JAX is imported there (CPU only) the first time
+the user's code builds a tensor. The main process checks the workers' liveness while it waits:
+a worker that died is reported as PyTorch reports it (killed by a signal, or its exit code), and
+an exception raised in a worker is re-raised in the main process with the worker's traceback.
+"""
 from __future__ import annotations
 
 import contextlib
 import itertools
 import os
 import queue
+import signal
 import sys
 import time
 import types
@@ -42,6 +66,22 @@ def _script_hidden():
 def _aliased() -> bool:
     m = sys.modules.get("torchlike._aliases")
     return m is not None and m.installed()
+
+
+def _death_cause(worker) -> RuntimeError | None:
+    """PyTorch's detail for a dead worker: the signal that killed it, or its exit code."""
+    code = worker.exitcode
+    if code is None or code == 0:
+        return None
+    if code > 0:
+        return RuntimeError(f"DataLoader worker (pid {worker.pid}) exited unexpectedly with exit code {code}. "
+                            "Details are lost due to multiprocessing. Rerunning with num_workers=0 may give better "
+                            "error trace.")
+    try:
+        name = signal.strsignal(-code) or f"signal {-code}"
+    except ValueError:
+        name = f"Unknown signal: {-code}"
+    return RuntimeError(f"DataLoader worker (pid {worker.pid}) is killed by signal: {name}. ")
 
 
 class MultiProcessIter(BaseIter):
@@ -117,11 +157,13 @@ class MultiProcessIter(BaseIter):
                     raise RuntimeError(f"DataLoader timed out after {self._timeout} seconds") from None
 
     def _check_workers(self) -> None:
+        """Raise PyTorch's RuntimeError if a worker still owing batches has died."""
         dead = [w for i, w in enumerate(self._workers) if self._workers_status[i] and not w.is_alive()]
-        if dead:
-            pids = ", ".join(str(w.pid) for w in dead)
-            self._shutdown_workers(force=True)
-            raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly")
+        if not dead:
+            return
+        self._shutdown_workers(force=True)
+        pids = ", ".join(str(w.pid) for w in dead)
+        raise RuntimeError(f"DataLoader worker (pid(s) {pids}) exited unexpectedly") from _death_cause(dead[0])
 
     def _next_data(self):
         while True:

@@ -1,8 +1,11 @@
-"""Pickling for worker payloads: classes and functions of the script (`__main__`) and lambdas travel by value.
+"""Pickling for worker payloads: what cannot be imported by name travels by value.
 
-A spawned worker cannot re-import the script (that would run it again), so what the script
-defines is rebuilt from its code; the rebuilt classes are registered in the worker's `__main__`
-so that objects sent back resolve to the script's own classes.
+By value: classes and functions of the script (`__main__`), classes and functions defined inside
+a function (`<locals>` in their qualified name) and lambdas, with the staticmethod, classmethod and
+property objects in such classes. A spawned worker cannot re-import the script (that would run it
+again), so what the script defines is rebuilt from its code; the rebuilt classes are registered in
+the worker's `__main__` so that objects sent back resolve to the script's own classes. Functions
+and classes of an importable module, even when rebuilt by value, use that module's globals.
 """
 from __future__ import annotations
 
@@ -14,11 +17,15 @@ import sys
 import types
 
 
+_MAIN_NAMES = ("__main__", "__mp_main__")
+_CLASS_SKIP = ("__dict__", "__weakref__", "__module__", "__qualname__", "_abc_impl", "__slots__")
+
+
 def _by_value(obj) -> bool:
-    module = getattr(obj, "__module__", None)
-    if module == "__main__" or module == "__mp_main__":
+    """Whether obj cannot be found again by module and name in a fresh process."""
+    if getattr(obj, "__module__", None) in _MAIN_NAMES:
         return True
-    return isinstance(obj, types.FunctionType) and "<" in obj.__qualname__
+    return "<" in getattr(obj, "__qualname__", "")  # a lambda, or defined inside a function
 
 
 def _global_names(code) -> set:
@@ -52,9 +59,13 @@ def _set_function_state(f, state):
     return f
 
 
-def _make_class(metatype, name, bases, qualname):
-    cls = metatype(name, bases, {"__module__": "__main__", "__qualname__": qualname})
-    _main_ns().setdefault(name, cls)
+def _make_class(metatype, name, bases, qualname, module="__main__", slots=None):
+    namespace = {"__module__": module, "__qualname__": qualname}
+    if slots is not None:
+        namespace["__slots__"] = slots
+    cls = metatype(name, bases, namespace)
+    if module == "__main__":
+        _main_ns().setdefault(name, cls)
     return cls
 
 
@@ -79,13 +90,24 @@ class Pickler(pickle.Pickler):
         if isinstance(obj, types.ModuleType):
             return importlib.import_module, (obj.__name__,)
         if isinstance(obj, type) and _by_value(obj):
-            state = {k: v for k, v in obj.__dict__.items() if k not in ("__dict__", "__weakref__", "__module__",
-                                                                        "__qualname__")}
-            return _make_class, (type(obj), obj.__name__, obj.__bases__, obj.__qualname__), state, None, None, \
-                _set_class_state
+            return self._reduce_class(obj)
         if isinstance(obj, types.FunctionType) and _by_value(obj):
             return self._reduce_function(obj)
+        if isinstance(obj, (staticmethod, classmethod)):
+            return type(obj), (obj.__func__,)
+        if isinstance(obj, property):
+            return property, (obj.fget, obj.fset, obj.fdel, obj.__doc__)
         return NotImplemented
+
+    @staticmethod
+    def _reduce_class(cls):
+        """Rebuilt empty, then given its attributes: methods may refer back to the class itself."""
+        slots = cls.__dict__.get("__slots__")
+        slot_names = {slots} if isinstance(slots, str) else set(slots or ())
+        state = {k: v for k, v in cls.__dict__.items() if k not in _CLASS_SKIP and k not in slot_names}
+        module = "__main__" if cls.__module__ in _MAIN_NAMES else cls.__module__
+        args = (type(cls), cls.__name__, cls.__bases__, cls.__qualname__, module, slots)
+        return _make_class, args, state, None, None, _set_class_state
 
     @staticmethod
     def _reduce_function(f):

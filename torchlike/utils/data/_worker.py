@@ -1,4 +1,4 @@
-"""The DataLoader worker loop (numpy level: runs without JAX)."""
+"""The DataLoader worker loop (numpy level: JAX is imported only if the user's code builds tensors)."""
 from __future__ import annotations
 
 import os

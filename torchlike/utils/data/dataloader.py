@@ -5,7 +5,7 @@ import multiprocessing
 import warnings
 
 from . import _collate
-from ._common import host_mode, seed_transforms, to_torch
+from ._common import seed_transforms, to_torch
 from ._fetch import make_fetcher
 from .dataset import IterableDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler, draw_seed
@@ -51,9 +51,12 @@ class DataLoader:
     """Mirrors `torch.utils.data.DataLoader`.
 
     `num_workers > 0` starts real worker processes ('spawn' unless `multiprocessing_context` says
-    otherwise; JAX is not fork-safe). Workers run without JAX: they index the dataset and collate
-    with numpy, and the main process turns each batch into tensors. Classes and functions that
-    the script itself defines are sent to workers by value, so scripts need no `__main__` guard.
+    otherwise; JAX is not fork-safe, see `_multiprocess`). What a fresh process cannot import by
+    name (the script's classes and functions, classes defined in functions, lambdas) is sent to
+    workers by value, so scripts need no `__main__` guard. Datasets, transforms and collate_fns
+    see real Tensors, as in PyTorch; torchlike's own datasets, transforms and `default_collate`
+    work on numpy inside (a worker running only those never imports JAX) and the main process
+    turns each batch into tensors with one transfer.
     `pin_memory` has no effect (JAX manages host/device transfers).
     """
 
@@ -194,6 +197,4 @@ class _SingleProcessIter(BaseIter):
 
     def _next_data(self):
         index = self._next_index()
-        with host_mode():
-            data = self._fetcher.fetch(index)
-        return to_torch(data)
+        return to_torch(self._fetcher.fetch(index))

@@ -2,12 +2,14 @@
 
 Random samplers draw one 63-bit seed per epoch from `generator` (or torchlike's global seed
 stream, so `torch.manual_seed` fixes the order) and shuffle with a numpy Generator: orders are
-reproducible, but not the ones PyTorch's Philox/MT streams give.
+reproducible, but not the ones PyTorch's Philox/MT streams give. Draws with replacement are made
+lazily, `_CHUNK` at a time as PyTorch's are, so `num_samples` may be far larger than memory.
 """
 from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Sequence
+from typing import Generic, TypeVar
 
 import numpy as np
 
@@ -19,6 +21,17 @@ __all__ = [
     "SubsetRandomSampler",
     "WeightedRandomSampler",
 ]
+
+
+_CHUNK = 32  # indices drawn at once when sampling with replacement (PyTorch draws 32 too)
+
+
+def _chunks(total: int):
+    """Sizes of the successive draws making up `total` samples."""
+    for _ in range(total // _CHUNK):
+        yield _CHUNK
+    if total % _CHUNK:
+        yield total % _CHUNK
 
 
 def draw_seed(generator=None) -> int:
@@ -38,8 +51,11 @@ def draw_seed(generator=None) -> int:
     return int(np.random.randint(0, 2 ** 63 - 1, dtype=np.int64))
 
 
-class Sampler:
-    """Mirrors `torch.utils.data.Sampler`."""
+T_co = TypeVar("T_co", covariant=True)
+
+
+class Sampler(Generic[T_co]):
+    """Mirrors `torch.utils.data.Sampler` (generic: `Sampler[int]`)."""
 
     def __init__(self, data_source=None) -> None:
         pass
@@ -81,7 +97,8 @@ class RandomSampler(Sampler):
         n = len(self.data_source)
         rng = np.random.default_rng(draw_seed(self.generator))
         if self.replacement:
-            yield from rng.integers(0, n, self.num_samples).tolist()
+            for size in _chunks(self.num_samples):
+                yield from rng.integers(0, n, size).tolist()
             return
         for _ in range(self.num_samples // n):
             yield from rng.permutation(n).tolist()
@@ -124,8 +141,13 @@ class WeightedRandomSampler(Sampler):
 
     def __iter__(self):
         rng = np.random.default_rng(draw_seed(self.generator))
-        p = self.weights / self.weights.sum()
-        yield from rng.choice(len(p), self.num_samples, replace=self.replacement, p=p).tolist()
+        if not self.replacement:  # num_samples <= len(weights): one draw is as small as the weights
+            p = self.weights / self.weights.sum()
+            yield from rng.choice(len(p), self.num_samples, replace=False, p=p).tolist()
+            return
+        cdf = np.cumsum(self.weights)
+        for size in _chunks(self.num_samples):
+            yield from np.searchsorted(cdf, rng.random(size) * cdf[-1], side="right").tolist()
 
     def __len__(self) -> int:
         return self.num_samples

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from ...utils.data._common import transform_rng
+from ...utils.data._common import apply_steps, transform_rng
 from . import functional as F
 from .functional import InterpolationMode, _pair
 
@@ -52,9 +52,7 @@ class Compose:
         self.transforms = transforms
 
     def __call__(self, img):
-        for t in self.transforms:
-            img = t(img)
-        return img
+        return apply_steps(self.transforms, img)  # torchlike's own steps on the host: one device copy
 
     def __repr__(self):
         body = "".join(f"\n    {t}" for t in self.transforms)
