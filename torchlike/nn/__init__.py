@@ -3,6 +3,7 @@ from . import functional, init, utils  # noqa: F401
 from . import functional as F  # noqa: F401
 from .modules.activation import *
 from .modules.attention import *
+from .modules.batchnorm import SyncBatchNorm  # noqa: F401
 from .modules.channelshuffle import *
 from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential  # noqa: F401
 from .modules.conv import *
@@ -24,3 +25,10 @@ from .modules.upsampling import *
 from .parameter import Buffer, Parameter  # noqa: F401
 from . import parallel  # noqa: F401
 from .parallel import DataParallel  # noqa: F401
+
+
+def __getattr__(name):
+    if name == "attention":  # (torch.nn.attention: loaded on first use, as PyTorch's)
+        import importlib
+        return importlib.import_module(f"{__name__}.attention")
+    raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
