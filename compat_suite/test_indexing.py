@@ -192,3 +192,12 @@ def test_value_dependent_shapes():
     check(lambda t, x: (x.masked_select(x > 0.5), x[x > 0.5], x.masked_select(x > 100)), randn(4, 5), area="indexing")
     check_error(lambda t, x: x.repeat_interleave(t.tensor([1, 2]), dim=0), randn(3, 2), area="indexing")
     check_error(lambda t, x: x.repeat_interleave(t.tensor([1, -1, 2]), dim=0), randn(3, 2), area="indexing")
+
+
+def test_range_indices():
+    # `x_[range(n), y] = v` (one-hot labels, as in pytorch/examples' forward-forward MNIST)
+    def fn(t, x, y):
+        z = x * 1
+        z[range(2), y] = 7.0
+        return x[range(2), y], x[range(1, 2)], x[:, range(3)], z
+    check(fn, X3, randint(0, 3, 2), area="indexing")

@@ -24,6 +24,9 @@ LAYERS = [
     ("Conv2d replicate", lambda t: t.nn.Conv2d(4, 3, 3, padding=(2, 1), padding_mode="replicate"), [X2]),
     ("Conv2d same dilated", lambda t: t.nn.Conv2d(4, 2, 3, padding="same", dilation=2), [X2]),
     ("Conv2d valid", lambda t: t.nn.Conv2d(4, 2, 2, padding="valid"), [X2]),
+    # padding as large as the input (ResNet's last stages on small images): padded before the convolution
+    ("Conv2d padding over a 2x2 map", lambda t: t.nn.Conv2d(4, 3, 3, padding=1), [randn(2, 4, 2, 2)]),
+    ("Conv2d padding over a 1x3 map", lambda t: t.nn.Conv2d(4, 3, 3, stride=2, padding=(2, 1)), [randn(2, 4, 1, 3)]),
     ("Conv2d depthwise", lambda t: t.nn.Conv2d(4, 8, 3, groups=4), [X2]),
     ("Conv2d f64", lambda t: t.nn.Conv2d(4, 2, 3, dtype=t.float64), [randn(2, 4, 5, 5, dtype=np.float64)]),
     ("Conv3d", lambda t: t.nn.Conv3d(2, 3, 2, padding=1), [X3]),

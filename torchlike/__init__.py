@@ -4,6 +4,7 @@ import jax as _jax  # noqa: E402
 
 _jax.config.update("jax_enable_x64", True)
 _jax.config.update("jax_default_device", _jax.devices("cpu")[0])  # PyTorch creates tensors on the CPU
+from . import _compilation_cache  # noqa: E402,F401  (programs kept on disk between runs)
 
 from . import _dtype  # noqa: E402
 from ._dtype import (bfloat16, bool_ as bool, can_cast, cdouble, cfloat, complex64, complex128, double,  # noqa: E402,F401
@@ -13,7 +14,7 @@ from ._dtype import (channels_last, channels_last_3d, contiguous_format, memory_
                      preserve_format)
 from math import e, inf, nan, pi  # noqa: E402,F401  (torch's constants are these Python floats)
 newaxis = None
-from ._device import device  # noqa: E402,F401
+from ._device import device, get_default_device, set_default_device  # noqa: E402,F401
 from ._tensor import Size, Tensor  # noqa: E402,F401
 from ._autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402,F401
 from . import _ops  # noqa: E402
@@ -43,6 +44,7 @@ from ._ops.conversion import clone  # noqa: E402,F401
 from ._ops.pointwise import allclose, equal, positive  # noqa: E402,F401
 from . import autograd  # noqa: E402,F401
 from ._compile import compile  # noqa: E402,F401
+from ._matmul_precision import get_float32_matmul_precision, set_float32_matmul_precision  # noqa: E402,F401
 from .amp import *  # noqa: E402,F401,F403  (torchlike.amp; autocast, GradScaler, autocast state functions)
 
 globals().update(_LEGACY)
@@ -76,7 +78,27 @@ def numel(input) -> int:
     return input.numel()
 
 
-__version__ = "0.1.0"
+from .version import __version__  # noqa: E402,F401  (the PyTorch version whose API this is: a TorchVersion)
+__torchlike_version__ = "0.1.0"
+from ._ops.buffer import frombuffer  # noqa: E402,F401
+
+# Submodules PyTorch also loads on first use (`torch.jit`, `torch.onnx`, ...): imported when first
+# reached as an attribute, so `import torchlike` stays as fast as the modules a script needs.
+_LAZY_SUBMODULES = frozenset({
+    "_C", "_dynamo", "accelerator", "compiler", "export", "fft", "fx", "hub", "jit", "library", "masked",
+    "multiprocessing", "onnx", "overrides", "serialization", "signal", "sparse", "testing", "version",
+})
+
+
+def __getattr__(name):
+    if name in _LAZY_SUBMODULES:
+        import importlib
+        try:
+            return importlib.import_module(f"{__name__}.{name}")
+        except ModuleNotFoundError as e:
+            if e.name != f"{__name__}.{name}":
+                raise
+    raise AttributeError(f"module 'torchlike' has no attribute '{name}'")
 
 from . import nn, optim, utils, cuda, backends  # noqa: E402,F401
 from . import vision  # noqa: E402,F401
@@ -88,3 +110,12 @@ from .utils.dlpack import from_dlpack, from_jax  # noqa: E402,F401
 from . import distributed  # noqa: E402,F401
 from ._serialization import load, save  # noqa: E402,F401
 from ._aliases import install_as_torch  # noqa: E402,F401
+
+# ----- complex tensors and spectral ops (torch.real/imag/conj/..., stft/istft, window functions) -----
+from ._ops.complex import *  # noqa: E402,F401,F403
+from ._ops.spectral import *  # noqa: E402,F401,F403
+_export_ops()  # (registry ops those modules define: angle, polar, complex, conj_physical)
+
+# ----- sparse COO tensors (torch.sparse_coo_tensor, torch.spmm, layouts; torchlike/sparse) -----
+from ._dtype import layout, sparse_coo, strided  # noqa: E402,F401
+from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401

@@ -216,11 +216,21 @@ def convolution(input, weight, bias, stride, padding, dilation, groups, n: int, 
     if groups == 1 and _use_patches(x, weight):
         out = patches_conv(x, weight, stride, pads, dilation)
     else:
+        if _pad_first(x, pads):
+            x = jnp.pad(x, ((0, 0), (0, 0)) + tuple(pads))
+            pads = ((0, 0),) * len(pads)
         out = jax.lax.conv_general_dilated(x, weight, stride, pads, rhs_dilation=dilation,
                                            dimension_numbers=_DIMS[n], feature_group_count=groups)
     if bias is not None:
         out = out + bias.reshape((1, -1) + (1,) * n)
     return out[0] if unbatched else out
+
+
+def _pad_first(x, pads) -> bool:
+    """Whether to pad the input before an unpadded convolution: XLA's CPU convolution is 10-30x
+    slower when the padding is as large as the input (ResNet's 3x3 convolutions on 2x2 and 1x1
+    maps: 1.7 s against 61 ms for a batch of 1000 at 256 channels); elsewhere padding inside is faster."""
+    return jax.default_backend() == "cpu" and any(lo + hi >= size for (lo, hi), size in zip(pads, x.shape[2:]))
 
 
 PATCH_BYTES_LIMIT = 1 << 29  # im2col copies the input once per kernel tap: bounded memory

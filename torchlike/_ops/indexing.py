@@ -144,6 +144,8 @@ def _expand_index(self, idx):
         idx = (idx,)
     out = []
     for x in idx:
+        if isinstance(x, range):  # a sequence index, as a list of its integers
+            x = list(x)
         if isinstance(x, Tensor) and x.ndim == 0 and x.dtype is D.bool_:
             x = bool(x.item())
         elif isinstance(x, Tensor) and x.ndim == 0 and x.dtype.category == D.INT and x.dtype is not D.uint8:
