@@ -45,7 +45,9 @@ class _Observer:
         self.exclude = exclude
         self.reads: dict = {}
         self.originals: list = []
-        self.created_set = weakref.WeakSet()
+        # In creation order (a WeakSet's order follows ids): the program's outputs must come out in the
+        # same order in every run, or its persistent-cache key changes from one run to the next.
+        self.created_set = weakref.WeakKeyDictionary()
 
     def read(self, s, t) -> None:
         if s.serial < self.first_new and id(s) not in self.exclude and s not in self.reads:
@@ -53,7 +55,7 @@ class _Observer:
             self.originals.append((s, s.data, s.version))  # to undo a trace that wrote into it
 
     def created(self, s) -> None:
-        self.created_set.add(s)
+        self.created_set[s] = None
 
     def __enter__(self):
         self.prev = _tensor._observer
