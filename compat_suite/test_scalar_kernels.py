@@ -286,3 +286,31 @@ def test_float_and_int_scalars_get_their_own_kernels():
     assert xf.add(xf, alpha=0.1).tolist() == tf.add(tf, alpha=0.1).tolist()
     assert (xi * 2.5).dtype == torchlike.float32 and (xi * 2.5).tolist() == (ti * 2.5).tolist()
     assert (xi + True).tolist() == (ti + True).tolist() and (xi * 3).dtype == torchlike.int64
+
+
+@pytest.mark.parametrize("form", ["read", "write", "row of a matrix", "write a row"])
+def test_int_indices_compile_nothing_per_value(form):
+    """`for i in range(n): y[i]` / `y[i] = v`, as data loaders and samplers write them: a new int index
+    is an operand of JAX's dynamic slice, not a new program (each would cost ~50 ms to compile)."""
+    def step(lib, t, i):
+        if form == "read":
+            return t[-(i % 20)] * 1
+        if form == "write":
+            t[i % 20] = float(i)
+            return t
+        if form == "row of a matrix":
+            return t[i, 1:3] + 0
+        t[i] = t[(i + 1) % STEPS] * 2
+        return t
+
+    def run(lib):
+        t = lib.arange(20.0) if form in ("read", "write") else lib.arange(4.0 * STEPS).reshape(STEPS, 4)
+        return lambda i: step(lib, t, i)
+
+    theirs, ours = run(torch), run(torchlike)
+    expected = [_np(theirs(i)).copy() for i in range(STEPS)]
+    _, compiled, _ = _run_counting(ours)
+    ours_again = run(torchlike)
+    for i in range(STEPS):
+        np.testing.assert_array_equal(_np(ours_again(i)), expected[i])
+    assert compiled == 0, f"{compiled} programs compiled for new int indices"

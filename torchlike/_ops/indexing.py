@@ -47,6 +47,9 @@ def _basic_index(input: T, template, name="SliceBackward0"):
     return input[template]
 
 
+_basic_index.eager_forward = lambda template, **_: any(x.__class__ is int for x in template)
+
+
 def _apply(x, template, indices):
     """Index x with a basic template, or a (basic, advanced) pair applied one after the other."""
     if len(template) == 2 and isinstance(template[0], tuple) and isinstance(template[1], tuple):
@@ -94,6 +97,10 @@ def _fit_value(value, target, basic):
 
 @op(name="_index_put", method=False, linear=True, grad_name=_basic_name)
 def _index_put(input: T, value: TS, indices: TL, template, accumulate=False, name="IndexPutBackward0"):
+    if _plain_basic(template) and not indices and not accumulate:
+        # ints and slices address distinct elements: a plain scatter, with no index map of the whole input
+        target = input[template]
+        return input.at[template].set(_fit_value(value.astype(input.dtype), target.shape, name == "CopySlices"))
     flat = _apply(jnp.arange(input.size, dtype=jnp.int64).reshape(input.shape), template, indices)
     value = _fit_value(value.astype(input.dtype), flat.shape, name == "CopySlices").reshape(-1)
     x, at = input.reshape(-1), flat.reshape(-1)
@@ -101,6 +108,16 @@ def _index_put(input: T, value: TS, indices: TL, template, accumulate=False, nam
         return put(x, at, value).reshape(input.shape)
     # accumulating into bool is a logical or, as in PyTorch
     return (x.at[at].max(value) if x.dtype == jnp.bool_ else x.at[at].add(value)).reshape(input.shape)
+
+
+def _plain_basic(template) -> bool:
+    """A basic template of ints, slices and Ellipsis only (no None, no index tensors)."""
+    return (isinstance(template, tuple) and not (len(template) == 2 and isinstance(template[0], tuple))
+            and all(x.__class__ in (int, slice) or x is Ellipsis for x in template))
+
+
+_index_put.eager_forward = lambda template, accumulate=False, **_: (
+    not accumulate and _plain_basic(template) and any(x.__class__ is int for x in template))
 
 
 # ----- index normalization -----

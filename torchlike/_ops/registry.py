@@ -366,6 +366,10 @@ class Op:
         self.saves = not linear
         self.saves_output, self.saves_inputs = saves_output, saves_inputs
         self.differentiable = differentiable
+        # A predicate on the static arguments: when true, the kernel's forward runs op by op in JAX instead of
+        # as one jitted program (an int index: JAX's own indexing passes it to dynamic_slice as an operand,
+        # so a loop over x[i] compiles nothing per i, where a kernel per i compiles one program each).
+        self.eager_forward = None
         sig = inspect.signature(fn)
         self.pos_names, self.names, self.defaults, self.required = [], set(), {}, []
         self.tensor_params, self.static_names, number_params = [], [], []
@@ -567,6 +571,8 @@ class Op:
                 gname = gname(**names_static, **extra)
             k = self.kernels[key] = Kernel(self._raw(struct, static, compute, numbers_in), gname, self.saves,
                                            self.saves_output, self.saves_inputs)
+            if self.eager_forward is not None and self.eager_forward(**static):
+                k.jit = k.raw
         if sources is not None and sum(j.__class__ is int for j in sources) == sum(isinstance(a, Tensor) for a in args):
             # (every tensor argument is a kernel input: one given for a static parameter is baked into
             # the kernel, which the fast key, holding only its dtype, could not tell apart)
