@@ -47,6 +47,8 @@ def _basic_index(input: T, template, name="SliceBackward0"):
     return input[template]
 
 
+# An int index runs op by op in JAX: its indexing passes the int to dynamic_slice as an operand, so a loop
+# over x[i] compiles nothing per i (a jitted kernel per i would compile one program each, ~50 ms).
 _basic_index.eager_forward = lambda template, **_: any(x.__class__ is int for x in template)
 
 

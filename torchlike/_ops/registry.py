@@ -47,12 +47,10 @@ autocast_hook = None
 
 
 class SparseArgument(NotImplementedError):
-    """Raised when a sparse COO tensor's dense array is asked for: the op taking it dispatches to
-    `sparse_hook` instead (torchlike/sparse), or refuses as PyTorch's dense-only kernels do."""
+    """A sparse COO tensor's dense array was asked for: the op goes to `sparse_hook` (torchlike/sparse)."""
 
 
-# Set by torchlike.sparse: (op, args, kwargs) -> result, for an op given a sparse COO tensor.
-sparse_hook = None
+sparse_hook = None  # set by torchlike.sparse: (op, args, kwargs) -> result, for an op given a sparse tensor
 
 
 class Kernel:
@@ -262,8 +260,7 @@ _BFLOAT16 = np.dtype(jnp.bfloat16)
 
 
 def _floating(d: np.dtype) -> bool:
-    """Whether outputs of this dtype get a grad_fn (floating or complex). Read from the array's dtype:
-    a compiled forward also returns raw state such as a generator's uint32 key, which has no torch dtype."""
+    """Whether outputs of this dtype get a grad_fn; a compiled forward may return a uint32 RNG key."""
     return d.kind in "fc" or d == _BFLOAT16
 
 
@@ -366,10 +363,7 @@ class Op:
         self.saves = not linear
         self.saves_output, self.saves_inputs = saves_output, saves_inputs
         self.differentiable = differentiable
-        # A predicate on the static arguments: when true, the kernel's forward runs op by op in JAX instead of
-        # as one jitted program (an int index: JAX's own indexing passes it to dynamic_slice as an operand,
-        # so a loop over x[i] compiles nothing per i, where a kernel per i compiles one program each).
-        self.eager_forward = None
+        self.eager_forward = None  # f(**static) -> run the forward op by op in JAX, not jitted (indexing.py)
         sig = inspect.signature(fn)
         self.pos_names, self.names, self.defaults, self.required = [], set(), {}, []
         self.tensor_params, self.static_names, number_params = [], [], []
