@@ -1,7 +1,7 @@
 """torchlike.fft: mirrors `torch.fft` (discrete Fourier transforms over jnp.fft).
 
 Each transform is one registry op, so gradients are the kernels' jax.vjp (with the engine's complex
-conjugation convention, registry._vjp_of). Multi-dimensional transforms apply one-dimensional ones
+conjugation convention, _ops._backward.vjp_of). Multi-dimensional transforms apply one-dimensional ones
 axis by axis (XLA's FFT takes at most three axes at once). The Hermitian transforms use
 hfft(x, norm) = irfft(conj(x), dual norm) and ihfft(x, norm) = conj(rfft(x, dual norm)), where the
 dual of "backward" is "forward" and "ortho" is its own.
@@ -13,6 +13,7 @@ import operator
 import jax
 import jax.numpy as jnp
 
+from ._ops._grad_name import GradName
 from . import _dtype as D
 from ._ops.registry import OPS, T, _write_out, op
 from ._tensor import Tensor
@@ -74,7 +75,7 @@ def _r2c_name(input):
     return "FftC2CBackward0" if jnp.iscomplexobj(input) else "FftR2CBackward0"
 
 
-@op(name="_fft_c2c", method=False, function=False, grad_name=_r2c_name)
+@op(name="_fft_c2c", method=False, function=False, grad_name=GradName.arrays(_r2c_name))
 def _fft_c2c(input: T, sizes, dims, norm, inverse):
     x = _resize(_complex_of(input), sizes, dims)
     f = jnp.fft.ifft if inverse else jnp.fft.fft

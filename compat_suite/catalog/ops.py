@@ -380,11 +380,15 @@ class Entry:
 
     def gradgrad(self, t_g, l_g, t_leaves, l_leaves, where) -> None:
         pairs = [(a, b) for a, b in zip(t_g, l_g) if a is not None and a.requires_grad]
-        if not pairs:
-            return
         try:
-            if any(b is None or not b.requires_grad for _, b in pairs):
-                raise Mismatch("a first-order gradient does not require grad in torchlike (create_graph)")
+            # Under create_graph a gradient requires grad only where it is computed from something that does
+            # (grad of x * c is grad * c: no grad_fn when c is a constant), in both libraries.
+            for k, (a, b) in enumerate(zip(t_g, l_g)):
+                if a is not None and b is not None and a.requires_grad != b.requires_grad:
+                    raise Mismatch(f"gradient of input {k} (create_graph): requires_grad {a.requires_grad} in torch, "
+                                   f"{b.requires_grad} in torchlike")
+            if not pairs:
+                return
             ta, la = [a for a, _ in pairs], [b for _, b in pairs]
             t_gg = torch.autograd.grad(ta, t_leaves, cotangents(torch, ta), allow_unused=True)
             l_gg = torchlike.autograd.grad(la, l_leaves, cotangents(torchlike, la), allow_unused=True)

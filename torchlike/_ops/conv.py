@@ -7,6 +7,7 @@ import itertools
 import jax
 import jax.numpy as jnp
 
+from ._grad_name import GradName
 from .. import _dtype as D
 from .._xla_flags import YNN_DOT
 from .nn_ops import _CTYPE
@@ -67,7 +68,8 @@ def batchify(input, n: int, fname: str):
 def _unbatched_name(n: int, batched_name: str):
     def name(*arrays):
         return "SqueezeBackward1" if arrays[0].ndim == n + 1 else batched_name
-    return name
+    # (an unbatched input runs the batched kernel on an unsqueezed view: that kernel's backward)
+    return GradName(fn=name, by="arrays", takes_inputs=True)
 
 
 def _check_common(input, weight, bias, stride, dilation, groups, transposed: bool):

@@ -9,6 +9,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._grad_name import GradName
 from .. import _dtype as D
 from .._tensor import Tensor
 from .registry import TL, TS, T, op
@@ -39,7 +40,7 @@ def _basic_name(name="SliceBackward0", **_):
     return name
 
 
-_basic_name.static_args = True
+_basic_name = GradName.static(_basic_name)
 
 
 @op(name="_basic_index", method=False, view=True, linear=True, grad_name=_basic_name)

@@ -11,6 +11,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from ._grad_name import GradName
 from .. import _dtype as D
 from .._tensor import Tensor
 from .indexing import _check_bounds, _host_minmax, put
@@ -24,10 +25,7 @@ __all__ = ["argwhere", "gather", "index_add", "index_copy", "index_fill", "index
 
 def _given_name(base0, base1):
     """grad_name by whether the value operand is a Python scalar (PyTorch's Backward1 form) or a tensor."""
-    def name(_given=None, **_):
-        return base1 if (_given or {}).get("value", (_given or {}).get("src")) == "s" else base0
-    name.static_args = name.scalar_args = True
-    return name
+    return GradName.scalars(lambda _given, **_: base1 if _given.get("value", _given.get("src")) == "s" else base0)
 
 
 def _coords(index, dim):

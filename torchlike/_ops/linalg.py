@@ -7,6 +7,7 @@ import string
 
 import jax.numpy as jnp
 
+from ._grad_name import GradName
 from .._tensor import Tensor
 from .reduction import _sum_dtype, legacy, one_dim
 from .registry import N, OPS, TL, T, check_broadcast, op, traced
@@ -116,7 +117,7 @@ def _matmul_check(a, b):
         raise RuntimeError(f"expected scalar type {legacy(a)} but found {legacy(b)}")
 
 
-@op(grad_name=_matmul_name)
+@op(grad_name=GradName.arrays(_matmul_name))
 def matmul(input: T, other: T, *, out=None):
     _matmul_check(input, other)
     return jnp.matmul(input, other)
@@ -399,7 +400,7 @@ def triu(input: T, diagonal=0, *, out=None):
     return _tri("triu", input, diagonal, False)
 
 
-@op(linear=True, grad_name=lambda x: "DiagEmbedBackward0" if x.ndim == 1 else "DiagonalBackward0")
+@op(linear=True, grad_name=GradName.arrays(lambda x: "DiagEmbedBackward0" if x.ndim == 1 else "DiagonalBackward0"))
 def diag(input: T, diagonal=0, *, out=None):
     if input.ndim not in (1, 2):
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input.ndim}D")

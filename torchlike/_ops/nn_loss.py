@@ -6,6 +6,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from ._grad_name import GradName
 from .. import _dtype as D
 from .nn_norm import _safe_norm
 from .pointwise import real_abs
@@ -43,7 +44,7 @@ def mse_loss(input: T, target: T, reduction="mean"):
     return reduce(jnp.square(x - t), reduction)
 
 
-@op(method=False, function=False, grad_name="MeanBackward0", promote="same")
+@op(method=False, function=False, grad_name=GradName("MeanBackward0", backward="MulBackward0"), promote="same")
 def l1_loss(input: T, target: T, reduction="mean"):
     x, t = _broadcast(*_float_pair(input, target))
     return reduce(real_abs(x - t), reduction)  # (|d|' is PyTorch's sgn: 0 at 0 and at NaN)
@@ -59,7 +60,9 @@ def smooth_l1_loss(input: T, target: T, reduction="mean", beta: N = 1.0):
     # (unselected) gradient stays finite.
     div = jnp.where(beta == 0, 1.0, beta) if traced(beta) else beta
     d = _nan_grad(x - t, d, beta)
-    q = jnp.where(d < beta, d, 0)  # (an infinite d in the unselected branch would make the gradient NaN)
+    # q: x - t, not d, so that the second derivative at x == t is 1/beta as PyTorch's (|d|'s is 0 there);
+    # 0 in the unselected branch, where an infinite d would make the gradient NaN.
+    q = jnp.where(d < beta, x - t, 0)
     return reduce(jnp.where(d < beta, 0.5 * q * q / div, d - 0.5 * beta), reduction)
 
 
@@ -76,7 +79,7 @@ def huber_loss(input: T, target: T, reduction="mean", delta: N = 1.0):
     # PyTorch computes huber_loss in the input's dtype whatever the target's.
     x, t = _broadcast(input, target.astype(input.dtype))
     d = _nan_grad(x - t, jnp.abs(x - t))
-    q = jnp.where(d < delta, d, 0)  # (an infinite d in the unselected branch would make the gradient NaN)
+    q = jnp.where(d < delta, x - t, 0)  # (as smooth_l1_loss's)
     return reduce(jnp.where(d < delta, 0.5 * q * q, delta * (d - 0.5 * delta)), reduction)
 
 
@@ -150,7 +153,9 @@ def nll_loss(input: T, target: T, weight: TO = None, ignore_index=-100, reductio
     return _nll_reduce(loss, w, reduction)
 
 
-@op(method=False, function=False, grad_name="NllLossBackward0")
+# (log_softmax and nll_loss fused: the input's gradient comes out of log_softmax's backward kernel)
+@op(method=False, function=False, grad_name=GradName("NllLossBackward0", backward="LogSoftmaxBackwardDataBackward0",
+                                                     takes_inputs=True))
 def _cross_entropy_indices(input: T, target: T, weight: TO = None, ignore_index=-100, reduction="mean",
                            label_smoothing: N = 0):  # (0, an int: the static path without smoothing)
     _check_nll(input, target, weight)

@@ -11,16 +11,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._grad_name import GradName
 from .conv import legacy, ntuple
 from .pooling import windows
 from .registry import N, T, op
 
 _HI = jax.lax.Precision.HIGHEST
-
-
-def _static_name(fn):
-    fn.static_args = True
-    return fn
 
 
 # ----- padding (PyTorch's order: last dimension first, (left, right) pairs) -----
@@ -45,7 +41,7 @@ _MODE_NAME = {"reflect": "Reflection", "replicate": "Replication", "circular": "
 
 
 @op(method=False, function=False,
-    grad_name=_static_name(lambda pad, mode: f"{_MODE_NAME[mode]}Pad{len(pad) // 2}DBackward0"))
+    grad_name=GradName.static(lambda pad, mode: f"{_MODE_NAME[mode]}Pad{len(pad) // 2}DBackward0"))
 def _pad_nonconstant(input: T, pad, mode):
     """reflect / replicate / circular padding of the last len(pad)//2 dimensions."""
     n = len(pad) // 2
@@ -202,7 +198,7 @@ _UP_NAMES = {"nearest": "Nearest", "nearest-exact": "NearestExact", "linear": "L
 
 
 @op(method=False, function=False,
-    grad_name=_static_name(lambda size, scales, mode, align_corners: f"Upsample{_UP_NAMES[mode]}{len(size)}DBackward0"))
+    grad_name=GradName.static(lambda size, scales, mode, align_corners: f"Upsample{_UP_NAMES[mode]}{len(size)}DBackward0"))
 def _upsample(input: T, size, scales, mode, align_corners):
     """Resample the trailing len(size) dimensions to `size` (PyTorch's upsample_* kernels)."""
     n = len(size)

@@ -7,6 +7,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._grad_name import GradName, not_differentiable
 from .registry import N, TO, T, op
 
 sg = jax.lax.stop_gradient
@@ -79,7 +80,8 @@ def _batch_norm_eval(input: T, running_mean: T, running_var: T, weight: TO = Non
     return _affine(y, weight, bias, shape)
 
 
-@op(method=False, function=False, grad_name="ViewBackward0")
+# (PyTorch's instance norm is its batch-norm kernel on a reshaped input: that kernel's backward)
+@op(method=False, function=False, grad_name=GradName("ViewBackward0", takes_inputs=True))
 def _instance_norm_train(input: T, weight: TO = None, bias: TO = None, eps: N = 1e-5):
     """Per-(sample, channel) statistics; also returns their batch averages (mean, unbiased variance)."""
     axes = tuple(range(2, input.ndim))
@@ -247,7 +249,7 @@ def pairwise_distance(x1: T, x2: T, p=2.0, eps=1e-6, keepdim=False):
     return _safe_norm(diff, p, nd - 1, keepdims=keepdim)
 
 
-@op(method=False)
+@op(method=False, grad_name=GradName(no_double=not_differentiable("_pdist_backward")))
 def pdist(input: T, p=2.0):
     if input.ndim != 2:
         raise RuntimeError(f"pdist only supports 2D tensors, got: {input.ndim}D")

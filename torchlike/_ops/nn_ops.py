@@ -10,6 +10,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from ._grad_name import GradName, not_differentiable
 from .. import _dtype as D
 from .._tensor import Tensor
 from .pointwise import precheck
@@ -29,7 +30,7 @@ def _linear_grad_name(*arrays) -> str:
     return "ViewBackward0" if arrays[1].ndim == 2 else "MvBackward0"
 
 
-@op(method=False, function=False, grad_name=_linear_grad_name)
+@op(method=False, function=False, grad_name=GradName.arrays(_linear_grad_name))
 def linear(input: T, weight: T, bias: TO = None):
     if input.ndim == 0 or weight.ndim == 0:
         raise RuntimeError(f"both arguments to linear need to be at least 1D, but they are {input.ndim}D and "
@@ -109,11 +110,38 @@ def leaky_relu(input: T, negative_slope: N = 0.01):
     return jnp.where(input > 0, input, input * negative_slope)
 
 
+def _with_derivatives(f, df, d2f):
+    """f(x, *p) whose derivative in x is df(x, *p), and df's is d2f(x, *p). At a kink PyTorch's double
+    backward picks its side apart from its backward (elu's first derivative at 0 is the negative
+    branch's, its second derivative the positive branch's 0), which one `where` cannot express."""
+    slope = jax.custom_jvp(df)
+    slope.defjvp(lambda primals, tangents: (df(*primals), d2f(*primals) * tangents[0]))
+    fun = jax.custom_jvp(f)
+    fun.defjvp(lambda primals, tangents: (f(*primals), slope(*primals) * tangents[0]))
+    return fun
+
+
+def _elu_value(x, alpha, scale, input_scale):
+    neg = jnp.expm1(jnp.where(x > 0, 0, x) * input_scale) * alpha  # (no overflow in the unselected branch)
+    return (jnp.where(x > 0, x, neg) * scale).astype(x.dtype)
+
+
+def _elu_slope(x, alpha, scale, input_scale):  # PyTorch's elu_backward: x <= 0 is the negative side; NaN is not
+    neg = jnp.exp(jnp.where(x > 0, 0, x) * input_scale) * (alpha * scale * input_scale)
+    return jnp.where(x <= 0, neg, scale).astype(x.dtype)
+
+
+def _elu_curve(x, alpha, scale, input_scale):  # its double backward masks with x < 0
+    neg = jnp.exp(jnp.where(x < 0, x, 0) * input_scale) * (alpha * scale * input_scale * input_scale)
+    return jnp.where(x < 0, neg, 0).astype(x.dtype)
+
+
+_elu = _with_derivatives(_elu_value, _elu_slope, _elu_curve)
+
+
 @op(method=False, function=False, saves_inputs=True)
 def elu(input: T, alpha: N = 1.0, scale=1.0, input_scale: N = 1.0):
-    # where, not minimum: PyTorch's derivative at 0 is the negative branch's (alpha), not half of it.
-    neg = jnp.expm1(jnp.where(input > 0, 0, input) * input_scale) * alpha
-    return jnp.where(input > 0, input, neg) * scale if scale != 1.0 else jnp.where(input > 0, input, neg)
+    return _elu(input, alpha, scale, input_scale)
 
 
 _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804934193349852946
@@ -121,15 +149,14 @@ _SELU_ALPHA, _SELU_SCALE = 1.6732632423543772848170429916717, 1.0507009873554804
 
 @op(grad_name="EluBackward0")
 def selu(input: T):
-    neg = jnp.expm1(jnp.where(input > 0, 0, input)) * _SELU_ALPHA  # (elu's derivative at 0)
-    return jnp.where(input > 0, input, neg) * _SELU_SCALE
+    return _elu(input, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
 @op()
 def celu(input: T, alpha: N = 1.0):
     if not traced(alpha) and alpha == 0:  # (a traced alpha: _celu_check)
         raise RuntimeError("ZeroDivisionError")
-    return jnp.where(input > 0, input, jnp.expm1(jnp.where(input > 0, 0, input) / alpha) * alpha)
+    return _elu(input, alpha, 1.0, 1 / alpha)
 
 
 def _celu_check(vals):
@@ -166,7 +193,8 @@ def hardswish(input: T):
     return jnp.where(input <= -3, low, jnp.where(input >= 3, input, mid * (mid + 3) / 6)).astype(input.dtype)
 
 
-@op(method=False, function=False)
+@op(method=False, function=False,
+    grad_name=GradName(no_double=not_differentiable("hardsigmoid_backward", RuntimeError)))
 def hardsigmoid(input: T):
     # A NaN input stays NaN with no gradient (PyTorch's derivative is 1/6 only inside (-3, 3)).
     out = jnp.where(input <= -3, 0, jnp.where(input >= 3, 1, jax.lax.stop_gradient(input)))
@@ -175,10 +203,27 @@ def hardsigmoid(input: T):
 
 @op(method=False, function=False)
 def softplus(input: T, beta: N = 1.0, threshold: N = 20.0):
-    z = input * beta
-    # (where, not minimum: at z == threshold the gradient is the soft branch's whole, not half of it)
+    return _softplus(input, beta, threshold)
+
+
+def _softplus_value(x, beta, threshold):
+    z = x * beta
     soft = jnp.log1p(jnp.exp(jnp.where(z > threshold, threshold, z))) / beta
-    return jnp.where(z > threshold, input, soft)
+    return jnp.where(z > threshold, x, soft)
+
+
+def _softplus_slope(x, beta, threshold):  # at z == threshold, the soft branch's sigmoid
+    z = x * beta
+    return jnp.where(z > threshold, 1, jax.nn.sigmoid(jnp.where(z > threshold, 0, z))).astype(x.dtype)
+
+
+def _softplus_curve(x, beta, threshold):  # PyTorch's double backward masks with z < threshold
+    z = x * beta
+    s = jax.nn.sigmoid(jnp.where(z >= threshold, 0, z))  # (a NaN z stays NaN)
+    return jnp.where(z >= threshold, 0, s * (1 - s) * beta).astype(x.dtype)
+
+
+_softplus = _with_derivatives(_softplus_value, _softplus_slope, _softplus_curve)
 
 
 @op(method=False, function=False, grad_name="DivBackward0", promote="float")

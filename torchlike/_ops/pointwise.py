@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 from jax.custom_derivatives import SymbolicZero
 
+from ._grad_name import GradName
 from .. import _dtype as D
 from .._tensor import Tensor
 from .registry import N, OPS, TS, Op, T, check_broadcast, op, traced
@@ -46,13 +47,12 @@ def const(v, like):
 def names(fn):
     """Mark a grad_fn-name function as chosen per kernel from its static arguments and `_given`
     ({operand: "s" for a Python scalar, "t" for a tensor}): PyTorch names overloads apart."""
-    fn.static_args = fn.scalar_args = True
-    return fn
+    return GradName.scalars(fn)
 
 
 def by_scalar(param: str, scalar_name: str, tensor_name: str):
     """grad_fn name: one for `param` given as a Python scalar, another for a tensor."""
-    return names(lambda _given, **_: scalar_name if _given.get(param) == "s" else tensor_name)
+    return GradName.scalar_choice(param, scalar_name, tensor_name)
 
 
 def precheck(o: Op, check) -> Op:

@@ -14,8 +14,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._grad_name import GradName
 from .conv import legacy, ntuple
 from .registry import T, op
+
+# 1-d pooling is PyTorch's 2-d kernel on a height-1 view: its backward is that kernel's.
+_POOL_1D = GradName("SqueezeBackward1", takes_inputs=True)
 
 
 def _sizes(input, n: int):
@@ -278,7 +282,7 @@ def max_pool(input, k, s, p, d, outs):
     return _argmax_take(g, _flat_index(idx, p, sizes))
 
 
-@op(method=False, function=False, grad_name=lambda *a: "SqueezeBackward1")
+@op(method=False, function=False, grad_name=_POOL_1D)
 def max_pool1d_with_indices(input: T, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False):
     # PyTorch runs the 2-d pooling on a height-1 view: its checks, messages and all.
     stride = kernel_size if stride is None or stride == [] or stride == () else stride
@@ -344,7 +348,7 @@ def _avg_pool2d(input, kernel_size, stride, padding, ceil_mode, count_include_pa
     return avg_pool(input, k, s, p, outs, count_include_pad, divisor_override)
 
 
-@op(method=False, grad_name=lambda *a: "SqueezeBackward1")
+@op(method=False, grad_name=_POOL_1D)
 def avg_pool1d(input: T, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
     return _avg_pool1d(input, kernel_size, stride, padding, ceil_mode, count_include_pad)
 
@@ -415,7 +419,7 @@ def adaptive_avg(input, outs: list, n: int):
     return x
 
 
-@op(method=False, grad_name=lambda *a: "SqueezeBackward1")
+@op(method=False, grad_name=_POOL_1D)
 def adaptive_avg_pool1d(input: T, output_size):
     (o,) = _check_1d("adaptive_avg_pool1d", input.shape, output_size=output_size)
     return adaptive_avg(input[..., None, :], [1, o], 2)[..., 0, :]
@@ -456,7 +460,7 @@ def adaptive_max(input, outs: list, n: int):
     return _argmax_take(g, _flat_index(idx, [0] * n, sizes))
 
 
-@op(method=False, grad_name=lambda *a: "SqueezeBackward1")
+@op(method=False, grad_name=_POOL_1D)
 def adaptive_max_pool1d(input: T, output_size):
     (o,) = _check_1d("adaptive_max_pool1d", input.shape, output_size=output_size)
     _nonempty("adaptive_max_pool1d", tuple(input.shape), range(1, input.ndim))
@@ -493,8 +497,8 @@ def lp_pool2d(input: T, norm_type, kernel_size, stride=None, ceil_mode=False):
     return lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 2)
 
 
-@op(method=False, function=False, grad_name=lambda *a: "MaxUnpool2DBackward0" if a[0].ndim != 3 else
-    "SqueezeBackward1")
+@op(method=False, function=False, grad_name=GradName.arrays(
+    lambda *a: "MaxUnpool2DBackward0" if a[0].ndim != 3 else "SqueezeBackward1"))
 def _max_unpool(input: T, indices: T, output_size, n: int):
     """Scatter pooled values back to their flat per-plane positions in a zero plane of output_size."""
     if indices.shape != input.shape:

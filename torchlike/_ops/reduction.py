@@ -10,6 +10,7 @@ import math
 import jax
 import jax.numpy as jnp
 
+from ._grad_name import GradName
 from .. import _dtype as D
 from .. import return_types as RT
 from .._tensor import Tensor
@@ -86,11 +87,6 @@ def named(o, rtype: str, name: str | None = None):
     return fn
 
 
-def by_static(fn):
-    fn.static_args = True
-    return fn
-
-
 def take(x, idx, axis, keepdim):
     """x at indices idx (reduced along axis, kept as size 1): the gradient goes to those entries only."""
     v = jnp.take_along_axis(x, idx, axis=axis)
@@ -158,7 +154,7 @@ def _prod_jvp(axis, keepdim, primals, tangents):
     # multiplies the others), else the product of the other elements of the slice (over the whole
     # tensor: only for a lone zero, 0 for several).
     (x,), (t,) = primals, tangents
-    if x.size == 0 or axis == ():  # (nothing to multiply: the derivative is 0, or 1 for no axes)
+    if x.size == 0 or axis == () or x.ndim == 0:  # (nothing to multiply: the derivative is 0, or 1 for no axes)
         return _prod(x, axis, keepdim), jnp.sum(t, axis=axis, keepdims=keepdim)
     flat = axis is None
     v = x.reshape(-1) if flat else x
@@ -241,7 +237,7 @@ def std_mean(input: T, dim=None, unbiased=None, keepdim=False, *, correction=Non
 
 # ----- max / min -----
 def _extreme_name(kind):
-    return by_static(lambda dim=None, keepdim=False: f"{kind}Backward1" if dim is None else f"{kind}Backward0")
+    return GradName.static(lambda dim=None, keepdim=False: f"{kind}Backward1" if dim is None else f"{kind}Backward0")
 
 
 def _extreme(name, x, dim, keepdim, largest):

@@ -32,6 +32,8 @@ from .._tensor import Tensor, no_trace
 from .. import _cache, _program_budget
 from . import lazy, placement
 from ._scalars import _call_scalars, _weak, scalar_array, scalar_input  # noqa: F401 (scalar_array: re-exported)
+from ._backward import backward_raw, graph_reads, vjp_of
+from ._grad_name import GradName, backward_name, backward_takes_inputs
 
 T, TS, TO, TL, N = "T", "TS", "TO", "TL", "N"
 # Ops PyTorch's argument parser lets take Python numbers for all their tensor operands (torch.add(2, 3));
@@ -54,14 +56,16 @@ sparse_hook = None  # set by torchlike.sparse: (op, args, kwargs) -> result, for
 
 
 class Kernel:
-    """A jax function of flat arrays, its jitted form, and the facts autograd needs about it."""
+    """A jax function of flat arrays, its jitted form, and the facts autograd needs about it
+    (`rule`: the op's GradName, for its backward's node; None for view and internal kernels)."""
 
-    __slots__ = ("raw", "jit", "grad_name", "saves", "saves_output", "saves_inputs", "bwd", "__weakref__")
+    __slots__ = ("raw", "jit", "grad_name", "saves", "saves_output", "saves_inputs", "bwd", "rule", "__weakref__")
 
-    def __init__(self, raw, grad_name, saves: bool, saves_output: bool = False, saves_inputs: bool = False):
+    def __init__(self, raw, grad_name, saves: bool, saves_output: bool = False, saves_inputs: bool = False,
+                 rule: GradName | None = None):
         self.raw, self.jit, self.grad_name, self.saves = raw, jax.jit(raw), grad_name, saves
         kernels_built[0] += 1
-        self.saves_output, self.saves_inputs = saves_output, saves_inputs
+        self.saves_output, self.saves_inputs, self.rule = saves_output, saves_inputs, rule
         self.bwd = _cache.LRU(_cache.VJPS_PER_KERNEL, "vjp")
 
     def node_name(self, arrays) -> str:
@@ -75,7 +79,7 @@ class Kernel:
         key = (diff, cts_mask)
         f = self.bwd.get(key)
         if f is None:
-            f = self.bwd[key] = jax.jit(_vjp_of(self.raw, diff))
+            f = self.bwd[key] = jax.jit(vjp_of(self.raw, diff))
         return f
 
     def backward_kernel(self, diff: tuple, n_arrays: int, cts_mask: tuple) -> "Kernel":
@@ -83,40 +87,11 @@ class Kernel:
         key = ("kernel", diff, n_arrays, cts_mask)
         k = self.bwd.get(key)
         if k is None:
-            vjp = _vjp_of(self.raw, diff)
-
-            def raw(*xs):
-                it = iter(xs[n_arrays:])
-                return vjp(xs[:n_arrays], tuple(next(it) if m else None for m in cts_mask))
-            def name(*xs):  # the forward's node name on its arrays (the leading inputs), as Backward1
-                return self.node_name(xs[:n_arrays]).replace("Backward0", "Backward1")
-            k = self.bwd[key] = Kernel(raw, name, True)
+            no_double = self.rule.no_double() if self.rule is not None and self.rule.no_double else None
+            def name(*xs):  # PyTorch's name for the backward of the forward's node on these arrays
+                return backward_name(self.node_name(xs[:n_arrays]), self.rule)
+            k = self.bwd[key] = Kernel(backward_raw(self.raw, diff, n_arrays, cts_mask, no_double), name, True)
         return k
-
-
-def _is_float(x) -> bool:
-    return jnp.issubdtype(x.dtype, jnp.inexact)
-
-
-def _vjp_of(raw, diff):
-    def bwd(arrays, cts):
-        def f(*d):
-            full = list(arrays)
-            for i, a in zip(diff, d):
-                full[i] = a
-            out = raw(*full)
-            return tuple(o for o in (out if isinstance(out, tuple) else (out,)) if _is_float(o))
-        outs, pull = jax.vjp(f, *[arrays[i] for i in diff])
-        # Complex gradients: for a real loss L of z = x + iy, PyTorch's .grad is dL/dx + i dL/dy, while JAX's
-        # cotangents are its conjugate, dL/dx - i dL/dy. Conjugating each cotangent on the way in and each
-        # gradient on the way out turns one convention into the other (a no-op for real arrays).
-        cts = tuple(jnp.zeros(o.shape, o.dtype) if c is None else _conj(c.astype(o.dtype)) for o, c in zip(outs, cts))
-        return tuple(_conj(g) for g in pull(cts))
-    return bwd
-
-
-def _conj(x):
-    return jnp.conj(x) if jnp.iscomplexobj(x) else x
 
 
 class OpNode(Node):
@@ -144,7 +119,16 @@ class OpNode(Node):
         for i, t in zip(self.diff, self.operands):
             operands[i] = t
         present = [g for g in grads if g is not None]
-        out = run_kernel(bk, arrays + [g._data for g in present], operands + present)
+        ins, operands = arrays + [g._data for g in present], operands + present
+        if backward_takes_inputs(self.name(), self.kernel.rule):
+            return list(run_kernel(bk, ins, operands))
+        # A formula's gradient requires grad only through what it is computed from (x * c: grad * c).
+        reads = graph_reads(bk, ins)
+        used = frozenset().union(*reads)
+        out = run_kernel(bk, ins, [t if i in used else None for i, t in enumerate(operands)])
+        for g, r in zip(out, reads):
+            if g.grad_fn is not None and not any(operands[i] is not None and operands[i]._requires_grad for i in r):
+                g._requires_grad, g.grad_fn = False, None
         return list(out)
 
     def release(self):
@@ -359,7 +343,7 @@ class Op:
     def __init__(self, fn, name, promote, varargs, grad_name, linear, saves_output, view, differentiable,
                  saves_inputs=False):
         self.fn, self.name, self.promote, self.varargs, self.view = fn, name, promote, varargs, view
-        self.grad_name = grad_name or "".join(w.capitalize() for w in name.strip("_").split("_")) + "Backward0"
+        self.grad_name = GradName.of(grad_name, name)
         self.saves = not linear
         self.saves_output, self.saves_inputs = saves_output, saves_inputs
         self.differentiable = differentiable
@@ -556,15 +540,10 @@ class Op:
         key = (tuple(struct), compute, _freeze(tuple(static.values())), numbers_in)
         k = self.kernels.get(key)
         if k is None:
-            # A grad_name marked `static_args` is chosen from the static arguments (squeeze(dim) -> SqueezeBackward1).
-            # One also marked `scalar_args` gets `_given`: {operand: "s" (Python scalar) or "t"} (x ** 2 -> PowBackward0).
-            gname = self.grad_name
-            if getattr(gname, "static_args", False):
-                given = {n: "s" if s == "s" else "t" for (n, _), s in zip(self.tensor_params, struct) if s is not None}
-                extra = {"_given": given} if getattr(gname, "scalar_args", False) else {}
-                gname = gname(**names_static, **extra)
+            given = {n: "s" if s == "s" else "t" for (n, _), s in zip(self.tensor_params, struct) if s is not None}
+            gname = self.grad_name.for_kernel(names_static, given)
             k = self.kernels[key] = Kernel(self._raw(struct, static, compute, numbers_in), gname, self.saves,
-                                           self.saves_output, self.saves_inputs)
+                                           self.saves_output, self.saves_inputs, self.grad_name)
             if self.eager_forward is not None and self.eager_forward(**static):
                 k.jit = k.raw
         if sources is not None and sum(j.__class__ is int for j in sources) == sum(isinstance(a, Tensor) for a in args):

@@ -21,7 +21,8 @@ from .. import _cache, _interrupt
 from .._autograd import AccumulateGrad, edge_of
 from .._tensor import Tensor
 from .lazy import resolve, run_joint
-from .registry import OpNode, _vjp_of
+from ._backward import vjp_of as _vjp_of
+from .registry import OpNode
 
 MAX_NODES = 2000       # bigger tapes: tracing them would cost more than it saves
 REPLAY_AFTER = 2       # a tape shape is compiled the second time it is seen (one-off graphs never are)

@@ -114,7 +114,7 @@ def _rnn(input: T, hx: T, cx: TO = None, weights: TL = (), lengths: TO = None, d
     return out, h_n, (c_n[:, 0] if unbatched else c_n)
 
 
-@op(method=False, function=False, grad_name=lambda *a: "AddBackward0")
+@op(method=False, function=False, grad_name="AddBackward0")
 def _rnn_cell(input: T, hx: T, cx: TO = None, w_ih: T = None, w_hh: T = None, b_ih: TO = None, b_hh: TO = None,
               mode="RNN_TANH"):
     """One step of RNNCell / LSTMCell / GRUCell (input (B, I) or unbatched (I,))."""

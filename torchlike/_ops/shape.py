@@ -10,6 +10,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._grad_name import GradName
 from .. import _cache
 from .. import _dtype as D
 from .._tensor import Size, Tensor
@@ -41,12 +42,6 @@ def wrap_dim(dim: int, ndim: int) -> int:
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
-
-
-def by_static(fn):
-    """Mark a grad_name function as chosen from an op's static arguments."""
-    fn.static_args = True
-    return fn
 
 
 def _is_index(s) -> bool:
@@ -251,12 +246,11 @@ def unflatten(input: T, dim, sizes):
 
 
 # ----- squeeze, unsqueeze, transposes -----
-@by_static
 def _squeeze_name(dim=None):
     return "SqueezeBackward0" if dim is None else "SqueezeBackward1" if isinstance(dim, int) else "SqueezeBackward2"
 
 
-@op(view=True, linear=True, grad_name=_squeeze_name)
+@op(view=True, linear=True, grad_name=GradName.static(_squeeze_name))
 def squeeze(input: T, dim=None):
     if dim is None:
         return jnp.squeeze(input)

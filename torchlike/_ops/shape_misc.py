@@ -12,6 +12,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from ._grad_name import GradName, not_differentiable
 from .. import _dtype as D
 from .._tensor import Tensor
 from .registry import C_NAMES, OPS, TL, T, TO, TS, op
@@ -270,7 +271,8 @@ def _unbroadcast(g, shape):
 _cdist.defvjp(_cdist_fwd, _cdist_bwd)
 
 
-@op(name="_cdist", method=False, function=False, grad_name="CdistBackward0")
+@op(name="_cdist", method=False, function=False,
+    grad_name=GradName("CdistBackward0", no_double=not_differentiable("_cdist_backward")))
 def _cdist_op(x1: T, x2: T, p):
     batch = jnp.broadcast_shapes(x1.shape[:-2], x2.shape[:-2])
     x1 = jnp.broadcast_to(x1, batch + x1.shape[-2:])
