@@ -171,8 +171,14 @@ def module_inputs(info, dtype, training: bool, full: bool, combo: int = 0, combo
     return [(i, found[i]) for i in ci_indices(len(found), combo, combos)]
 
 
+def _uninitialized(v) -> bool:
+    """A lazy module's parameter or buffer before its first forward (it has no shape yet)."""
+    return type(v).__name__ in ("UninitializedParameter", "UninitializedBuffer")
+
+
 def _structure(sd: dict) -> dict:
-    return {k: (tuple(v.shape), str(v.dtype).split(".")[-1]) for k, v in sd.items()}
+    return {k: ("uninitialized",) if _uninitialized(v) else (tuple(v.shape), str(v.dtype).split(".")[-1])
+            for k, v in sd.items()}
 
 
 class Entry:
@@ -259,7 +265,10 @@ class Entry:
             self.fail("forward", where + " construction", e)
             return
         self.check_structure(t_mod, l_mod, where)
-        self.load_state(t_mod, l_mod, where)
+        # A lazy module's parameters exist only after torch's first forward: they are carried over then.
+        lazy = any(_uninitialized(v) for v in t_mod.state_dict(keep_vars=True).values())
+        if not lazy:
+            self.load_state(t_mod, l_mod, where)
         if mi.forward_input is None:
             return
         t_args, t_kwargs = mi.forward_input.args, mi.forward_input.kwargs
@@ -270,6 +279,8 @@ class Entry:
         except Exception as te:  # noqa: BLE001 - torch refuses this input: torchlike must too
             self.expect_raise(lambda: l_mod(*l_args, **l_kwargs), where, te)
             return
+        if lazy:
+            self.load_state(t_mod, l_mod, where)
         try:
             l_out = l_mod(*l_args, **l_kwargs)
         except Exception as e:  # noqa: BLE001

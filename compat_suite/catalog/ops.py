@@ -390,7 +390,17 @@ class Entry:
             if not pairs:
                 return
             ta, la = [a for a, _ in pairs], [b for _, b in pairs]
-            t_gg = torch.autograd.grad(ta, t_leaves, cotangents(torch, ta), allow_unused=True)
+            try:
+                t_gg = torch.autograd.grad(ta, t_leaves, cotangents(torch, ta), allow_unused=True)
+            except RuntimeError as te:  # a backward PyTorch cannot differentiate: torchlike must refuse too
+                try:
+                    torchlike.autograd.grad(la, l_leaves, cotangents(torchlike, la), allow_unused=True)
+                except Exception as e:  # noqa: BLE001
+                    if not exception_matches(type(te), e):
+                        raise Mismatch(f"torch raises {type(te).__name__}, torchlike {type(e).__name__}") from e
+                    self.ok("gradgrad")
+                    return
+                raise Mismatch(f"torch raises {type(te).__name__} ({one_line(te, 80)}), torchlike returns") from te
             l_gg = torchlike.autograd.grad(la, l_leaves, cotangents(torchlike, la), allow_unused=True)
             self._compare_grads(t_gg, l_gg, "gradgrad")
         except Exception as e:  # noqa: BLE001

@@ -235,7 +235,22 @@ def to_torchlike(x):
         return {k: to_torchlike(v) for k, v in x.items()}
     if isinstance(x, types.FunctionType) and (x.__module__ or "").startswith("torch"):
         return to_torchlike_callable_or_value(x)
+    if isinstance(x, torch.nn.Module) and type(x).__module__.startswith("torch.nn.modules") and not x._modules \
+            and not list(x.parameters()) and not list(x.buffers()):
+        return _stateless_module(x)
     return x
+
+
+def _stateless_module(m):
+    """A parameter-free torch module passed as an argument (a distance function) as torchlike's: the same
+    class with the same public attributes."""
+    cls = lookup(f"torch.nn.{type(m).__name__}")
+    new = cls.__new__(cls)
+    torchlike.nn.Module.__init__(new)
+    for k, v in vars(m).items():
+        if not k.startswith("_"):
+            setattr(new, k, to_torchlike(v))
+    return new
 
 
 def tensor_to_torchlike(t: torch.Tensor):

@@ -269,3 +269,20 @@ add("_spectral_power", S(_power(0, 3), randn(4, 6), randn(4, seed=1), randn(6, s
     S(_power(1, 1), randn(3, 5, 2), randn(5, seed=1), randn(6, seed=2), grad=False, label="dim 1"))
 add("_spectral_divide", S(_divide(0), randn(4, 6), randn(4, seed=1), randn(6, seed=2)),
     S(_divide(1), randn(3, 5, 2), randn(5, seed=1), randn(6, seed=2), label="dim 1"))
+add("lp_pool3d", S(F("lp_pool3d", 2, 2), rand(1, 2, 4, 5, 4, low=0.5, high=2)),
+    S(F("lp_pool3d", 3, (2, 3, 2), 1, True), rand(2, 3, 4, 4, low=0.5, high=2), label="p=3 unbatched ceil"))
+_U2, _U3 = rand(2, 4, 2, seed=4), rand(1, 2, 3, seed=5)
+
+
+def _fractional(n, k, u, **kw):
+    def call(t, x):
+        fn = getattr(t.nn.functional, f"fractional_max_pool{n}d")
+        return fn(x, k, _random_samples=t.tensor(u, dtype=x.dtype), **kw)
+    return call
+
+
+add("fractional_max_pool2d", S(_fractional(2, 2, _U2, output_size=(4, 3), return_indices=True), X2),
+    S(_fractional(2, (3, 2), _U2, output_ratio=(0.5, 0.6)), X2, label="ratio"),
+    S(_fractional(2, 2, _U2[:1], output_size=3), X2[0], label="unbatched"))
+add("fractional_max_pool3d", S(_fractional(3, 2, _U3, output_size=(3, 2, 2), return_indices=True), X3),
+    S(_fractional(3, (1, 2, 2), _U3, output_ratio=0.5), X3[0], label="ratio unbatched"))

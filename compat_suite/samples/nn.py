@@ -240,3 +240,26 @@ add("gaussian_nll_loss", Sample((X, T, rand(4, 6, low=0.1, high=2)), call=F("gau
            label="var per sample"),
     Sample((X, T, rand(4, 1, low=0.0, high=2)), call=F("gaussian_nll_loss", eps=0.5, reduction="none"),
            label="clamped var"))
+add("_rrelu_with_noise", Sample((WIDE,), call=F("rrelu")), Sample((X,), call=F("rrelu", 0.1, 0.3), label="bounds"),
+    Sample((X,), call=F("rrelu", 0.2, 0.2, True), label="training, lower == upper"))
+_ML = np.array([[3, 0, -1, 1, 2, 2], [0, 1, 2, 3, 4, 5], [5, -1, 0, 0, 0, 0], [-1, 2, 2, 2, 2, 2]], np.int64)
+add("multilabel_margin_loss", Sample((X, _ML), call=F("multilabel_margin_loss")),
+    Sample((X, _ML), call=F("multilabel_margin_loss", reduction="none"), label="none"),
+    Sample((X[0], _ML[0]), call=F("multilabel_margin_loss", reduction="sum"), label="1-D sum"))
+_LP = randn(7, 3, 5, seed=6)
+_LP = (_LP - np.log(np.exp(_LP).sum(-1, keepdims=True))).astype(np.float32)
+_TG, _IL, _TL = np.array([[1, 2, 2], [3, 1, 4], [2, 2, 2]], np.int64), [7, 6, 3], [3, 2, 0]
+
+
+def _ctc(t, lp, **kw):
+    return t.nn.functional.ctc_loss(lp, t.tensor(_TG), t.tensor(_IL), t.tensor(_TL), **kw)
+
+
+add("_ctc_loss", Sample((_LP,), call=_ctc), Sample((_LP,), call=lambda t, lp: _ctc(t, lp, reduction="none"),
+                                                   label="none"),
+    Sample((_LP.astype(np.float64),), call=lambda t, lp: t.nn.functional.ctc_loss(
+        lp, t.tensor([1, 2, 2, 3, 1]), (7, 6, 3), (3, 2, 0), blank=0, reduction="sum"), label="concatenated f64"),
+    Sample((_LP,), call=lambda t, lp: t.nn.functional.ctc_loss(
+        lp, t.tensor(_TG), t.tensor([2, 6, 3]), t.tensor([3, 3, 3]), zero_infinity=True), label="zero_infinity"),
+    Sample((_LP[:, 0],), call=lambda t, lp: t.nn.functional.ctc_loss(lp, t.tensor([4, 4]), (5,), (2,), blank=4),
+           label="unbatched, blank"))

@@ -1,6 +1,7 @@
 """Loss operators behind torch.nn.functional (reduction is 'mean', 'sum' or 'none')."""
 from __future__ import annotations
 
+import functools
 import math
 
 import jax
@@ -121,13 +122,14 @@ def _nll_parts(logp, target, weight, ignore_index):
 def _check_nll(input, target, weight):
     if input.ndim < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {input.ndim})")
+    # (PyTorch compares batch sizes first; a 0-d target counts as a batch of 0)
+    t_batch = target.shape[0] if target.ndim else 0
+    if input.ndim > 1 and input.shape[0] != t_batch:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({t_batch}).")
     if input.ndim == 2 and target.ndim != 1:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if target.dtype not in (jnp.int64, jnp.uint8):
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {D.from_numpy_dtype(target.dtype).legacy}")
-    if input.ndim > 1 and input.shape[0] != target.shape[0]:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0]}).")
     if input.ndim > 2 and target.shape != input.shape[:1] + input.shape[2:]:
         raise RuntimeError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, got "
                            f"{list(target.shape)}")
@@ -324,3 +326,178 @@ def gaussian_nll_loss(input: T, target: T, var: T, full=False, eps=1e-6, reducti
     if full:
         loss = loss + 0.5 * _LOG_2PI
     return reduce(loss, reduction)
+
+
+@op(method=False, function=False)
+def multilabel_margin_loss(input: T, target: T, reduction="mean"):
+    """Each row's targets are the class indices before its first -1; every (target j, non-target i)
+    pair adds max(0, 1 - (x[j] - x[i])) / C."""
+    if target.dtype != jnp.int64:
+        raise RuntimeError(f"expected scalar type Long but found {D.from_numpy_dtype(target.dtype).legacy}")
+    if input.dtype not in (jnp.float32, jnp.float64):
+        raise NotImplementedError(f"\"multilabel_margin_loss_forward_out_frame\" not implemented for "
+                                  f"'{D.from_numpy_dtype(input.dtype).legacy}'")
+    x = input.reshape(1, -1) if input.ndim < 2 else input
+    loss = _multilabel_margin(x, target.reshape(x.shape))
+    if reduction == "none":
+        return loss.reshape(()) if input.ndim < 2 else loss
+    if reduction == "mean" and x.shape[0] == 0:
+        return jnp.zeros((), x.dtype)  # (PyTorch's mean over an empty batch is 0)
+    return reduce(loss, reduction)
+
+
+def _multilabel_margin_rows(x, t):
+    n, c = x.shape
+    # A position is a target while no -1 came before it in its row.
+    live = jnp.cumsum((t < 0).astype(jnp.int32), axis=1) == 0
+    safe = jnp.where(live, t, 0)
+    is_target = jnp.zeros((n, c), bool).at[jnp.arange(n)[:, None], safe].max(live)
+    xt = jnp.take_along_axis(x, safe, axis=1)  # (n, slots): x at each listed target
+    z = 1 - xt[:, :, None] + x[:, None, :]  # (n, slots, c)
+    z = jnp.where(z > 0, z, 0)
+    z = jnp.where(live[:, :, None] & ~is_target[:, None, :], z, 0)
+    return (jnp.sum(z, axis=(1, 2)) / c).astype(x.dtype)
+
+
+def _refusal(name: str):
+    """ident(g, x) = g, a gradient of x, whose derivative is PyTorch's refusal to differentiate its
+    backward `name` (x is an operand so that the refusal holds also where g is piecewise constant in x)."""
+    @jax.custom_vjp
+    def ident(g, x):
+        return g
+
+    def bwd(_, ct):
+        raise RuntimeError(f"derivative for aten::{name} is not implemented")
+    ident.defvjp(lambda g, x: (g, None), bwd)
+    return ident
+
+
+_refuse_multilabel = _refusal("multilabel_margin_loss_backward")
+
+
+@jax.custom_vjp
+def _multilabel_margin(x, t):
+    return _multilabel_margin_rows(x, t)
+
+
+def _multilabel_bwd(res, ct):
+    x, t = res
+    _, vjp = jax.vjp(lambda x: _multilabel_margin_rows(x, t), x)
+    return _refuse_multilabel(vjp(ct)[0], x), None
+
+
+_multilabel_margin.defvjp(lambda x, t: (_multilabel_margin_rows(x, t), (x, t)), _multilabel_bwd)
+
+
+# ----- CTC: Graves et al.'s alpha/beta recursions in log space over the blank-extended targets -----
+
+def _lse3(a, b, c):
+    m = jnp.maximum(jnp.maximum(a, b), c)
+    m0 = jnp.where(jnp.isneginf(m), 0, m)
+    return jnp.log(jnp.exp(a - m0) + jnp.exp(b - m0) + jnp.exp(c - m0)) + m0
+
+
+def _shift(a, k, fill):
+    """a[..., s - k] (k > 0) or a[..., s + |k|] (k < 0), fill outside."""
+    pad = jnp.full(a.shape[:-1] + (abs(k),), fill, a.dtype)
+    return jnp.concatenate([pad, a[..., :-k]], -1) if k > 0 else jnp.concatenate([a[..., -k:], pad], -1)
+
+
+def _ctc_extended(targets, tl, n, blank):
+    """The blank-extended label sequences (n, 2S+1) and each row's last valid position 2L."""
+    s_max = targets.shape[-1] if targets.ndim == 2 else targets.shape[0]
+    if targets.ndim == 1:  # concatenated targets: row b starts after the lengths before it
+        offs = jnp.cumsum(tl) - tl
+        idx = jnp.clip(offs[:, None] + jnp.arange(s_max)[None, :], 0, max(s_max - 1, 0))
+        lab = targets[idx] if s_max else jnp.zeros((n, 0), jnp.int64)
+    else:
+        lab = targets
+    ext = jnp.full((n, 2 * s_max + 1), blank, jnp.int64).at[:, 1::2].set(lab.astype(jnp.int64))
+    return ext
+
+
+def _ctc_parts(lp, targets, il, tl, blank):
+    t_max, n, c = lp.shape
+    ext = _ctc_extended(targets, tl, n, blank)
+    s = jnp.arange(ext.shape[1])[None, :]
+    lpe = jnp.take_along_axis(lp, jnp.clip(ext, 0, c - 1)[None], axis=2)  # (T, n, S')
+    neg = jnp.asarray(-jnp.inf, lp.dtype)
+    allow2 = (ext != _shift(ext, 2, -1)) & (s >= 2)  # (blank positions: ext[s - 2] is a blank too)
+    a0 = jnp.where((s == 0) | ((s == 1) & (tl[:, None] > 0)), lpe[0], neg)
+
+    def fwd(a, xs):
+        lpe_t, t = xs
+        new = _lse3(a, _shift(a, 1, neg), jnp.where(allow2, _shift(a, 2, neg), neg)) + lpe_t
+        new = jnp.where(t < il[:, None], new, a)  # past a row's input length its alphas stay put
+        return new, new
+
+    last, rest = jax.lax.scan(fwd, a0, (lpe[1:], jnp.arange(1, t_max)))
+    alpha = jnp.concatenate([a0[None], rest], 0)
+    end = 2 * tl
+    l1 = jnp.take_along_axis(last, end[:, None], axis=1)[:, 0]
+    l2 = jnp.where(tl > 0, jnp.take_along_axis(last, jnp.maximum(end - 1, 0)[:, None], axis=1)[:, 0], neg)
+    m = jnp.maximum(l1, l2)
+    m0 = jnp.where(jnp.isneginf(m), 0, m)
+    nll = -(jnp.log(jnp.exp(l1 - m0) + jnp.exp(l2 - m0)) + m0)
+    return nll, alpha
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(4, 5))
+def _ctc_nll(lp, targets, il, tl, blank, zero_infinity):
+    return _ctc_parts(lp, targets, il, tl, blank)[0]
+
+
+def _ctc_fwd(lp, targets, il, tl, blank, zero_infinity):
+    nll, alpha = _ctc_parts(lp, targets, il, tl, blank)
+    return nll, (lp, targets, il, tl, nll, alpha)
+
+
+def _ctc_bwd(blank, zero_infinity, res, g):
+    """PyTorch's gradient: exp(lp) minus the state occupancy, i.e. the gradient with respect to the
+    logits under a log_softmax (PyTorch's ctc_loss backward returns this, not d nll / d lp)."""
+    lp, targets, il, tl, nll, alpha = res
+    t_max, n, c = lp.shape
+    ext = _ctc_extended(targets, tl, n, blank)
+    s = jnp.arange(ext.shape[1])[None, :]
+    lpe = jnp.take_along_axis(lp, jnp.clip(ext, 0, c - 1)[None], axis=2)
+    neg = jnp.asarray(-jnp.inf, lp.dtype)
+    allow2 = ext != _shift(ext, -2, -1)
+    end = 2 * tl[:, None]
+
+    def bwd(b, xs):
+        lpe_t, t = xs
+        init = jnp.where((s == end) | ((s == end - 1) & (end > 0)), lpe_t, neg)
+        rec = _lse3(b, _shift(b, -1, neg), jnp.where(allow2, _shift(b, -2, neg), neg)) + lpe_t
+        last = il[:, None] - 1
+        new = jnp.where(t == last, init, jnp.where(t < last, rec, neg))
+        return new, new
+
+    _, beta = jax.lax.scan(bwd, jnp.full(ext.shape, neg), (lpe, jnp.arange(t_max)), reverse=True)
+    ab = alpha + beta
+    # PyTorch's last step assigns the final label's occupancy over the final blank's rather than adding
+    # to it, which shows only when that label is the blank itself.
+    lab = jnp.take_along_axis(ext, jnp.maximum(end - 1, 0), axis=1)
+    tt = jnp.arange(t_max)[:, None, None]
+    ab = jnp.where((tt == il[None, :, None] - 1) & (s[None] == end[None]) & (lab == blank)[None] & (end > 0)[None],
+                   neg, ab)
+    onehot = (ext[:, :, None] == jnp.arange(c)[None, None, :]) & (s[:, :, None] <= end[:, :, None])
+    lcab = jax.scipy.special.logsumexp(jnp.where(onehot[None], ab[..., None], neg), axis=2)
+    grad = jnp.exp(lp) - jnp.exp(lcab + nll[None, :, None] - lp)
+    live = jnp.arange(t_max)[:, None, None] < il[None, :, None]
+    grad = jnp.where(live, grad * g[None, :, None], 0)
+    if zero_infinity:
+        grad = jnp.where(jnp.isposinf(nll)[None, :, None], 0, grad)
+    return _refuse_ctc(grad.astype(lp.dtype), lp), None, None, None
+
+
+_refuse_ctc = _refusal("_ctc_loss_backward")
+_ctc_nll.defvjp(_ctc_fwd, _ctc_bwd)
+
+
+@op(method=False, function=False, grad_name="CtcLossBackward0")
+def _ctc_loss(log_probs: T, targets: T, input_lengths: T, target_lengths: T, blank=0, zero_infinity=False):
+    """Per-sequence negative log likelihoods (n,) of (T, n, C) log_probs; the caller checks and reduces."""
+    if log_probs.dtype not in (jnp.float32, jnp.float64):
+        raise NotImplementedError(f"\"ctc_loss_cpu\" not implemented for '{D.from_numpy_dtype(log_probs.dtype).legacy}'")
+    return _ctc_nll(log_probs, targets.astype(jnp.int64), input_lengths.astype(jnp.int64),
+                    target_lengths.astype(jnp.int64), blank, zero_infinity)

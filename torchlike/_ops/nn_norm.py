@@ -260,3 +260,10 @@ def pdist(input: T, p=2.0):
 @op(method=False, function=False, grad_name="MulBackward0")
 def _masked_scale(input: T, mask: T, scale: N):
     return input * mask.astype(input.dtype) * jnp.asarray(scale, input.dtype)
+
+
+@op(method=False, function=False, grad_name="RreluWithNoiseBackward0")
+def _rrelu_with_noise(input: T, noise: T):
+    """rrelu given its slopes: noise is 1 where input > 0 and the negative slope elsewhere (drawn per
+    element in training, (lower + upper) / 2 in eval); the gradient is the noise, as PyTorch's."""
+    return input * noise.astype(input.dtype)

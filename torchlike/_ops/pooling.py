@@ -482,8 +482,11 @@ def lp_pool(input, norm_type, kernel_size, stride, ceil_mode, n):
     k = ntuple(kernel_size, n, "kernel_size", "pooling")
     if n == 1:
         out = _avg_pool1d(input ** norm_type, kernel_size, stride, 0, ceil_mode, True)
-    else:
+    elif n == 2:
         out = _avg_pool2d(input ** norm_type, k, stride, 0, ceil_mode, True, None)
+    else:
+        k, s, p, outs = _avg_pool_check(input.shape, 3, k, stride, 0, None, ceil_mode)
+        out = avg_pool(input ** norm_type, k, s, p, outs, True, None)
     return (jnp.sign(out) * jnp.maximum(jnp.abs(out), 0) * math.prod(k)) ** (1.0 / norm_type)
 
 
@@ -495,6 +498,11 @@ def lp_pool1d(input: T, norm_type, kernel_size, stride=None, ceil_mode=False):
 @op(method=False, function=False, grad_name="PowBackward0")
 def lp_pool2d(input: T, norm_type, kernel_size, stride=None, ceil_mode=False):
     return lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 2)
+
+
+@op(method=False, function=False, grad_name="PowBackward0")
+def lp_pool3d(input: T, norm_type, kernel_size, stride=None, ceil_mode=False):
+    return lp_pool(input, float(norm_type), kernel_size, stride, ceil_mode, 3)
 
 
 @op(method=False, function=False, grad_name=GradName.arrays(
@@ -530,3 +538,89 @@ def _scatter_bwd(plane, index, g):
 
 
 _scatter_rows.defvjp(_scatter_fwd, _scatter_bwd)
+
+
+# ----- fractional max pooling (Graham): one pseudo-random sequence of window starts per plane -----
+_FRAC_DIMS = {2: ("height", "width"), 3: ("time", "height", "width")}
+
+
+def _frac_starts(u, size: int, out: int, k: int):
+    """PyTorch's generate_intervals for samples u (..., ) -> (..., out) window starts, computed in
+    the samples' dtype as PyTorch computes them in the input's."""
+    if out == 0:
+        return jnp.zeros(u.shape + (0,), jnp.int64)
+    last = jnp.full(u.shape + (1,), size - k, jnp.int64)
+    if out == 1:
+        return last
+    alpha = jnp.asarray(size - k, u.dtype) / jnp.asarray(out - 1, u.dtype)
+    i = jnp.arange(out - 1, dtype=u.dtype)
+    # (float -> int truncates toward zero, as C++'s static_cast<int>)
+    starts = (jnp.trunc((i + u[..., None]) * alpha) - jnp.trunc(u[..., None] * alpha)).astype(jnp.int64)
+    return jnp.concatenate([starts, last], axis=-1)
+
+
+def fractional_max(input, kernel_size, output_size, samples, n: int):
+    fname = f"fractional_max_pool{n}d" + ("" if n == 2 else "_out")
+    for name, v in (("kernel_size", kernel_size), ("output_size", output_size)):
+        if len(v) != n:
+            raise RuntimeError(f"fractional_max_pool{n}d: {name} must either be a single Int or tuple of "
+                               f"{'Ints' if n == 2 else 'three Ints'}")
+    shape = tuple(input.shape)
+    if input.ndim not in (n + 1, n + 2):
+        raise RuntimeError(f"{fname}(): Expected {n + 1}D or {n + 2}D tensor, but got: [{_dims(shape)}]")
+    for i in range(1, input.ndim):
+        if shape[i] <= 0:
+            raise RuntimeError(f"{fname}(): Expected input to have non-zero size for non-batch dimensions, but "
+                               f"got[{_dims(shape)}] with dimension {i} being empty.")
+    sizes = shape[-n:]
+    for name, o, k, i in zip(_FRAC_DIMS[n], output_size, kernel_size, sizes):
+        if o + k - 1 > i:
+            raise RuntimeError(f"{fname}(): pool {name} {k} too large relative to input {name} {i}")
+    if samples.dtype != input.dtype:
+        raise RuntimeError("Expect _random_samples to have the same dtype as input")
+    if samples.ndim != 3:
+        raise RuntimeError(f"Expect _random_samples to have 3 dimensions, got {samples.ndim}")
+    batch = shape[0] if input.ndim == n + 2 else 1
+    if samples.shape[0] < batch:
+        raise RuntimeError("Expect _random_samples.size(0) no less then input batch size.")
+    if samples.shape[1] != shape[-n - 1]:
+        raise RuntimeError("Expect _random_samples.size(1) equals to input channel size.")
+    if samples.shape[2] != n:
+        raise RuntimeError(f"Expect _random_samples.size(2) equals to {n}; got {samples.shape[2]}.")
+    if not jnp.issubdtype(input.dtype, jnp.floating):
+        raise _not_implemented(f"fractional_max_pool{n}d_out_frame", input)
+    x = input if input.ndim == n + 2 else input[None]
+    u = samples[:batch]
+    # PyTorch's samples per plane: 2-d (width, height), 3-d (time, height, width).
+    order = (1, 0) if n == 2 else (0, 1, 2)
+    flat = jnp.zeros(u.shape[:2] + tuple(output_size) + tuple(kernel_size), jnp.int64)
+    mult = 1
+    for j in reversed(range(n)):
+        starts = _frac_starts(u[..., order[j]], sizes[j], output_size[j], kernel_size[j])
+        pos = starts[..., None] + jnp.arange(kernel_size[j], dtype=jnp.int64)  # (B, C, out_j, k_j)
+        bshape = [pos.shape[0], pos.shape[1]] + [1] * (2 * n)
+        bshape[2 + j], bshape[2 + n + j] = pos.shape[2], pos.shape[3]
+        flat = flat + pos.reshape(bshape) * mult
+        mult *= sizes[j]
+    flat = flat.reshape(flat.shape[:2 + n] + (-1,))
+    planes = x.reshape(x.shape[:2] + (-1,))
+    g = jnp.take_along_axis(planes, flat.reshape(flat.shape[:2] + (-1,)), axis=2).reshape(flat.shape)
+    # The first maximum, or the last NaN where a window holds one (PyTorch's `val > max || isnan(val)`).
+    nan = jnp.isnan(g)
+    last_nan = g.shape[-1] - 1 - jnp.argmax(nan[..., ::-1], axis=-1)
+    am = jnp.where(jnp.any(nan, axis=-1), last_nan, jnp.argmax(g, axis=-1))
+    out = jnp.take_along_axis(g, am[..., None], axis=-1)[..., 0]
+    ind = jnp.take_along_axis(flat, am[..., None], axis=-1)[..., 0]
+    if input.ndim == n + 1:
+        out, ind = out[0], ind[0]
+    return out, ind
+
+
+@op(method=False, function=False, grad_name="FractionalMaxPool2DBackward0")
+def fractional_max_pool2d(input: T, kernel_size, output_size, random_samples: T):
+    return fractional_max(input, _int_list(kernel_size, 2), _int_list(output_size, 2), random_samples, 2)
+
+
+@op(method=False, function=False, grad_name="FractionalMaxPool3DBackward0")
+def fractional_max_pool3d(input: T, kernel_size, output_size, random_samples: T):
+    return fractional_max(input, _int_list(kernel_size, 3), _int_list(output_size, 3), random_samples, 3)

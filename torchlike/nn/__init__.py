@@ -11,7 +11,9 @@ from .modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .modules.dropout import *
 from .modules.flatten import Flatten, Unflatten  # noqa: F401
 from .modules.fold import *
-from .modules.linear import Bilinear, Identity, Linear  # noqa: F401
+from .modules.lazy import LazyModuleMixin  # noqa: F401
+from .modules.linear import Bilinear, Identity, LazyLinear, Linear  # noqa: F401
+from .modules.linear_cross_entropy_options import LinearCrossEntropyOptions  # noqa: F401
 from .modules.loss import *
 from .modules.module import Module  # noqa: F401
 from .modules.normalization import *
@@ -22,7 +24,7 @@ from .modules.rnn import *
 from .modules.sparse import Embedding, EmbeddingBag  # noqa: F401
 from .modules.transformer import *
 from .modules.upsampling import *
-from .parameter import Buffer, Parameter  # noqa: F401
+from .parameter import Buffer, Parameter, UninitializedBuffer, UninitializedParameter  # noqa: F401
 from . import parallel  # noqa: F401
 from .parallel import DataParallel  # noqa: F401
 

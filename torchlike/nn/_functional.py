@@ -182,6 +182,29 @@ def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None
     return _A.bilinear(input1, input2, weight, bias)
 
 
+def rrelu(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False,
+          inplace: bool = False) -> Tensor:
+    """Mirrors `torch.nn.functional.rrelu`: in training each non-positive element gets its own slope drawn
+    uniformly from [lower, upper) (torchlike's random stream); in eval the slope is (lower + upper) / 2."""
+    if lower > upper:
+        raise RuntimeError("Lower bound should be less than or equal to the upper bound")
+    x = input._data
+    if not jnp.issubdtype(x.dtype, jnp.floating):
+        kernel = "rrelu_with_noise_out_cpu" if training else "leaky_relu_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{input.dtype.legacy}'")
+    if training:
+        key = _device.place_like(_next_key(), input)
+        slope = jax.random.uniform(key, x.shape, x.dtype, lower, upper)
+    else:
+        slope = jnp.asarray((lower + upper) / 2, x.dtype)
+    noise = Tensor._wrap(jnp.where(x > 0, jnp.ones((), x.dtype), slope))
+    return _maybe_inplace(_N._rrelu_with_noise, input, inplace, noise)
+
+
+def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, training: bool = False) -> Tensor:
+    return rrelu(input, lower, upper, training, inplace=True)
+
+
 # ----- dropout -----
 _key = [None]
 

@@ -269,3 +269,50 @@ def fold(input: Tensor, output_size, kernel_size, dilation=1, padding=0, stride=
     """Mirrors `torch.nn.functional.fold` (col2im)."""
     return _M.col2im(input, output_size, kernel_size, dilation, padding, stride)
 
+
+
+def lp_pool3d(input: Tensor, norm_type, kernel_size, stride=None, ceil_mode: bool = False) -> Tensor:
+    """Mirrors `torch.nn.functional.lp_pool3d` (an infinite norm is a max pooling of |input|)."""
+    if isinstance(norm_type, (int, float)) and math.isinf(norm_type):
+        pooled = max_pool3d((input.abs() if norm_type > 0 else -input.abs()), kernel_size, stride, 0, 1, ceil_mode)
+        return pooled if norm_type > 0 else -pooled
+    return _P.lp_pool3d(input, norm_type, kernel_size, stride, ceil_mode)
+
+
+def _fractional(n: int, input: Tensor, kernel_size, output_size, output_ratio, _random_samples):
+    name = f"fractional_max_pool{n}d"
+    if output_size is None and output_ratio is None:
+        raise ValueError(f"{name} requires specifying either an output_size or an output_ratio")
+    if output_size is None:
+        if n == 2 and len(output_ratio) > 2:  # (PyTorch's 2-d form takes len() of the ratio: a float fails)
+            raise ValueError("fractional_max_pool2d requires output_ratio to either be a single Int or tuple of "
+                             "Ints.")
+        ratio = tuple(output_ratio) if isinstance(output_ratio, (list, tuple)) else (output_ratio,) * n
+        ratio = ratio * n if len(ratio) == 1 else ratio
+        output_size = [int(input.size(-n + j) * ratio[j]) for j in range(n)]
+    if _random_samples is None:
+        from .._ops.random import rand
+        batch = 1 if input.dim() == n + 1 else input.size(0)
+        _random_samples = rand(batch, input.size(-n - 1), n, dtype=input.dtype, device=input.device)
+    return getattr(_P, name)(input, kernel_size, output_size, _random_samples)
+
+
+def fractional_max_pool2d_with_indices(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices: bool = False, _random_samples: Tensor | None = None):
+    """Mirrors `torch.nn.functional.fractional_max_pool2d_with_indices` (samples from torchlike's stream)."""
+    return _fractional(2, input, kernel_size, output_size, output_ratio, _random_samples)
+
+
+def fractional_max_pool3d_with_indices(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                                       return_indices: bool = False, _random_samples: Tensor | None = None):
+    return _fractional(3, input, kernel_size, output_size, output_ratio, _random_samples)
+
+
+def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                          return_indices: bool = False, _random_samples: Tensor | None = None):
+    return _pick(_fractional(2, input, kernel_size, output_size, output_ratio, _random_samples), return_indices)
+
+
+def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
+                          return_indices: bool = False, _random_samples: Tensor | None = None):
+    return _pick(_fractional(3, input, kernel_size, output_size, output_ratio, _random_samples), return_indices)

@@ -2,6 +2,7 @@
 loss operators of torchlike/_ops/nn_loss.py."""
 from __future__ import annotations
 
+import math
 import warnings
 
 import jax.numpy as jnp
@@ -291,3 +292,225 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     if reduction not in ("mean", "sum", "none"):
         raise ValueError(reduction + " is not valid")
     return _L.gaussian_nll_loss(input, target, var, full, eps, reduction)
+
+
+def multilabel_margin_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
+                           reduction: str = "mean") -> Tensor:
+    """Mirrors `torch.nn.functional.multilabel_margin_loss` (targets: class indices, -1 ends a row)."""
+    reduction = _legacy_reduction(size_average, reduce, reduction)
+    _check_reduction(reduction)
+    shape, tshape = tuple(input.shape), tuple(target.shape)
+    if not (len(shape) == 0 or (len(shape) in (1, 2) and shape[-1] != 0)):
+        raise RuntimeError(f"Expected non-empty vector or matrix with optional 0-dim batch size, but got: "
+                           f"{list(shape)}")
+    dim = shape[-1] if shape else 1
+    ok = (len(tshape) <= 1 and target.numel() == dim) if len(shape) <= 1 else tshape == shape
+    if not ok:
+        raise RuntimeError(f"inconsistent target size: {list(tshape)} for input of size: {list(shape)}")
+    t = target._data
+    if target.dtype == D.int64 and t.size and concrete(t):
+        h = np.asarray(t)
+        if h.min() < -1 or h.max() >= dim:
+            raise RuntimeError("argument #2 'target' is out of range")
+    return _L.multilabel_margin_loss(input, target, reduction)
+
+
+def _lengths(v, name: str) -> Tensor:
+    """CTC lengths as a host int64 tensor: a tensor (integral) or a sequence of ints."""
+    from .._ops.creation import tensor as _tensor
+    if isinstance(v, Tensor):
+        if v.dtype.is_floating_point or v.dtype.is_complex or v.dtype == D.bool_:
+            raise RuntimeError(f"{name} must be integral")
+        return v.to(D.int64).reshape(-1)
+    if isinstance(v, (list, tuple)) and all(isinstance(e, (int, np.integer)) for e in v):
+        return _tensor(list(v), dtype=D.int64)
+    raise TypeError(f"ctc_loss(): argument '{name}' must be tuple of ints or Tensor, not {type(v).__name__}")
+
+
+def _ctc_check(log_probs: Tensor, targets: Tensor, il: np.ndarray, tl: np.ndarray, blank: int) -> None:
+    """PyTorch's argument checks of ctc_loss, in its order (lengths are read on the host, as there)."""
+    where = " (while checking arguments for ctc_loss_allocate_outputs)"
+    if targets.ndim not in (1, 2):
+        raise RuntimeError(f"Expected 1 to 2 dimensions, but got {targets.ndim}-dimensional tensor for argument #2 "
+                           f"'targets'{where}")
+    n, c = log_probs.shape[1], log_probs.shape[2]
+    if not 0 <= blank < c:
+        raise RuntimeError("blank must be in label range")
+    if il.size != n:
+        raise RuntimeError("input_lengths must be of size batch_size")
+    if tl.size != n:
+        raise RuntimeError("target_lengths must be of size batch_size")
+    for v in tl:
+        if v < 0:
+            raise RuntimeError(f"Expected target_lengths to have value at least 0, but got value {v}{where}")
+    if targets.ndim == 1:
+        if targets.shape[0] != int(tl.sum()):
+            raise RuntimeError(f"Expected tensor to have size {int(tl.sum())} at dimension 0, but got size "
+                               f"{targets.shape[0]} for argument #2 'targets'{where}")
+    else:
+        if targets.shape[0] != n:
+            raise RuntimeError(f"Expected tensor to have size {n} at dimension 0, but got size {targets.shape[0]} "
+                               f"for argument #2 'targets'{where}")
+        longest = int(tl.max()) if tl.size else 0
+        if targets.shape[1] < longest:
+            raise RuntimeError(f"Expected tensor to have size at least {longest} at dimension 1, but got size "
+                               f"{targets.shape[1]} for argument #2 'targets'{where}")
+    for v in il:
+        if v < 0:
+            raise RuntimeError(f"Expected input_lengths to have value at least 0, but got value {v}{where}")
+        if v > log_probs.shape[0]:
+            raise RuntimeError(f"Expected input_lengths to have value at most {log_probs.shape[0]}, but got value "
+                               f"{v}{where}")
+
+
+def ctc_loss(log_probs: Tensor, targets: Tensor, input_lengths, target_lengths, blank: int = 0,
+             reduction: str = "mean", zero_infinity: bool = False) -> Tensor:
+    """Mirrors `torch.nn.functional.ctc_loss`: (T, N, C) or unbatched (T, C) log probabilities, padded
+    (N, S) or concatenated targets. Its gradient is PyTorch's (that of the logits under a log_softmax)."""
+    _check_reduction(reduction)
+    if isinstance(input_lengths, Tensor) != isinstance(target_lengths, Tensor):
+        raise TypeError("ctc_loss() received an invalid combination of arguments: input_lengths and target_lengths "
+                        "must be both tuples of ints or both Tensors")
+    il, tl = _lengths(input_lengths, "input_lengths"), _lengths(target_lengths, "target_lengths")
+    batched = log_probs.ndim == 3
+    lp = log_probs if batched else log_probs.unsqueeze(1)
+    if lp.ndim != 3:
+        raise RuntimeError(f"Expected 3-dimensional tensor, but got {lp.ndim}-dimensional tensor for argument #1 "
+                           f"'log_probs' (while checking arguments for ctc_loss_allocate_outputs)")
+    if targets.dtype.is_complex:
+        raise RuntimeError("ctc_loss: complex targets are not supported")
+    _ctc_check(lp, targets, np.asarray(il._data), np.asarray(tl._data), blank)
+    res = _L._ctc_loss(lp, targets, il, tl, blank, zero_infinity)
+    if zero_infinity:
+        from .._ops.creation import zeros
+        res = res.where(res != float("inf"), zeros((), dtype=res.dtype))
+    if reduction == "mean":
+        return (res / tl.to(res.dtype).clamp_min(1)).mean()
+    if reduction == "sum":
+        return res.sum()
+    return res if batched else res.squeeze(0)
+
+
+def triplet_margin_with_distance_loss(anchor: Tensor, positive: Tensor, negative: Tensor, *,
+                                      distance_function=None, margin: float = 1.0, swap: bool = False,
+                                      reduction: str = "mean") -> Tensor:
+    """Mirrors `torch.nn.functional.triplet_margin_with_distance_loss` (default distance:
+    pairwise_distance)."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(f"{reduction} is not a valid value for reduction")
+    if margin <= 0:
+        raise ValueError(f"margin must be greater than 0, got {margin}")
+    a_dim, p_dim, n_dim = anchor.ndim, positive.ndim, negative.ndim
+    if not (a_dim == p_dim and p_dim == n_dim):
+        raise RuntimeError(f"The anchor, positive, and negative tensors are expected to have the same number of "
+                           f"dimensions, but got: anchor {a_dim}D, positive {p_dim}D, and negative {n_dim}D inputs")
+    if distance_function is None:
+        from ._functional import pairwise_distance as distance_function
+    dist_pos = distance_function(anchor, positive)
+    dist_neg = distance_function(anchor, negative)
+    if swap:
+        from .._ops import OPS
+        dist_neg = OPS["minimum"](dist_neg, distance_function(positive, negative))
+    loss = (margin + dist_pos - dist_neg).clamp_min(0)
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.mean()
+    return loss
+
+
+def linear_cross_entropy(input: Tensor, linear_weight: Tensor, target: Tensor, *, linear_bias: Tensor | None = None,
+                         weight: Tensor | None = None, reduction: str = "mean", ignore_index: int | None = None,
+                         label_smoothing: float = 0.0, options=None) -> Tensor:
+    """Mirrors `torch.nn.functional.linear_cross_entropy`: cross_entropy(linear(input, W, b), target), W of
+    shape (C, in) or (C, d_1, ..., d_K, in). The chunked forms (options given) have the same values and
+    gradients and are computed by the same formula here."""
+    if input.ndim < 1 or input.ndim > 2:
+        raise RuntimeError(f"expected input with dimensionality 1 or 2, got {input.ndim}")
+    if linear_weight.ndim < 2:
+        raise RuntimeError(f"expected linear_weight with dimensionality at least 2, got {linear_weight.ndim}")
+    num_batches, in_features = tuple(input.shape[:-1]), input.shape[-1]
+    if in_features != linear_weight.shape[-1]:
+        raise RuntimeError("expected equal input and linear_weight last dimensions (in_features), "
+                           f"got {input.shape[-1]} and {linear_weight.shape[-1]}, respectively")
+    num_classes, out_features = linear_weight.shape[0], tuple(linear_weight.shape[1:-1])
+    if linear_bias is not None and tuple(linear_bias.shape) != (num_classes, *out_features):
+        raise RuntimeError(f"expected linear_bias shape {(num_classes, *out_features)}, got "
+                           f"{tuple(linear_bias.shape)}")
+    if out_features and not num_batches:
+        raise RuntimeError(f"K-dimensional loss defined by linear_weight shape {tuple(linear_weight.shape)} requires"
+                           f" batched input, (N, {in_features}), got unbatched input with shape "
+                           f"{tuple(input.shape)}")
+    logits_shape = (*num_batches, num_classes, *out_features)
+    if tuple(target.shape) == logits_shape and ignore_index is not None:
+        raise RuntimeError("ignore_index cannot be specified when target contains probabilities")
+    ignore_index = -100 if ignore_index is None else ignore_index
+    if options is not None:
+        if out_features or reduction not in ("mean", "sum", "none") or label_smoothing != 0.0 or \
+                target.dtype != D.int64:
+            warnings.warn("linear_cross_entropy: ``options`` ignored; chunked path needs reduction in "
+                          "{'mean','sum','none'}, label_smoothing == 0, target.dtype == int64, out_features == (). "
+                          f"Got reduction={reduction!r}, label_smoothing={label_smoothing}, "
+                          f"target.dtype={target.dtype}, out_features={out_features}, tracing=False, "
+                          f"linear_bias.shape={tuple(linear_bias.shape) if linear_bias is not None else None}.",
+                          stacklevel=2)
+        else:
+            if callable(getattr(options, "_check_chunks", None)):
+                options._check_chunks(num_batches[0] if num_batches else 1, in_features, num_classes)
+            return _ChunkedLinearCrossEntropy.apply(input, linear_weight, linear_bias, weight, target, reduction,
+                                                    ignore_index)
+    if out_features:
+        rows = math.prod(out_features) * num_classes
+        linear_weight = linear_weight.reshape((rows, in_features))
+        if linear_bias is not None:
+            linear_bias = linear_bias.reshape(rows)
+    from ._functional import linear
+    logits = linear(input, linear_weight, linear_bias).reshape(logits_shape)
+    return cross_entropy(logits, target, weight=weight, reduction=reduction, ignore_index=ignore_index,
+                         label_smoothing=label_smoothing)
+
+
+def _chunked_function():
+    from ..autograd import grad
+    from ..autograd.function import Function
+    from .._autograd import enable_grad
+
+    class LinearCrossEntropyChunked(Function):
+        """The chunked form: PyTorch computes its gradients inside the forward, so they are not
+        differentiable again (a create_graph backward gives gradients that do not require grad)."""
+
+        @staticmethod
+        def forward(ctx, input, linear_weight, linear_bias, weight, target, reduction, ignore_index):
+            ctx.args = (input, linear_weight, linear_bias, weight, target, reduction, ignore_index)
+            from ._functional import linear
+            return cross_entropy(linear(input, linear_weight, linear_bias), target, weight=weight,
+                                 reduction=reduction, ignore_index=ignore_index)
+
+        @staticmethod
+        def backward(ctx, g):
+            from ._functional import linear
+            input, w, b, weight, target, reduction, ignore_index = ctx.args
+            leaves = [None if t is None else t.detach().requires_grad_(t.requires_grad) for t in (input, w, b)]
+            with enable_grad():
+                out = cross_entropy(linear(leaves[0], leaves[1], leaves[2]), target, weight=weight,
+                                    reduction=reduction, ignore_index=ignore_index)
+            diff = [t for t in leaves if t is not None and t.requires_grad]
+            found = iter(grad(out, diff, g.detach()) if diff else ())
+            grads = [next(found) if t is not None and t.requires_grad else None for t in leaves]
+            return (*grads, None, None, None, None)
+
+    return LinearCrossEntropyChunked
+
+
+class _LazyFunction:
+    """The Function class above, built on first use (autograd imports nn.functional's loss module)."""
+
+    cls = None
+
+    def apply(self, *args):
+        if _LazyFunction.cls is None:
+            _LazyFunction.cls = _chunked_function()
+        return _LazyFunction.cls.apply(*args)
+
+
+_ChunkedLinearCrossEntropy = _LazyFunction()

@@ -4,13 +4,14 @@ from ._functional import (alpha_dropout, batch_norm, bilinear, celu, cosine_simi
                           gelu, glu, group_norm, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_,
                           instance_norm, layer_norm, leaky_relu, leaky_relu_, linear, local_response_norm,
                           log_softmax, logsigmoid, mish, normalize, one_hot, pairwise_distance, pdist, prelu, relu,
-                          relu6, relu_, rms_norm, selu, sigmoid, silu, softmax, softmin, softplus, softshrink,
-                          softsign, tanh, tanhshrink, threshold, threshold_)
+                          relu6, relu_, rms_norm, rrelu, rrelu_, selu, sigmoid, silu, softmax, softmin, softplus,
+                          softshrink, softsign, tanh, tanhshrink, threshold, threshold_)
 from ._functional_loss import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
-                               cosine_embedding_loss, cross_entropy, gaussian_nll_loss, hinge_embedding_loss,
-                               huber_loss, kl_div, l1_loss, margin_ranking_loss, mse_loss, multi_margin_loss,
-                               multilabel_soft_margin_loss, nll_loss, poisson_nll_loss, smooth_l1_loss,
-                               soft_margin_loss, triplet_margin_loss)
+                               cosine_embedding_loss, cross_entropy, ctc_loss, gaussian_nll_loss, hinge_embedding_loss,
+                               huber_loss, kl_div, l1_loss, linear_cross_entropy, margin_ranking_loss, mse_loss,
+                               multi_margin_loss, multilabel_margin_loss, multilabel_soft_margin_loss, nll_loss,
+                               poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss,
+                               triplet_margin_with_distance_loss)
 from ._functional_conv import *  # noqa: F401,F403
 from ._functional_attn import *  # noqa: F401,F403
 

@@ -69,3 +69,77 @@ class Buffer(Tensor, metaclass=_BufferMeta):
         t.persistent = persistent
         t._is_buffer = True
         return t
+
+
+class UninitializedTensorMixin:
+    """A parameter or buffer whose shape is not known yet (lazy modules): it holds an empty tensor,
+    whose dtype and device `Module.to` may still change, until `materialize` gives it a shape and
+    turns it into `cls_to_become`."""
+
+    cls_to_become = Tensor
+
+    def materialize(self, shape, device=None, dtype=None) -> None:
+        from .._ops.creation import empty
+        device = self.device if device is None else device
+        dtype = self.dtype if dtype is None else dtype
+        self.data = empty(shape, device=device, dtype=dtype)
+        self.__class__ = self.cls_to_become
+
+    @property
+    def shape(self):
+        raise RuntimeError("Can't access the shape of an uninitialized parameter or buffer. This error usually "
+                           "happens in `load_state_dict` when trying to load an uninitialized parameter into an "
+                           "initialized one. Call `forward` to initialize the parameters before accessing their "
+                           "attributes.")
+
+    def share_memory_(self):
+        raise RuntimeError("Can't share memory on an uninitialized parameter or buffer. Call `forward` to initialize "
+                           "the parameters before calling `module.share_memory()`.")
+
+    def __repr__(self) -> str:
+        return f"<{self.__class__.__name__}>"
+
+    def __reduce_ex__(self, protocol):
+        return (self.__class__, (self.requires_grad,))
+
+    def __deepcopy__(self, memo):
+        if id(self) not in memo:
+            memo[id(self)] = type(self)(self.requires_grad, self.device, self.dtype)
+        return memo[id(self)]
+
+
+def is_lazy(param) -> bool:
+    return isinstance(param, UninitializedTensorMixin)
+
+
+class UninitializedParameter(UninitializedTensorMixin, Parameter):
+    """Mirrors `torch.nn.UninitializedParameter`."""
+
+    cls_to_become = Parameter
+
+    def __new__(cls, requires_grad: bool = True, device=None, dtype=None):
+        from .._ops.creation import empty
+        p = object.__new__(cls)
+        _share(p, empty(0, device=device, dtype=dtype))
+        p.requires_grad = requires_grad
+        return p
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+
+class UninitializedBuffer(UninitializedTensorMixin, Tensor):
+    """Mirrors `torch.nn.UninitializedBuffer`."""
+
+    cls_to_become = Tensor
+
+    def __new__(cls, requires_grad: bool = False, device=None, dtype=None, persistent: bool = True):
+        from .._ops.creation import empty
+        t = object.__new__(cls)
+        _share(t, empty(0, device=device, dtype=dtype))
+        t._requires_grad = requires_grad
+        t.persistent, t._is_buffer = persistent, True
+        return t
+
+    def __init__(self, *args, **kwargs):
+        pass

@@ -1,0 +1,293 @@
+"""CTC loss, multilabel margin loss, RReLU, triplet loss with a distance function, LPPool3d,
+fractional max pooling, linear_cross_entropy (plain and chunked) and the lazy convolutions against
+real PyTorch: values, gradients, double backward where PyTorch has one, state_dicts, reprs, errors."""
+import numpy as np
+import pytest
+import torch
+
+import torchlike
+
+from .harness import assert_close, check, check_error, rand, randint, randn
+from .test_nn_modules import C, run_case
+
+X46 = randn(4, 6)
+ML = np.array([[3, 0, -1, 1, 2, 2], [0, 1, 2, 3, 4, 5], [5, -1, 0, 0, 0, 0], [-1, 2, 2, 2, 2, 2]], np.int64)
+_lp = randn(6, 3, 5, seed=3, dtype=np.float64)
+LP = _lp - np.log(np.exp(_lp).sum(-1, keepdims=True))
+TG = np.array([[1, 2, 2], [3, 0, 4], [0, 0, 0]], np.int64)  # (with blank=4: labels equal to the blank too)
+U2 = rand(2, 3, 2, seed=7)
+U3 = rand(1, 2, 3, seed=8)
+
+
+def _samples(t, u, dtype=None):
+    return t.tensor(u, dtype=dtype)
+
+
+MODULES = [
+    ("RReLU eval", lambda t: t.nn.RReLU(0.1, 0.3).eval(), [X46], ("eval",)),
+    ("MultiLabelMarginLoss", lambda t: t.nn.MultiLabelMarginLoss(), [X46, ML], ("train",)),
+    ("CTCLoss", lambda t: t.nn.CTCLoss(blank=4), [LP, TG, (6, 5, 3), (3, 3, 1)], ("train",)),
+    ("TripletMarginWithDistanceLoss cosine", lambda t: t.nn.TripletMarginWithDistanceLoss(
+        distance_function=lambda a, b: 1.0 - t.nn.functional.cosine_similarity(a, b), margin=0.5, reduction="none"),
+     [X46, randn(4, 6, seed=1), randn(4, 6, seed=2)], ("train",)),
+    ("LPPool3d ceil", lambda t: t.nn.LPPool3d(1.5, (2, 3, 2), stride=(1, 2, 2), ceil_mode=True),
+     [rand(2, 5, 5, 4, low=0.5, high=2)], ("train",)),
+    ("FractionalMaxPool2d", lambda t: t.nn.FractionalMaxPool2d(2, output_size=(4, 3), return_indices=True,
+                                                                _random_samples=_samples(t, U2)),
+     [randn(2, 3, 8, 7)], ("train",)),
+    ("FractionalMaxPool3d", lambda t: t.nn.FractionalMaxPool3d(2, output_size=(3, 2, 3), return_indices=True,
+                                                                _random_samples=_samples(t, U3)),
+     [randn(1, 2, 5, 4, 6)], ("train",)),
+    ("LinearCrossEntropyLoss K-dim", lambda t: t.nn.LinearCrossEntropyLoss(
+        6, 3, out_features=(2,), reduction="none", label_smoothing=0.1), [X46, randint(0, 3, 4, 2)], ("train",)),
+]
+
+
+@pytest.mark.parametrize("name,build,inputs,steps", MODULES, ids=[m[0] for m in MODULES])
+def test_module(name, build, inputs, steps):
+    run_case(name, build, [C(x) if isinstance(x, np.ndarray) and x.dtype.kind != "f" else x for x in inputs],
+             steps=steps)
+
+
+# ----- functionals: values and gradients -----
+
+def _ctc(**kw):
+    def call(t, lp, tg, il, tl):
+        return t.nn.functional.ctc_loss(lp, tg, il, tl, **kw)
+    return call
+
+
+def test_ctc_loss_zero_infinity():
+    il, tl = np.array([6, 2, 3]), np.array([3, 3, 0])  # the second sequence is impossible: its loss is inf
+    check(_ctc(reduction="sum", zero_infinity=True), LP, TG, il, tl, name="ctc_loss")
+
+
+def test_ctc_loss_double_backward_refused():
+    for t in (torch, torchlike):
+        lp = t.tensor(LP).requires_grad_()
+        g, = t.autograd.grad(t.nn.functional.ctc_loss(lp, t.tensor(TG), (6, 5, 3), (3, 3, 1), blank=4), lp,
+                             create_graph=True)
+        with pytest.raises(RuntimeError, match="derivative for aten::_ctc_loss_backward is not implemented"):
+            t.autograd.grad(g.sum(), lp)
+
+
+def test_multilabel_margin_loss():
+    check(lambda t, x, y: t.nn.functional.multilabel_margin_loss(x, y, reduction="none"), X46.astype(np.float64), ML,
+          name="multilabel_margin_loss")
+    check(lambda t, x, y: t.nn.functional.multilabel_margin_loss(x, y, reduction="sum"), X46[1], ML[0],
+          name="multilabel_margin_loss 1-D")
+
+
+def test_rrelu():
+    check(lambda t, x: t.nn.functional.rrelu(x), X46, name="rrelu eval")
+    check(lambda t, x: t.nn.functional.rrelu(x, 0.3, 0.3, training=True), X46, name="rrelu train, fixed slope")
+    # In training each non-positive element draws its slope: in [lower, upper], and it is the gradient.
+    x = torchlike.tensor(np.concatenate([X46.ravel(), [0.0]])).requires_grad_()
+    torchlike.manual_seed(3)
+    y = torchlike.nn.functional.rrelu(x, 0.1, 0.3, training=True)
+    y.sum().backward()
+    xs, ys, gs = (np.asarray(v.detach()) for v in (x, y, x.grad))
+    neg = xs <= 0
+    assert np.array_equal(ys[~neg], xs[~neg]) and np.all(gs[~neg] == 1)
+    assert np.all((gs[neg] >= 0.1) & (gs[neg] <= 0.3)) and np.allclose(ys[neg], xs[neg] * gs[neg])
+    assert y.grad_fn.name() == "RreluWithNoiseBackward0"
+    torchlike.manual_seed(3)
+    assert torchlike.equal(torchlike.nn.functional.rrelu(x.detach(), 0.1, 0.3, training=True), y.detach())
+    z = torchlike.tensor(X46.copy())
+    out = torchlike.nn.functional.rrelu_(z)
+    assert out is z and np.allclose(np.asarray(z), np.asarray(torch.nn.functional.rrelu(torch.tensor(X46))))
+
+
+def test_triplet_margin_with_distance_loss():
+    a, p, n = X46, randn(4, 6, seed=1), randn(4, 6, seed=2)
+    check(lambda t, a, p, n: t.nn.functional.triplet_margin_with_distance_loss(
+        a, p, n, distance_function=t.nn.PairwiseDistance(p=1), swap=True, margin=2.0, reduction="none"), a, p, n,
+        name="tmwd l1 swap")
+
+
+def test_fractional_max_pool_seeded():
+    x = torchlike.tensor(randn(2, 3, 9, 9))
+    pool = torchlike.nn.FractionalMaxPool2d(3, output_ratio=0.5, return_indices=True)
+    torchlike.manual_seed(0)
+    a = pool(x)
+    torchlike.manual_seed(0)
+    b = pool(x)
+    assert torchlike.equal(a[0], b[0]) and torchlike.equal(a[1], b[1]) and tuple(a[0].shape) == (2, 3, 4, 4)
+    # each output is the maximum of its window: it is the input at its index
+    flat = x.reshape(2, 3, -1)
+    assert torchlike.equal(flat.gather(2, a[1].reshape(2, 3, -1)).reshape(a[0].shape), a[0])
+
+
+def test_lp_pool3d_inf():
+    check(lambda t, x: t.nn.functional.lp_pool3d(x, float("inf"), 2), randn(1, 2, 4, 4, 4), name="lp_pool3d inf")
+
+
+def _lce(**kw):
+    def call(t, x, w, y, *rest):
+        extra = dict(zip(("linear_bias",), rest))
+        if "options" in kw:
+            kw2 = dict(kw, options=t.nn.LinearCrossEntropyOptions(batch_chunk_size=2))
+        else:
+            kw2 = kw
+        return t.nn.functional.linear_cross_entropy(x, w, y, **extra, **kw2)
+    return call
+
+
+@pytest.mark.parametrize("kw", [{"reduction": "none", "ignore_index": 1}, {"options": True}],
+                         ids=["none ignore", "chunked"])
+def test_linear_cross_entropy(kw):
+    x, w, b, y = randn(5, 4, dtype=np.float64), randn(3, 4, seed=1, dtype=np.float64), randn(3, seed=2), \
+        np.array([0, 2, 1, 1, 2])
+    check(_lce(**kw), x, w, y, b.astype(np.float64), name="linear_cross_entropy")
+
+
+def test_linear_cross_entropy_probabilities():
+    x, w = randn(4, 5), randn(3, 2, 5, seed=1)
+    check(lambda t, x, w, y: t.nn.functional.linear_cross_entropy(x, w, y), x, w[:, 0],
+          rand(4, 3, seed=3), name="lce probabilities")
+
+
+def test_linear_cross_entropy_double_backward():
+    """The plain form differentiates twice like PyTorch; the chunked form's gradients, as PyTorch's, do
+    not require grad."""
+    x, w, y = randn(5, 4, dtype=np.float64), randn(3, 4, seed=1, dtype=np.float64), np.array([0, 2, 1, 1, 2])
+    res = []
+    for t in (torch, torchlike):
+        xt, wt = t.tensor(x).requires_grad_(), t.tensor(w).requires_grad_()
+        loss = t.nn.functional.linear_cross_entropy(xt, wt, t.tensor(y))
+        gx, gw = t.autograd.grad(loss, (xt, wt), create_graph=True)
+        res.append(t.autograd.grad((gx * gx).sum() + gw.sum(), (xt, wt)))
+        opts = t.nn.LinearCrossEntropyOptions(batch_chunk_size=2)
+        g, = t.autograd.grad(t.nn.functional.linear_cross_entropy(xt, wt, t.tensor(y), options=opts), xt,
+                             create_graph=True)
+        assert not g.requires_grad
+    for a, b in zip(*res):
+        assert_close(a, b, "lce gradgrad")
+
+
+def test_multilabel_margin_loss_double_backward_refused():
+    for t in (torch, torchlike):
+        x = t.tensor(X46).requires_grad_()
+        g, = t.autograd.grad(t.nn.functional.multilabel_margin_loss(x, t.tensor(ML)), x, create_graph=True)
+        with pytest.raises(RuntimeError, match="derivative for aten::multilabel_margin_loss_backward is not"):
+            t.autograd.grad((g * x).sum(), x)
+
+
+# ----- lazy modules -----
+
+LAZY = [
+    ("LazyConv2d unbatched", lambda t: t.nn.LazyConv2d(4, 2, groups=2, bias=False), randn(2, 5, 5)),
+    ("LazyConvTranspose2d", lambda t: t.nn.LazyConvTranspose2d(2, 3, output_padding=1, stride=2), randn(1, 3, 4, 4)),
+    ("LazyLinear", lambda t: t.nn.LazyLinear(3), randn(4, 5)),
+]
+
+
+@pytest.mark.parametrize("name,build,x", LAZY, ids=[c[0] for c in LAZY])
+def test_lazy(name, build, x):
+    tm, lm = build(torch), build(torchlike)
+    assert repr(tm) == repr(lm)
+    assert [(k, type(v).__name__) for k, v in tm.state_dict().items()] == \
+        [(k, type(v).__name__) for k, v in lm.state_dict().items()]
+    assert [(k, p.requires_grad) for k, p in tm.named_parameters()] == \
+        [(k, p.requires_grad) for k, p in lm.named_parameters()]
+    lm.double()  # a dtype given before the first forward is kept
+    ot = tm(torch.tensor(x))
+    ol = lm(torchlike.tensor(x.astype(np.float64)))
+    assert type(lm).__name__ == type(tm).__name__ and repr(lm) == repr(tm)
+    assert lm.weight.dtype == torchlike.float64 and tuple(lm.weight.shape) == tuple(tm.weight.shape)
+    assert tuple(ol.shape) == tuple(ot.shape)
+    # The same parameters give the same output.
+    fresh = build(torchlike)
+    fresh.load_state_dict({k: torchlike.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    xl = torchlike.tensor(x).requires_grad_()
+    xt = torch.tensor(x).requires_grad_()
+    ol, ot = fresh(xl), tm(xt)
+    assert_close(ot, ol, name)
+    ot.sum().backward()
+    ol.sum().backward()
+    assert_close(xt.grad, xl.grad, name, "grad of input")
+    assert_close(tm.weight.grad, fresh.weight.grad, name, "grad of weight")
+
+
+def test_lazy_uninitialized_behaviour():
+    for t in (torch, torchlike):
+        m = t.nn.LazyConv2d(4, 3)
+        assert repr(m.weight) == "<UninitializedParameter>" and isinstance(m.weight, t.nn.UninitializedParameter)
+        with pytest.raises(RuntimeError, match="Can't access the shape of an uninitialized parameter"):
+            m.weight.shape
+        assert m.has_uninitialized_params()
+        m(t.zeros(1, 6, 5, 5))
+        assert not isinstance(m.weight, t.nn.UninitializedParameter) and isinstance(m.weight, t.nn.Parameter)
+        assert m.in_channels == 6 and type(m) is t.nn.Conv2d
+        assert len(m._forward_pre_hooks) == 0
+
+
+def test_lazy_errors():
+    check_error(lambda t: t.nn.LazyConv2d(4, 3)(t.zeros(5, 5)), name="LazyConv2d rank")
+    check_error(lambda t: t.nn.LazyConv1d(4, 3, groups=2)(t.zeros(1, 3, 5)), name="LazyConv1d groups")
+
+
+# ----- argument checks -----
+
+ERRORS = [
+    ("ctc blank", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG), (6, 5, 3), (3, 2, 0), blank=5)),
+    ("ctc input_lengths size", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG), (6, 5), (3, 2, 0))),
+    ("ctc input_lengths float", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG), t.ones(3),
+                                                                   t.tensor([3, 2, 0]))),
+    ("ctc input too long", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG), (7, 5, 3), (3, 2, 0))),
+    ("ctc target too long", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG), (6, 5, 3), (4, 2, 0))),
+    ("ctc negative target length", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG), (6, 5, 3),
+                                                                      (3, -1, 0))),
+    ("ctc concatenated size", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor([1, 2]), (6, 5, 3),
+                                                                 (3, 2, 0))),
+    ("ctc 3-d targets", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG[None]), (6, 5, 3), (3, 2, 0))),
+    ("ctc reduction", lambda t: t.nn.functional.ctc_loss(t.tensor(LP), t.tensor(TG), (6, 5, 3), (3, 2, 0),
+                                                         reduction="avg")),
+    ("multilabel target size", lambda t: t.nn.functional.multilabel_margin_loss(t.tensor(X46), t.tensor(ML[:2]))),
+    ("multilabel target range", lambda t: t.nn.functional.multilabel_margin_loss(t.tensor(X46), t.tensor(ML + 1))),
+    ("multilabel int target", lambda t: t.nn.functional.multilabel_margin_loss(t.tensor(X46), t.tensor(ML).int())),
+    ("multilabel empty", lambda t: t.nn.functional.multilabel_margin_loss(t.zeros(3, 0), t.zeros(3, 0).long())),
+    ("rrelu bounds", lambda t: t.nn.functional.rrelu(t.zeros(3), 0.5, 0.2)),
+    ("rrelu integer", lambda t: t.nn.functional.rrelu(t.tensor([1, -2]), training=True)),
+    ("multilabel half", lambda t: t.nn.functional.multilabel_margin_loss(t.ones(2).half(), t.tensor([0, -1]))),
+    ("ctc half", lambda t: t.nn.functional.ctc_loss(t.zeros(3, 1, 4).half(), t.tensor([[1]]), (3,), (1,))),
+    ("tmwd margin", lambda t: t.nn.TripletMarginWithDistanceLoss(margin=0)),
+    ("tmwd dims", lambda t: t.nn.functional.triplet_margin_with_distance_loss(t.zeros(2, 3), t.zeros(3), t.zeros(3))),
+    ("fractional pool too large", lambda t: t.nn.functional.fractional_max_pool2d(
+        t.zeros(1, 2, 6, 6), 3, output_size=(5, 2), _random_samples=t.rand(1, 2, 2))),
+    ("fractional samples channels", lambda t: t.nn.functional.fractional_max_pool2d(
+        t.zeros(1, 2, 6, 6), 3, output_size=2, _random_samples=t.rand(1, 3, 2))),
+    ("fractional samples dtype", lambda t: t.nn.functional.fractional_max_pool3d(
+        t.zeros(1, 2, 6, 6, 6), 2, output_size=2, _random_samples=t.rand(1, 2, 3, dtype=t.float64))),
+    ("fractional rank", lambda t: t.nn.functional.fractional_max_pool3d(
+        t.zeros(6, 6, 6), 2, output_size=2, _random_samples=t.rand(1, 2, 3))),
+    ("fractional no size", lambda t: t.nn.functional.fractional_max_pool2d(t.zeros(1, 2, 6, 6), 2)),
+    ("FractionalMaxPool2d ratio", lambda t: t.nn.FractionalMaxPool2d(2, output_ratio=1.5)),
+    ("FractionalMaxPool3d both", lambda t: t.nn.FractionalMaxPool3d(2, output_size=2, output_ratio=0.5)),
+    ("FractionalMaxPool3d kernel", lambda t: t.nn.FractionalMaxPool3d(0, output_size=2)),
+    ("lce input rank", lambda t: t.nn.functional.linear_cross_entropy(t.zeros(2, 3, 3), t.zeros(2, 3),
+                                                                      t.zeros(3, 2))),
+    ("lce in_features", lambda t: t.nn.functional.linear_cross_entropy(t.zeros(2, 3), t.zeros(2, 4), t.zeros(2, 2))),
+    ("lce bias", lambda t: t.nn.functional.linear_cross_entropy(t.zeros(2, 3), t.zeros(2, 3), t.zeros(2),
+                                                                linear_bias=t.zeros(3))),
+    ("lce ignore_index with probabilities", lambda t: t.nn.functional.linear_cross_entropy(
+        t.zeros(2, 3), t.zeros(2, 3), t.zeros(2, 2), ignore_index=0)),
+    ("lce K-dim unbatched", lambda t: t.nn.functional.linear_cross_entropy(t.zeros(3), t.zeros(2, 4, 3),
+                                                                           t.zeros(2, 4))),
+    ("lce target batch", lambda t: t.nn.functional.linear_cross_entropy(t.zeros(4, 3), t.zeros(2, 3), t.zeros(5, 2))),
+    ("LinearCrossEntropyLoss weight", lambda t: t.nn.LinearCrossEntropyLoss(3, 2, weight=t.ones(3))),
+    ("LinearCrossEntropyOptions chunk", lambda t: t.nn.LinearCrossEntropyOptions(batch_chunk_size=0)),
+    ("LinearCrossEntropyOptions policy", lambda t: t.nn.LinearCrossEntropyOptions(acc_policy="fast")),
+]
+
+
+@pytest.mark.parametrize("name,fn", ERRORS, ids=[e[0] for e in ERRORS])
+def test_errors(name, fn):
+    check_error(fn, name=name)
+
+
+def test_linear_cross_entropy_options_warning():
+    for t in (torch, torchlike):
+        with pytest.warns(UserWarning, match="linear_cross_entropy: ``options`` ignored"):
+            t.nn.functional.linear_cross_entropy(t.zeros(2, 3), t.zeros(2, 3), t.tensor([0, 1]), label_smoothing=0.1,
+                                                 options=t.nn.LinearCrossEntropyOptions())
