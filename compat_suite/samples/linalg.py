@@ -185,3 +185,126 @@ add("linalg_lstsq", S(randn(5, 3, dtype=np.float64), randn(5, 2, dtype=np.float6
     S(randn(5, 3, dtype=np.float64), randn(5, 2, dtype=np.float64), call=lambda t, a, b: t.linalg.lstsq(
         a, b, driver="gelsd"), label="gelsd"),
     S(SQ64, randn(4, dtype=np.float64), call=lambda t, a, b: t.linalg.lstsq(a, b).solution, label="vector"))
+
+# ----- LU, triangular and Cholesky solves, *_ex forms (linalg_lu.py) -----
+LOWER = np.tril(randn(4, 4, seed=5)) + 3 * np.eye(4, dtype=np.float32)
+CHOL = np.linalg.cholesky(SPD64).astype(np.float32)
+BCHOL = np.stack([CHOL, np.linalg.cholesky(SPD64 + 2 * np.eye(4)).astype(np.float32)])
+
+
+def _lu_parts(t, x, **kw):
+    return tuple(t.linalg.lu_factor_ex(x, **kw))
+
+
+def _lu_solve(t, a, b, **kw):
+    LU, piv = t.linalg.lu_factor(a)
+    return t.linalg.lu_solve(LU, piv, b, **kw)
+
+
+add("linalg_lu_factor_ex", S(SQ, call=_lu_parts), S(BSQ, call=_lu_parts), S(randn(3, 5), call=_lu_parts, label="wide"),
+    S(randn(5, 3, dtype=np.float64), call=_lu_parts, label="tall"),
+    S(SQ, call=lambda t, x: tuple(t.linalg.lu_factor(x)), label="lu_factor"),
+    S(SQ, call=lambda t, x: t.lu(x), label="torch.lu"))
+add("linalg_lu", S(SQ, call=lambda t, x: tuple(t.linalg.lu(x))),
+    S(randn(2, 3, 5), call=lambda t, x: tuple(t.linalg.lu(x)), label="batched wide"),
+    S(randn(5, 3, dtype=np.float64), call=lambda t, x: tuple(t.linalg.lu(x)), label="tall"))
+add("lu_unpack", S(SQ, call=lambda t, x: tuple(t.lu_unpack(*t.linalg.lu_factor(x)))),
+    S(randn(2, 5, 3), call=lambda t, x: tuple(t.lu_unpack(*t.linalg.lu_factor(x))), label="tall batched"),
+    S(SQ, call=lambda t, x: t.lu_unpack(*t.linalg.lu_factor(x), unpack_pivots=False).L, label="no pivots"))
+add("linalg_lu_solve", S(SQ, randn(4, 2), call=_lu_solve), S(BSQ, randn(3, 2), call=_lu_solve, label="broadcast"),
+    S(SQ, randn(4, 2), call=lambda t, a, b: _lu_solve(t, a, b, adjoint=True), label="adjoint"),
+    S(SQ, randn(2, 4), call=lambda t, a, b: _lu_solve(t, a, b, left=False), label="left=False"),
+    S(SQ64, randn(2, 4, dtype=np.float64), call=lambda t, a, b: _lu_solve(t, a, b, left=False, adjoint=True),
+      label="right adjoint"),
+    S(SQ, randn(4, 2), call=lambda t, a, b: t.lu_solve(b, *t.linalg.lu_factor(a)), label="torch.lu_solve"))
+add("linalg_solve_triangular", S(LOWER, randn(4, 2), call=la("solve_triangular", upper=False)),
+    S(LOWER.T.copy(), randn(2, 4, 3), call=la("solve_triangular", upper=True), label="broadcast"),
+    S(LOWER, randn(3, 4), call=la("solve_triangular", upper=False, left=False), label="left=False"),
+    S(LOWER, randn(4, 2), call=la("solve_triangular", upper=False, unitriangular=True), label="unit"),
+    S(SQ, randn(4, 2), call=la("solve_triangular", upper=True), label="reads one triangle"))
+add("triangular_solve", S(randn(4, 2), LOWER.T.copy(), call=lambda t, b, a: tuple(t.triangular_solve(b, a))),
+    S(randn(2, 4, 2), LOWER, call=lambda t, b, a: tuple(t.triangular_solve(b, a, upper=False, transpose=True)),
+      label="batched transpose"),
+    S(randn(4, 2), SQ, call=lambda t, b, a: b.triangular_solve(a, unitriangular=True).solution, label="method"))
+add("cholesky_solve", S(randn(4, 2), CHOL), S(randn(4, 2), CHOL.T.copy(), upper=True),
+    S(randn(2, 4, 3), CHOL, label="broadcast"), S(randn(4, 1), BCHOL, label="batched factor"))
+add("cholesky_inverse", S(CHOL, call=lambda t, x: t.cholesky_inverse(x)),
+    S(CHOL.T.copy(), call=lambda t, x: t.cholesky_inverse(x, upper=True)),
+    S(BCHOL, call=lambda t, x: x.cholesky_inverse(), label="batched method"))
+add("linalg_cholesky_ex", S(SPD, call=lambda t, x: tuple(t.linalg.cholesky_ex(x))),
+    S(SPD64, call=lambda t, x: tuple(t.linalg.cholesky_ex(x, upper=True))),
+    S(np.stack([SPD, -SPD]), call=lambda t, x: t.linalg.cholesky_ex(x).info, grad=False, label="info"))
+add("linalg_inv_ex", S(SQ, call=lambda t, x: tuple(t.linalg.inv_ex(x))),
+    S(BSQ, call=lambda t, x: tuple(t.linalg.inv_ex(x))),
+    S(np.stack([np.eye(3), np.zeros((3, 3))]).astype(np.float32), call=lambda t, x: t.linalg.inv_ex(x).info,
+      grad=False, label="info"))
+add("linalg_solve_ex", S(SQ, randn(4, 2), call=lambda t, a, b: tuple(t.linalg.solve_ex(a, b))),
+    S(BSQ, randn(3), call=lambda t, a, b: tuple(t.linalg.solve_ex(a, b)), label="vector"),
+    S(SQ, randn(2, 4), call=lambda t, a, b: tuple(t.linalg.solve_ex(a, b, left=False)), label="left=False"))
+add("matrix_exp", S(randn(3, 3)), S(randn(2, 4, 4, dtype=np.float64), call=la("matrix_exp"), label="linalg"),
+    S(randn(1, 1), label="1x1"), S(3 * randn(3, 3, seed=2), tol=(1e-4, 1e-4), label="large norm"),
+    S(randn(3, 3), call=lambda t, x: x.matrix_exp(), label="method"))
+# (PyTorch's own backward fails for the norm-based orders: it writes into the inverse it saved)
+add("linalg_cond", *[S(X, call=la("cond", p), label=str(p), grad=p in (None, 2, -2)) for X, p in [
+    (SQ, None), (A, None), (SQ, -2), (SQ, 1), (SQ, -1), (SQ, float("inf")), (SQ, "fro"), (SQ64, "nuc"),
+    (BSQ, None)]])
+add("linalg_vander", S(randn(4), call=la("vander")), S(randn(2, 3), call=la("vander", N=5), label="N=5"),
+    S(randint(-3, 4, 4), call=la("vander"), label="int"), S(np.array([0.0, 1.0, 2.0], np.float32), call=la("vander"),
+                                                             label="zero"))
+add("linalg_tensorinv", S(randn(4, 2, 2) + np.eye(4, dtype=np.float32).reshape(4, 2, 2) * 3,
+                          call=lambda t, x: t.linalg.tensorinv(x, ind=1)),
+    S((randn(6, 6, dtype=np.float64) + 3 * np.eye(6)).reshape(2, 3, 6), call=lambda t, x: t.linalg.tensorinv(x)))
+add("linalg_tensorsolve", S((randn(6, 6) + 3 * np.eye(6, dtype=np.float32)).reshape(2, 3, 6), randn(2, 3),
+                            call=lambda t, a, b: t.linalg.tensorsolve(a, b)),
+    S((randn(6, 6, dtype=np.float64) + 3 * np.eye(6)).reshape(6, 2, 3), randn(3, 2, dtype=np.float64),
+      call=lambda t, a, b: t.linalg.tensorsolve(a, b, dims=(0,)), label="dims"))
+
+# ----- eig, Householder products (linalg_eig.py) -----
+EIG = randn(4, 4, seed=7)
+
+
+def _eig_invariants(t, x):
+    w, V = t.linalg.eig(x)
+    return w, (V * w[..., None, :]) @ t.linalg.inv(V), V.abs()
+
+
+add("linalg_eig", S(EIG, call=_eig_invariants, tol=(1e-4, 1e-4)),
+    S(randn(2, 3, 3, dtype=np.float64), call=_eig_invariants), S(SPD64, call=_eig_invariants, label="real spectrum"))
+add("linalg_eigvals", S(EIG, call=la("eigvals"), tol=(1e-4, 1e-4)),
+    S(randn(2, 3, 3, dtype=np.float64), call=la("eigvals")))
+QR_IN = randn(5, 3, seed=8)
+
+
+def _hh(t, x, k=None):
+    a, tau = t.geqrf(x)
+    tau = tau if k is None else tau[..., :k]
+    return t.linalg.householder_product(a, tau)
+
+
+add("linalg_householder_product", S(randn(5, 3), randn(3, seed=1), call=la("householder_product")),
+    S(randn(2, 4, 4, dtype=np.float64), randn(2, 2, dtype=np.float64), call=la("householder_product"),
+      label="batched, fewer reflectors"),
+    S(QR_IN, call=lambda t, x: _hh(t, x.detach()), grad=False, label="Q of geqrf"))
+add("geqrf", S(QR_IN, call=lambda t, x: tuple(t.geqrf(x)), grad=False),
+    S(randn(2, 3, 4, dtype=np.float64), call=lambda t, x: tuple(x.geqrf()), grad=False, label="wide batched"))
+add("ormqr", S(randn(4, 3), randn(3, seed=1), randn(4, 2, seed=2)),
+    S(randn(4, 3), randn(3, seed=1), randn(2, 4, seed=2), left=False, label="right"),
+    S(randn(4, 3, dtype=np.float64), randn(3, dtype=np.float64), randn(4, 2, dtype=np.float64), transpose=True,
+      label="transpose"),
+    S(randn(2, 4, 3), randn(2, 3, seed=1), randn(2, 3, 4, seed=2), left=False, transpose=True,
+      label="batched right transpose"))
+SYM = randn(5, 5, dtype=np.float64, seed=9)
+SYM = SYM + SYM.T
+SYM[0, 0] = 1e-3  # (forces a pivot interchange)
+
+
+def _ldl_solve(t, a, b):
+    LD, piv = t.linalg.ldl_factor(a)
+    return t.linalg.ldl_solve(LD, piv, b)
+
+
+add("linalg_ldl_factor_ex", S(SYM, call=lambda t, x: tuple(t.linalg.ldl_factor_ex(x)), grad=False),
+    S(np.stack([SYM, np.zeros((5, 5))]).astype(np.float32), call=lambda t, x: tuple(t.linalg.ldl_factor_ex(x)),
+      grad=False, label="batched, singular"))
+add("linalg_ldl_solve", S(SYM, randn(5, 2, dtype=np.float64), call=_ldl_solve, grad=False),
+    S(SYM.astype(np.float32), randn(3, 5, 1), call=_ldl_solve, grad=False, label="broadcast"))

@@ -1,5 +1,7 @@
 """Linear algebra products: matmul and friends, with PyTorch's shape and dtype errors. Norms and
-decompositions live in linalg_decomp.py; the `torch.linalg` namespace is torchlike/linalg.py."""
+decompositions live in linalg_decomp.py, LU and the solves built on factorizations in linalg_lu.py, eig,
+Householder products, LDL and the low-rank SVD in linalg_eig.py; the `torch.linalg` namespace is
+torchlike/linalg.py."""
 from __future__ import annotations
 
 import math
@@ -466,5 +468,8 @@ def matrix_power(input: T, n):
 
 
 from .linalg_decomp import cholesky, inverse, pinverse, qr, slogdet, svd
+from .linalg_lu import cholesky_inverse, cholesky_solve, lu, lu_solve, lu_unpack, triangular_solve
+from .linalg_eig import geqrf, ormqr, pca_lowrank, svd_lowrank
 
-__all__ += ["cholesky", "inverse", "pinverse", "qr", "slogdet", "svd"]
+__all__ += ["cholesky", "inverse", "pinverse", "qr", "slogdet", "svd", "cholesky_inverse", "cholesky_solve", "lu",
+            "lu_solve", "lu_unpack", "triangular_solve", "geqrf", "ormqr", "pca_lowrank", "svd_lowrank"]
