@@ -183,13 +183,16 @@ SCRIPT = textwrap.dedent(f"""
     dist.all_gather(gathered, torch.tensor([rank, rank * rank]))
     rs = torch.zeros(2)
     dist.reduce_scatter_tensor(rs, torch.arange(4.0) * (rank + 1))
+    a2a = torch.zeros(4)
+    dist.all_to_all_single(a2a, torch.arange(4.0) + 10 * rank)
     objects = [None] * world
     dist.all_gather_object(objects, {{"rank": rank}})
     dist.barrier()
     env = [int(os.environ[k]) for k in ("RANK", "LOCAL_RANK", "WORLD_SIZE", "LOCAL_WORLD_SIZE")]
     np.savez(os.path.join(sys.argv[1], f"rank{{rank}}.npz"), sampler=[sampler.num_replicas, sampler.rank], env=env,
              all_reduce=t.numpy(), max=m.numpy(), broadcast=b.numpy(), all_gather=torch.stack(gathered).numpy(),
-             reduce_scatter=rs.numpy(), objects=[o["rank"] for o in objects],
+             reduce_scatter=rs.numpy(), objects=[o["rank"] for o in objects], all_to_all=a2a.numpy(),
+             ranks=dist.get_process_group_ranks(dist.group.WORLD),
              **{{"own." + k: v for k, v in own.items()}}, **{{"init." + k: v for k, v in init.items()}},
              **{{"final." + k: v.numpy() for k, v in model.state_dict().items()}})
     dist.destroy_process_group()
@@ -252,6 +255,9 @@ def test_collectives_two_processes(two_ranks):
         assert r["all_gather"].tolist() == [[0, 0], [1, 1]]
         assert r["reduce_scatter"].tolist() == [[0.0, 3.0], [6.0, 9.0]][rank]
         assert r["objects"].tolist() == [0, 1]
+        # rank r receives chunk r of every rank's input, in rank order (PyTorch's all_to_all_single)
+        assert r["all_to_all"].tolist() == [[0.0, 1.0, 10.0, 11.0], [2.0, 3.0, 12.0, 13.0]][rank]
+        assert r["ranks"].tolist() == [0, 1]
 
 
 def test_launcher_stops_the_others_and_forwards_the_exit_code(tmp_path):

@@ -10,6 +10,8 @@ from . import _dtype  # noqa: E402
 from ._dtype import (bfloat16, bool_ as bool, can_cast, cdouble, cfloat, complex64, complex128, double,  # noqa: E402,F401
                      dtype, finfo, float, float16, float32, float64, get_default_dtype, half, iinfo, int,
                      int8, int16, int32, int64, long, promote_types, set_default_dtype, short, uint8)
+from ._dtype import (float8_e4m3fn, float8_e4m3fnuz, float8_e5m2, float8_e5m2fnuz,  # noqa: E402,F401
+                     float8_e8m0fnu, uint16, uint32, uint64)
 from ._dtype import (channels_last, channels_last_3d, contiguous_format, memory_format,  # noqa: E402,F401
                      preserve_format)
 from math import e, inf, nan, pi  # noqa: E402,F401  (torch's constants are these Python floats)
@@ -119,3 +121,6 @@ _export_ops()  # (registry ops those modules define: angle, polar, complex, conj
 # ----- sparse COO tensors (torch.sparse_coo_tensor, torch.spmm, layouts; torchlike/sparse) -----
 from ._dtype import layout, sparse_coo, strided  # noqa: E402,F401
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
+from . import storage  # noqa: E402
+from .storage import TypedStorage, UntypedStorage  # noqa: E402,F401
+storage.install(Tensor)

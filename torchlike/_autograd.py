@@ -54,12 +54,19 @@ class _GradMode:
         return self
 
 
-class no_grad(_GradMode):
+class _NoParamMode(_GradMode):
+    """A mode that also decorates without parentheses (`@torch.no_grad`), as PyTorch's do."""
+
+    def __new__(cls, orig_func=None):
+        return super().__new__(cls) if orig_func is None else cls()(orig_func)
+
+
+class no_grad(_NoParamMode):
     """Mirrors `torch.no_grad`."""
     mode = False
 
 
-class enable_grad(_GradMode):
+class enable_grad(_NoParamMode):
     """Mirrors `torch.enable_grad`."""
     mode = True
 
@@ -79,8 +86,11 @@ class set_grad_enabled(_GradMode):
 class inference_mode(_GradMode):
     """Mirrors `torch.inference_mode` (as no_grad: jax arrays need no extra protection)."""
 
-    def __init__(self, mode: bool = True):
-        self.mode = not mode
+    def __new__(cls, mode=True):  # (also @torch.inference_mode on a function)
+        return super().__new__(cls) if isinstance(mode, bool) else cls()(mode)
+
+    def __init__(self, mode=True):
+        self.mode = not mode if isinstance(mode, bool) else False
 
 
 FREED_MSG = ("Trying to backward through the graph a second time (or directly access saved tensors after they "

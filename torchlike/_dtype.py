@@ -53,8 +53,25 @@ complex64 = dtype("complex64", np.complex64, COMPLEX, "ComplexFloat")
 complex128 = dtype("complex128", np.complex128, COMPLEX, "ComplexDouble")
 
 ALL = [bool_, uint8, int8, int16, int32, int64, float16, bfloat16, float32, float64, complex64, complex128]
-_BY_NP = {d.np: d for d in ALL}
-_BY_NAME = {d.name: d for d in ALL}
+
+# The 8-bit floats: storage formats in PyTorch, which converts to and from them and refuses to
+# promote them with anything else. They are not in ALL (no op sweeps over them).
+float8_e4m3fn = dtype("float8_e4m3fn", jnp.float8_e4m3fn, FLOAT, "Float8_e4m3fn")
+float8_e5m2 = dtype("float8_e5m2", jnp.float8_e5m2, FLOAT, "Float8_e5m2")
+float8_e4m3fnuz = dtype("float8_e4m3fnuz", jnp.float8_e4m3fnuz, FLOAT, "Float8_e4m3fnuz")
+float8_e5m2fnuz = dtype("float8_e5m2fnuz", jnp.float8_e5m2fnuz, FLOAT, "Float8_e5m2fnuz")
+float8_e8m0fnu = dtype("float8_e8m0fnu", jnp.float8_e8m0fnu, FLOAT, "Float8_e8m0fnu")
+FLOAT8 = (float8_e4m3fn, float8_e5m2, float8_e4m3fnuz, float8_e5m2fnuz, float8_e8m0fnu)
+# The wide unsigned integers: also storage types in PyTorch, which promotes them only to floats.
+uint16 = dtype("uint16", np.uint16, INT, "UInt16")
+uint32 = dtype("uint32", np.uint32, INT, "UInt32")
+uint64 = dtype("uint64", np.uint64, INT, "UInt64")
+WIDE_UINT = (uint16, uint32, uint64)
+for _d in WIDE_UINT:
+    _d.is_signed = False
+
+_BY_NP = {d.np: d for d in ALL + list(FLOAT8) + list(WIDE_UINT)}
+_BY_NAME = {d.name: d for d in ALL + list(FLOAT8) + list(WIDE_UINT)}
 
 # The names torch exports for each dtype (torch.float is torch.float32, ...).
 ALIASES = {
@@ -62,6 +79,7 @@ ALIASES = {
     "int": int32, "int64": int64, "long": int64, "float16": float16, "half": float16,
     "bfloat16": bfloat16, "float32": float32, "float": float32, "float64": float64, "double": float64,
     "complex64": complex64, "cfloat": complex64, "complex128": complex128, "cdouble": complex128,
+    **{d.name: d for d in FLOAT8 + WIDE_UINT},
 }
 
 
@@ -133,6 +151,15 @@ def promote_types(a: dtype, b: dtype) -> dtype:
     """Mirrors `torch.promote_types`: the smallest dtype both a and b can be cast to safely."""
     if a is b:
         return a
+    if a in FLOAT8 or b in FLOAT8:
+        raise RuntimeError(f"Promotion for Float8 Types is not supported, attempted to promote {a.legacy} and "
+                           f"{b.legacy}")
+    if a in WIDE_UINT or b in WIDE_UINT:
+        other = b if a in WIDE_UINT else a
+        if other.category < FLOAT or other in WIDE_UINT:
+            raise RuntimeError(f"Promotion for uint16, uint32, uint64 types is not supported, attempted to promote "
+                               f"{a.legacy} and {b.legacy}")
+        return other
     if a is bool_:
         return b
     if b is bool_:

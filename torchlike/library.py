@@ -11,6 +11,7 @@ PyTorch's does. Without one, backward through the operator raises, as in PyTorch
 from __future__ import annotations
 
 import inspect
+import re
 
 from . import _autograd
 from ._tensor import Tensor
@@ -33,6 +34,24 @@ def _check_annotations(fn) -> inspect.Signature:
         if p.annotation is inspect.Parameter.empty:
             raise ValueError(f"infer_schema(func): Parameter {p.name} must have a type annotation. "
                              f"Got func with signature {sig})")
+    return sig
+
+
+_SCHEMA = re.compile(r"^\((.*)\)\s*->\s*(.+)$")
+
+
+def _check_schema(fn, schema: str) -> inspect.Signature:
+    """A schema string given for fn: its parameters must be fn's, in order. The types it states are not
+    checked (calls go to fn as they are); a schema with aliasing or mutation annotations is refused."""
+    m = _SCHEMA.match(schema.strip())
+    if m is None or "!" in schema or "(a" in schema:
+        raise NotImplementedError(f"torch.library.custom_op(schema={schema!r}): only plain schemas "
+                                  "'(Type name, ...) -> Type' are supported by torchlike")
+    names = [a.strip().split()[-1].split("=")[0] for a in m.group(1).split(",") if a.strip() and a.strip() != "*"]
+    sig = inspect.signature(fn)
+    if names != list(sig.parameters):
+        raise ValueError(f"custom_op: the schema's arguments {names} do not match the function's "
+                         f"parameters {list(sig.parameters)}")
     return sig
 
 
@@ -63,9 +82,9 @@ def _check_no_alias(name, fn, inputs, out):
 class CustomOpDef:
     """Mirrors `torch._library.custom_ops.CustomOpDef`: the operator `custom_op` returns."""
 
-    def __init__(self, namespace: str, name: str, fn, mutates_args, device_types):
+    def __init__(self, namespace: str, name: str, fn, mutates_args, device_types, schema=None):
         self._namespace, self._name, self._init_fn = namespace, name, fn
-        self._signature = _check_annotations(fn)
+        self._signature = _check_annotations(fn) if schema is None else _check_schema(fn, schema)
         self._mutates_args = mutates_args
         self._kernels: dict = {}
         if device_types is not None:
@@ -180,12 +199,9 @@ def _autograd_function(op: CustomOpDef):
 def custom_op(name: str, fn=None, /, *, mutates_args, device_types=None, schema=None, tags=None):
     """Mirrors `torch.library.custom_op`: a decorator making a `CustomOpDef` of `fn`."""
     namespace, opname = _split_name(name)
-    if schema is not None:
-        raise NotImplementedError("torch.library.custom_op(schema=...): operator schema strings are not "
-                                  "supported by torchlike (the schema is inferred from the annotations)")
 
     def make(f):
-        op = CustomOpDef(namespace, opname, f, mutates_args, device_types)
+        op = CustomOpDef(namespace, opname, f, mutates_args, device_types, schema)
         _OPS[name] = op
         return op
     return make if fn is None else make(fn)

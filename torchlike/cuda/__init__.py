@@ -1,7 +1,6 @@
 """torch.cuda mapped onto JAX's GPU devices. Mirrors `torch.cuda`."""
 from __future__ import annotations
 
-import contextlib
 
 from .. import _device
 
@@ -266,9 +265,43 @@ def current_stream(device=None) -> Stream:
 default_stream = current_stream
 
 
-@contextlib.contextmanager
-def stream(s):
-    yield
+class StreamContext:
+    """Mirrors `torch.cuda.StreamContext`: a stream's `with` block (streams only group code here)."""
+
+    def __init__(self, stream):
+        self.stream = stream
+
+    def __enter__(self):
+        return self.stream
+
+    def __exit__(self, *exc):
+        return False
+
+
+def stream(s) -> StreamContext:
+    return StreamContext(s)
+
+
+_NO_GRAPHS = ("torchlike: CUDA graphs (torch.cuda.CUDAGraph, torch.cuda.graph) are not supported; "
+              "torchlike.compile turns a whole step into one XLA program instead")
+
+
+class CUDAGraph:
+    """Mirrors `torch.cuda.CUDAGraph` as a name (libraries annotate with it); capturing raises."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(_NO_GRAPHS)
+
+
+class graph:
+    """Mirrors `torch.cuda.graph`: capturing raises."""
+
+    def __init__(self, *args, **kwargs):
+        raise NotImplementedError(_NO_GRAPHS)
+
+
+def make_graphed_callables(*args, **kwargs):
+    raise NotImplementedError(_NO_GRAPHS)
 
 
 from . import amp  # noqa: E402,F401  (torch.cuda.amp)

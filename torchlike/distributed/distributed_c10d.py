@@ -346,6 +346,29 @@ def all_gather_into_tensor(output_tensor: Tensor, input_tensor: Tensor, group: P
     return _done(async_op)
 
 
+def all_to_all_single(output: Tensor, input: Tensor, output_split_sizes=None, input_split_sizes=None,
+                      group: ProcessGroup | None = None, async_op: bool = False):
+    """Mirrors `torch.distributed.all_to_all_single` with equal splits: rank r's output holds, in rank
+    order, the r-th dim-0 chunk of every rank's input (exchanged through an all-gather)."""
+    world = _group(group)._world
+    if output_split_sizes or input_split_sizes:
+        raise NotImplementedError("torch.distributed.all_to_all_single: uneven split sizes")
+    n = _tensor(input, "input").shape[0] if input.ndim else 0
+    if input.ndim == 0 or n % world.size:
+        raise RuntimeError(f"Tensor's dim 0 does not divide equally across group size {world.size}")
+    if tuple(_tensor(output, "output").shape) != tuple(input.shape):
+        raise RuntimeError("all_to_all_single: output and input must have the same size with even splits")
+    rows = _gathered(world, input)  # (world, n, ...): every rank's input
+    k = n // world.size
+    _store(output, rows[:, world.rank * k:(world.rank + 1) * k].reshape(output.shape))
+    return _done(async_op)
+
+
+def get_process_group_ranks(group: ProcessGroup | None) -> list:
+    """Mirrors `torch.distributed.get_process_group_ranks` (every group here is the whole world)."""
+    return list(range(_group(group).size()))
+
+
 def _scatter_reduced(world: _world.World, output: Tensor, stacked, op) -> None:
     _store(output, world.run(_world.reduce_scatter_kernel, stacked, _op(op, output))[0])
 

@@ -6,7 +6,7 @@ from . import datasets, transforms, utils  # noqa: F401
 
 __version__ = "0.29.0"
 
-_LAZY_SUBMODULES = frozenset({"models", "ops"})
+_LAZY_SUBMODULES = frozenset({"models", "ops", "io"})
 
 
 def __getattr__(name):

@@ -1,0 +1,1 @@
+"""Mirrors `torch.distributed._composable` (the FSDP2 entry point)."""

@@ -1,0 +1,2 @@
+"""Mirrors `torch.distributed._composable.fsdp`."""
+from ...fsdp import CPUOffloadPolicy, MixedPrecisionPolicy, OffloadPolicy, fully_shard  # noqa: F401
