@@ -87,7 +87,8 @@ from ._ops.buffer import frombuffer  # noqa: E402,F401
 # Submodules PyTorch also loads on first use (`torch.jit`, `torch.onnx`, ...): imported when first
 # reached as an attribute, so `import torchlike` stays as fast as the modules a script needs.
 _LAZY_SUBMODULES = frozenset({
-    "_C", "_dynamo", "accelerator", "compiler", "export", "fft", "fx", "hub", "jit", "library", "masked",
+    "_C", "_dynamo", "accelerator", "compiler", "distributions", "export", "fft", "fx", "hub", "jit", "library",
+    "masked",
     "multiprocessing", "onnx", "overrides", "serialization", "signal", "sparse", "testing", "version",
 })
 
