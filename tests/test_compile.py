@@ -123,3 +123,17 @@ def test_compiled_module_with_dropout_and_batchnorm_trains_as_eager():
     for a, b in zip(eager, compiled):
         for x, y in zip(a, b):
             np.testing.assert_allclose(y, x, rtol=1e-5, atol=1e-6)
+
+
+def test_random_draws_trace_and_follow_the_eager_stream():
+    # the generator's key is a tracer inside the program: the draw must not ask it for its devices
+    @torch.compile
+    def f(x):
+        return x + torch.rand(3)
+
+    torch.manual_seed(0)
+    compiled = [f(torch.zeros(3)).tolist() for _ in range(3)]
+    torch.manual_seed(0)
+    eager = [(torch.zeros(3) + torch.rand(3)).tolist() for _ in range(3)]
+    assert f.eager_reason is None
+    assert compiled == eager

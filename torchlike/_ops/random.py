@@ -137,7 +137,9 @@ def _flat(kind: str, n: int, d, generator, device, *params):
     static = {"kind": kind, "n": _bucket(n), "dtype": np.dtype(d)}
     g = generator if generator is not None else _random.default_generator
     state = g._state
-    if isinstance(g, _random.Generator) and to_jax(device) in getattr(state._data, "devices", set)():
+    # (inside torchlike.compile the key is a tracer, with no devices: the program advances it where it runs)
+    if isinstance(g, _random.Generator) and (isinstance(state._data, jax.core.Tracer)
+                                             or to_jax(device) in getattr(state._data, "devices", set)()):
         # The key state lives where the draw is made: advance it and draw in one dispatch.
         new, flat = _flat_sample_advancing(state._data, tuple(params), **static)
         state._write(new)
