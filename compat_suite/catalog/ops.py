@@ -58,7 +58,8 @@ EMPTY = {"empty", "empty_like", "new_empty", "new_empty_strided", "empty_strided
 # both sides is scaled so that its component where torch's is largest in magnitude is real and
 # positive. (Their gradients are compared as op_db's entries define them: through gauge-invariant
 # output_process_fn_grad, e.g. abs of the vectors.) entry -> {output index: axis along a vector}.
-SIGN_AMBIGUOUS = {"linalg.eigh": {1: -2}, "linalg.svd": {0: -2, 2: -1}, "svd": {0: -2, 2: -2}}
+SIGN_AMBIGUOUS = {"linalg.eigh": {1: -2}, "linalg.svd": {0: -2, 2: -1}, "svd": {0: -2, 2: -2},
+                  "linalg.eig": {1: -2}, "svd_lowrank": {0: -2, 2: -2}, "pca_lowrank": {0: -2, 2: -2}}
 
 # Index outputs defined only up to ties: among equal values PyTorch reports the indices its CPU
 # algorithms (introsort, quickselect) happen to leave, torchlike a stable order. An index output counts

@@ -18,12 +18,19 @@ def float_reads(fn, arrays) -> list:
     """For each output of fn(*arrays), the positions of the inputs its value is computed from through
     floating-point values. Booleans and integers carry no gradient, so a comparison or an index drawn
     from an input does not count (a mask from x > 0 leaves x out)."""
+    if any(a.size == 0 for a in arrays):
+        # JAX computes an empty result from no input at all, where PyTorch's formula still reads its
+        # inputs: read the dataflow off the same function on size-1 stand-ins for the empty dims.
+        try:
+            return _float_reads([jax.ShapeDtypeStruct(tuple(d or 1 for d in a.shape), a.dtype) for a in arrays], fn)
+        except Exception:  # noqa: BLE001  (a function whose shapes are fixed: every input counts)
+            return [frozenset(range(len(arrays)))] * len(jax.eval_shape(fn, *arrays))
+    return _float_reads(arrays, fn)
+
+
+def _float_reads(arrays, fn) -> list:
     closed = jax.make_jaxpr(fn)(*arrays)
-    reads = _reads(closed.jaxpr, [frozenset((i,)) for i in range(len(arrays))])
-    # JAX computes an empty output from no input at all; PyTorch's empty gradient still comes from its
-    # formula's inputs, so an empty output counts as reading all of them.
-    every = frozenset(range(len(arrays)))
-    return [every if getattr(v.aval, "size", 1) == 0 else r for v, r in zip(closed.jaxpr.outvars, reads)]
+    return _reads(closed.jaxpr, [frozenset((i,)) for i in range(len(arrays))])
 
 
 def _reads(jaxpr, in_reads) -> list:
