@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from .harness import assert_close, check, check_error, randn, torch, torchlike
+from .test_optim import to_torch, to_torchlike
 
 # PyTorch warns once that sparse invariant checks are off by default; the gradients below are valid.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparse invariant checks")
@@ -210,26 +211,6 @@ def test_state_dict(name, kwargs):
     for i in st["state"]:
         for k in st["state"][i]:
             assert_close(st["state"][i][k], sl["state"][i][k], f"{name} state {i}.{k}")
-
-
-def to_torchlike(x):
-    if isinstance(x, torch.Tensor):
-        return torchlike.tensor(x.detach().numpy())
-    if isinstance(x, dict):
-        return type(x)((k, to_torchlike(v)) for k, v in x.items())
-    if isinstance(x, (list, tuple)):
-        return type(x)(to_torchlike(v) for v in x)
-    return x
-
-
-def to_torch(x):
-    if isinstance(x, torchlike.Tensor):
-        return torch.tensor(x.detach().numpy())
-    if isinstance(x, dict):
-        return type(x)((k, to_torch(v)) for k, v in x.items())
-    if isinstance(x, (list, tuple)):
-        return type(x)(to_torch(v) for v in x)
-    return x
 
 
 LOAD_CASES = [c + (np.float32,) for c in CASES[:4]] + [c + (np.float64,) for c in CASES[4:]]
