@@ -257,6 +257,11 @@ def tensor_to_torchlike(t: torch.Tensor):
     """A torchlike leaf with t's values, dtype and requires_grad (and its strides where it can)."""
     if t.is_complex() and t.dtype == torch.complex32:
         raise Missing("torchlike has no complex32")
+    if t.layout == torch.sparse_coo:  # (the same indices, values and size; coalesced as t is)
+        d = t.detach()
+        out = torchlike.sparse_coo_tensor(tensor_to_torchlike(d._indices()), tensor_to_torchlike(d._values()),
+                                          tuple(d.shape), is_coalesced=d.is_coalesced())
+        return out.requires_grad_() if t.requires_grad else out
     if t.layout != torch.strided:
         raise Missing(f"torchlike has no {t.layout} tensors")
     d = t.detach()
