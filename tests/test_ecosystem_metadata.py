@@ -5,34 +5,19 @@ with a real PyTorch importable, its own metadata is left as it is.
 The torch-free interpreter is real: a child Python started with -S (no site-packages processing)
 whose path is a folder of links to every site-packages entry except PyTorch's own packages."""
 import importlib.metadata
-import os
-import re
-import subprocess
-import sys
-import sysconfig
 
 import pytest
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-_TORCH_ENTRY = re.compile(r"^(torch|torchgen|functorch|torchvision)([-.].*)?$")
+from compat_suite.torch_free import run_python, torch_free_pythonpath
 
 
 @pytest.fixture(scope="module")
 def torch_free_path(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("site_without_torch")
-    site = sysconfig.get_paths()["purelib"]
-    for name in os.listdir(site):
-        if not _TORCH_ENTRY.match(name):
-            os.symlink(os.path.join(site, name), folder / name)
-    return os.pathsep.join([str(folder), REPO])
+    return torch_free_pythonpath(tmp_path_factory.mktemp("site_without_torch"))
 
 
 def _run(code: str, pythonpath: str | None, isolated: bool) -> list:
-    env = dict(os.environ)
-    if pythonpath is not None:
-        env["PYTHONPATH"] = pythonpath
-    args = [sys.executable] + (["-S"] if isolated else []) + ["-c", code]
-    r = subprocess.run(args, env=env, capture_output=True, text=True, timeout=300, cwd=REPO)
+    r = run_python(["-c", code], pythonpath, isolated)
     assert r.returncode == 0, r.stderr
     return r.stdout.split("\n")[:-1]
 
