@@ -16,11 +16,10 @@ import numpy as np
 
 import torchlike as torch
 from torchlike._ops.registry import T, op
-from torchlike._tensor import concrete
 
 from ._utils import as_rois, bin_counts, pair
 from .ps_roi_align import _check_channels, _position_channels
-from .roi_pool import _bin_edges, _window
+from .roi_pool import PoolModule, _bin_edges, _window, pool_window
 
 
 def _bins(rois, spatial_scale, pooled, height, width, backward: bool, xp=jnp, bins=None):
@@ -109,26 +108,11 @@ def ps_roi_pool(input, boxes, output_size, spatial_scale: float = 1.0):
     if input.dtype not in (torch.float32, torch.float64):
         raise RuntimeError("ps_roi_pool only supports float and double types")
     rois = rois.detach()
-    height, width = input.shape[2], input.shape[3]
-    if not concrete(rois):
-        window = (max(height, 1), max(width, 1))
-    elif rois.size(0) == 0:
-        window = (1, 1)
-    else:
-        window = _largest_bin(rois.cpu().numpy(), float(spatial_scale), pooled, height, width)
+    window = pool_window(input, rois, spatial_scale, pooled, _largest_bin)
     return _vision_ps_roi_pool(input, rois, bin_counts(pooled, input, rois), float(spatial_scale), pooled, window)
 
 
-class PSRoIPool(torch.nn.Module):
+class PSRoIPool(PoolModule):
     """torchvision.ops.PSRoIPool: ps_roi_pool as a module."""
 
-    def __init__(self, output_size, spatial_scale: float):
-        super().__init__()
-        self.output_size = output_size
-        self.spatial_scale = spatial_scale
-
-    def forward(self, input, rois):
-        return ps_roi_pool(input, rois, self.output_size, self.spatial_scale)
-
-    def __repr__(self) -> str:
-        return f"{self.__class__.__name__}(output_size={self.output_size}, spatial_scale={self.spatial_scale})"
+    pool = staticmethod(ps_roi_pool)

@@ -98,18 +98,25 @@ def roi_pool(input, boxes, output_size, spatial_scale: float = 1.0):
     if input.dtype not in (torch.float32, torch.float64):
         raise RuntimeError("roi_pool only supports float and double types")
     rois = rois.detach()  # torchvision gives the boxes no gradient
-    height, width = input.shape[2], input.shape[3]
-    if not concrete(rois):
-        window = (max(height, 1), max(width, 1))
-    elif rois.size(0) == 0:
-        window = (1, 1)
-    else:
-        window = _largest_bin(rois.cpu().numpy(), float(spatial_scale), pooled, height, width)
+    window = pool_window(input, rois, spatial_scale, pooled, _largest_bin)
     return _vision_roi_pool(input, rois, bin_counts(pooled, input, rois), float(spatial_scale), pooled, window)
 
 
-class RoIPool(torch.nn.Module):
-    """torchvision.ops.RoIPool: roi_pool as a module."""
+def pool_window(input, rois, spatial_scale, pooled, largest_bin) -> tuple:
+    """The window every bin's gather spans: the largest bin of concrete boxes (1x1 for none), the whole
+    map for traced ones."""
+    height, width = input.shape[2], input.shape[3]
+    if not concrete(rois):
+        return (max(height, 1), max(width, 1))
+    if rois.size(0) == 0:
+        return (1, 1)
+    return largest_bin(rois.cpu().numpy(), float(spatial_scale), pooled, height, width)
+
+
+class PoolModule(torch.nn.Module):
+    """A RoI pooling function (`pool`) as a module, printed as torchvision's."""
+
+    pool = None
 
     def __init__(self, output_size, spatial_scale: float):
         super().__init__()
@@ -117,7 +124,13 @@ class RoIPool(torch.nn.Module):
         self.spatial_scale = spatial_scale
 
     def forward(self, input, rois):
-        return roi_pool(input, rois, self.output_size, self.spatial_scale)
+        return type(self).pool(input, rois, self.output_size, self.spatial_scale)
 
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}(output_size={self.output_size}, spatial_scale={self.spatial_scale})"
+
+
+class RoIPool(PoolModule):
+    """torchvision.ops.RoIPool: roi_pool as a module."""
+
+    pool = staticmethod(roi_pool)
