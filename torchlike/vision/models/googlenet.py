@@ -162,20 +162,28 @@ class GoogLeNet_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V1
 
 
-@register_model()
-@handle_legacy_interface("GoogLeNet_Weights", "IMAGENET1K_V1")
-def googlenet(*, weights: GoogLeNet_Weights | None = None, progress: bool = True, **kwargs) -> GoogLeNet:
-    """`torchvision.models.googlenet`; with weights the auxiliary heads are dropped unless asked for."""
-    weights = GoogLeNet_Weights.verify(weights)
-    original_aux_logits = kwargs.get("aux_logits", False)
+def build_with_aux_heads(model_cls, weights, progress: bool, kwargs: dict, aux_default: bool):
+    """A model with auxiliary classifier heads, with the pretrained weights loaded heads and all (the
+    checkpoints hold them), and whether the caller asked for the heads (the builder drops them if not)."""
+    asked = kwargs.get("aux_logits", aux_default)
     if weights is not None:
         kwargs.setdefault("transform_input", True)
         _ovewrite_named_param(kwargs, "aux_logits", True)
         _ovewrite_named_param(kwargs, "init_weights", False)
         _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = GoogLeNet(**kwargs)
+    model = model_cls(**kwargs)
     if weights is not None:
         _load_weights(model, weights, progress)
+    return model, asked
+
+
+@register_model()
+@handle_legacy_interface("GoogLeNet_Weights", "IMAGENET1K_V1")
+def googlenet(*, weights: GoogLeNet_Weights | None = None, progress: bool = True, **kwargs) -> GoogLeNet:
+    """`torchvision.models.googlenet`; with weights the auxiliary heads are dropped unless asked for."""
+    weights = GoogLeNet_Weights.verify(weights)
+    model, original_aux_logits = build_with_aux_heads(GoogLeNet, weights, progress, kwargs, aux_default=False)
+    if weights is not None:
         if not original_aux_logits:
             model.aux_logits = False
             model.aux1 = None

@@ -9,8 +9,8 @@ import torchlike as torch
 import torchlike.nn.functional as F
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
-from .googlenet import BasicConv2d
+from ._api import WeightsEnum, _entry, handle_legacy_interface, register_model
+from .googlenet import BasicConv2d, build_with_aux_heads
 
 __all__ = ["Inception3", "InceptionOutputs", "_InceptionOutputs", "Inception_V3_Weights", "inception_v3"]
 
@@ -249,15 +249,8 @@ class Inception_V3_Weights(WeightsEnum):
 def inception_v3(*, weights: Inception_V3_Weights | None = None, progress: bool = True, **kwargs) -> Inception3:
     """`torchvision.models.inception_v3`; with weights the auxiliary head is dropped unless asked for."""
     weights = Inception_V3_Weights.verify(weights)
-    original_aux_logits = kwargs.get("aux_logits", True)
+    model, original_aux_logits = build_with_aux_heads(Inception3, weights, progress, kwargs, aux_default=True)
     if weights is not None:
-        kwargs.setdefault("transform_input", True)
-        _ovewrite_named_param(kwargs, "aux_logits", True)
-        _ovewrite_named_param(kwargs, "init_weights", False)
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = Inception3(**kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
         if not original_aux_logits:
             model.aux_logits = False
             model.AuxLogits = None
