@@ -7,7 +7,7 @@ import math
 import jax
 import jax.numpy as jnp
 
-from ._grad_name import GradName
+from ._grad_name import GradName, not_differentiable
 from .. import _dtype as D
 from .nn_norm import _safe_norm
 from .pointwise import real_abs
@@ -328,7 +328,9 @@ def gaussian_nll_loss(input: T, target: T, var: T, full=False, eps=1e-6, reducti
     return reduce(loss, reduction)
 
 
-@op(method=False, function=False)
+# (PyTorch's backward is a kernel of the input, which it cannot differentiate)
+@op(method=False, function=False, grad_name=GradName(
+    takes_inputs=True, no_double=not_differentiable("multilabel_margin_loss_backward", RuntimeError)))
 def multilabel_margin_loss(input: T, target: T, reduction="mean"):
     """Each row's targets are the class indices before its first -1; every (target j, non-target i)
     pair adds max(0, 1 - (x[j] - x[i])) / C."""
@@ -359,22 +361,6 @@ def _multilabel_margin_rows(x, t):
     return (jnp.sum(z, axis=(1, 2)) / c).astype(x.dtype)
 
 
-def _refusal(name: str):
-    """ident(g, x) = g, a gradient of x, whose derivative is PyTorch's refusal to differentiate its
-    backward `name` (x is an operand so that the refusal holds also where g is piecewise constant in x)."""
-    @jax.custom_vjp
-    def ident(g, x):
-        return g
-
-    def bwd(_, ct):
-        raise RuntimeError(f"derivative for aten::{name} is not implemented")
-    ident.defvjp(lambda g, x: (g, None), bwd)
-    return ident
-
-
-_refuse_multilabel = _refusal("multilabel_margin_loss_backward")
-
-
 @jax.custom_vjp
 def _multilabel_margin(x, t):
     return _multilabel_margin_rows(x, t)
@@ -383,7 +369,7 @@ def _multilabel_margin(x, t):
 def _multilabel_bwd(res, ct):
     x, t = res
     _, vjp = jax.vjp(lambda x: _multilabel_margin_rows(x, t), x)
-    return _refuse_multilabel(vjp(ct)[0], x), None
+    return vjp(ct)[0], None
 
 
 _multilabel_margin.defvjp(lambda x, t: (_multilabel_margin_rows(x, t), (x, t)), _multilabel_bwd)
@@ -487,14 +473,14 @@ def _ctc_bwd(blank, zero_infinity, res, g):
     grad = jnp.where(live, grad * g[None, :, None], 0)
     if zero_infinity:
         grad = jnp.where(jnp.isposinf(nll)[None, :, None], 0, grad)
-    return _refuse_ctc(grad.astype(lp.dtype), lp), None, None, None
+    return grad.astype(lp.dtype), None, None, None
 
 
-_refuse_ctc = _refusal("_ctc_loss_backward")
 _ctc_nll.defvjp(_ctc_fwd, _ctc_bwd)
 
 
-@op(method=False, function=False, grad_name="CtcLossBackward0")
+@op(method=False, function=False, grad_name=GradName(
+    "CtcLossBackward0", takes_inputs=True, no_double=not_differentiable("_ctc_loss_backward", RuntimeError)))
 def _ctc_loss(log_probs: T, targets: T, input_lengths: T, target_lengths: T, blank=0, zero_infinity=False):
     """Per-sequence negative log likelihoods (n,) of (T, n, C) log_probs; the caller checks and reduces."""
     if log_probs.dtype not in (jnp.float32, jnp.float64):
