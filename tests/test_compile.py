@@ -1,5 +1,8 @@
 """torchlike.compile: a whole training step as one program gives the eager step's numbers."""
+import contextlib
+
 import numpy as np
+import pytest
 
 import torchlike as torch
 
@@ -137,3 +140,16 @@ def test_random_draws_trace_and_follow_the_eager_stream():
     eager = [(torch.zeros(3) + torch.rand(3)).tolist() for _ in range(3)]
     assert f.eager_reason is None
     assert compiled == eager
+
+
+def test_fullgraph_turns_an_untraceable_step_into_an_error():
+    def step(x):
+        return x * 2 if x.sum().item() > 0 else x  # (a Python branch on a value: no single program)
+
+    loose, strict = torch.compile(step), torch.compile(step, fullgraph=True)
+    for _ in range(2):  # (the first call runs eagerly to record the step; the second traces it)
+        with pytest.warns(UserWarning) if _ else contextlib.nullcontext():
+            assert loose(torch.ones(2)).tolist() == [2.0, 2.0]  # (falls back to eager with a warning)
+    assert strict(torch.ones(2)).tolist() == [2.0, 2.0]
+    with pytest.raises(torch._dynamo.exc.Unsupported, match="fullgraph=True"):
+        strict(torch.ones(2))

@@ -311,6 +311,10 @@ class CompiledFunction:
 
     def _fall_back(self, err, args, kwargs):
         reason = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+        if self.fullgraph:  # (PyTorch's fullgraph=True turns a graph break into an error)
+            from ._dynamo.exc import Unsupported
+            raise Unsupported(f"torchlike.compile(fullgraph=True): {getattr(self.fn, '__name__', 'fn')} cannot be "
+                              f"traced as one program ({type(err).__name__}: {reason})") from err
         self.eager_reason = reason
         warnings.warn(f"torchlike.compile: {getattr(self.fn, '__name__', 'fn')} runs eagerly: it cannot be traced "
                       f"({type(err).__name__}: {reason})", stacklevel=3)

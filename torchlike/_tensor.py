@@ -19,7 +19,6 @@ from . import _autograd
 from . import _dtype as D
 from ._device import device as _device_cls
 from ._device import from_jax as _device_from_jax
-from ._device import to_jax as _device_to_jax
 
 _serials = itertools.count(1)
 
@@ -572,7 +571,3 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
-
-
-def _device_put(array, dev):
-    return jax.device_put(array, _device_to_jax(dev))

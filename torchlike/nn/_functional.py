@@ -206,20 +206,10 @@ def rrelu_(input: Tensor, lower: float = 1.0 / 8, upper: float = 1.0 / 3, traini
 
 
 # ----- dropout -----
-_key = [None]
-
-
 def _next_key():
     """A fresh PRNG key from torchlike's global stream (seeded by torch.manual_seed)."""
     from .. import _random
-    for name in ("next_key", "_next_key"):
-        f = getattr(_random, name, None)
-        if callable(f):
-            return f()
-    if _key[0] is None:
-        _key[0] = jax.random.PRNGKey(0)
-    _key[0], k = jax.random.split(_key[0])
-    return k
+    return _random.next_key()
 
 
 def _check_p(p: float) -> None:
