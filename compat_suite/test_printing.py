@@ -220,3 +220,12 @@ def test_format_0d_int(spec):
 
 def test_format_nd_is_repr():
     assert f"{torchlike.tensor([1.5, 2.0])}" == f"{torch.tensor([1.5, 2.0])}"
+
+
+def test_repr_with_tensor_contents():
+    # tensor subclasses print their own contents through Tensor.__repr__(tensor_contents=...)
+    def reprs(t):
+        y = t.ones(2, requires_grad=True) * 2
+        return [t.arange(3.0).__repr__(tensor_contents="abc"), y.__repr__(tensor_contents="[...]"),
+                t.ones(2, dtype=t.int32).__repr__(tensor_contents="Q")]
+    assert reprs(torchlike) == reprs(torch)

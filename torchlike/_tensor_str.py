@@ -211,12 +211,15 @@ def _body_and_suffixes(t, indent: int) -> tuple[str, list]:
     return _Printer(values, summarize, dt).block(values, shape, indent), suffixes
 
 
-def tensor_repr(t) -> str:
-    """Mirrors `torch.Tensor.__repr__`."""
+def tensor_repr(t, tensor_contents: str | None = None) -> str:
+    """Mirrors `torch.Tensor.__repr__` (`tensor_contents`: the text printed in place of the values, as
+    tensor subclasses pass it)."""
     from ._tensor import Tensor
     plain = type(t) is Tensor or type(t).__name__ == "Parameter" and _is_parameter(t)
     prefix = "tensor(" if plain else f"{type(t).__name__}("
     body, suffixes = _body_and_suffixes(t, len(prefix))
+    if tensor_contents is not None:
+        body = tensor_contents
     if t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{t.grad_fn.name().rsplit('::', 1)[-1]}>")
     elif t.requires_grad:
