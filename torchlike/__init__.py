@@ -35,6 +35,10 @@ from . import return_types  # noqa: E402,F401
 from ._ops.indexing import *  # noqa: E402,F401,F403
 from ._ops.binning import *  # noqa: E402,F401,F403
 from ._ops.shape_misc import *  # noqa: E402,F401,F403
+from ._ops.special_gamma import *  # noqa: E402,F401,F403
+from ._ops.misc_ops import *  # noqa: E402,F401,F403
+from ._ops.native_norm import *  # noqa: E402,F401,F403
+from ._ops.native_norm import _native_batch_norm_legit  # noqa: E402,F401
 from . import _tensor_str  # noqa: E402,F401
 from ._tensor_str import set_printoptions  # noqa: E402,F401
 from ._ops.random import (bernoulli, fill_, multinomial, normal, poisson, rand, rand_like, randint,  # noqa: E402,F401

@@ -87,3 +87,16 @@ add("nonzero", S(X > 0), S(I), S(randn(), call=lambda t, x: t.nonzero(x)), S(np.
     S(I, call=lambda t, x: x.nonzero(as_tuple=True)), S(I, call=lambda t, x: t.argwhere(x)),
     S(I, call=lambda t, x: t.where(x > 0)), S(np.array(3), call=lambda t, x: x.nonzero(as_tuple=True)),
     S(np.array(0), call=lambda t, x: t.nonzero(x, as_tuple=True)))
+add("put", S(X, np.array([0, 11, -1, 5]), randn(4, seed=4)), S(X, np.array([[1, 2], [3, 3]]), randn(2, 2, seed=5),
+                                                                 accumulate=True, label="accumulate"),
+    S(I, np.array([0, -1]), randint(-3, 3, 2), call=lambda t, x, i, s: x.put(i, s), label="method int64"))
+add("index_reduce", *[S(randn(3, 2), 0, np.array([0, 2, 0, 2]), randn(4, 2, seed=6), reduce=r, include_self=inc,
+                        label=f"{r} self={inc}", grad=r != "prod") for r in ("prod", "mean", "amax", "amin")
+                      for inc in (True, False)],
+    S(randn(2, 3), 1, np.array([2, 2]), randn(2, 2, seed=7), reduce="prod", label="prod grad"))
+add("nonzero_static", S(X > 0, size=4), S(I, size=20, fill_value=-7, label="padded"), S(randn(), size=2, label="0-d"),
+    S(X, call=lambda t, x: x.nonzero_static(size=0), label="method size 0"))
+add("as_strided_scatter",
+    S(randn(3, 3), randn(2, 2, seed=8), call=lambda t, x, s: t.as_strided_scatter(x, s, (2, 2), (1, 2), 1)),
+    S(randn(6), randn(3, seed=9), call=lambda t, x, s: x.as_strided_scatter(s, (3,), (2,)), label="method"),
+    S(randn(1), randn(seed=10), call=lambda t, x, s: t.as_strided_scatter(x, s, (), ()), label="0-d src"))

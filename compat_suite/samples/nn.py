@@ -263,3 +263,25 @@ add("_ctc_loss", Sample((_LP,), call=_ctc), Sample((_LP,), call=lambda t, lp: _c
         lp, t.tensor(_TG), t.tensor([2, 6, 3]), t.tensor([3, 3, 3]), zero_infinity=True), label="zero_infinity"),
     Sample((_LP[:, 0],), call=lambda t, lp: t.nn.functional.ctc_loss(lp, t.tensor([4, 4]), (5,), (2,), blank=4),
            label="unbatched, blank"))
+
+
+def _bn_call(name, training, stats=True):
+    def call(t, x, w, b):
+        rm, rv = t.zeros(3), t.ones(3)
+        args = (rm, rv, training) if stats else (training,)
+        return getattr(t, name)(x, w, b, *args, 0.1, 1e-5)
+    return call
+
+
+add("native_layer_norm",
+    Sample((randn(2, 3, 4), randn(4, seed=1), randn(4, seed=2)), call=lambda t, x, w, b: t.native_layer_norm(
+        x, (4,), w, b, 1e-5)),
+    Sample((randn(2, 3, 4),), call=lambda t, x: t.native_layer_norm(x, [3, 4], None, None, 1e-3), label="no affine"))
+add("native_group_norm",
+    Sample((randn(2, 4, 3), randn(4, seed=1), randn(4, seed=2)), call=lambda t, x, w, b: t.native_group_norm(
+        x, w, b, 2, 4, 3, 2, 1e-5)))
+for _n in ("native_batch_norm", "_native_batch_norm_legit"):
+    add(_n, *[Sample((randn(4, 3, 2), randn(3, seed=1), randn(3, seed=2)), call=_bn_call(_n, tr), label=f"training={tr}")
+              for tr in (True, False)])
+add("_native_batch_norm_legit_no_stats",
+    Sample((randn(4, 3, 2), randn(3, seed=1), randn(3, seed=2)), call=_bn_call("_native_batch_norm_legit", True, False)))
