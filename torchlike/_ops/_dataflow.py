@@ -47,7 +47,7 @@ def _reads(jaxpr, in_reads) -> list:
         elif eqn.primitive.name == "cond":  # (an integer index picks a branch: each output from any branch's reads)
             per_branch = [_reads(b.jaxpr, ins[1:]) for b in eqn.params["branches"]]
             outs = [_NONE.union(*rs) for rs in zip(*per_branch)]
-        else:  # any other primitive (loops, conditionals included): every output from every input
+        else:  # any other primitive (loops included): every output from every input
             outs = [_NONE.union(*ins)] * len(eqn.outvars)
         for v, r in zip(eqn.outvars, outs):
             env[v] = r if _inexact(v) else _NONE
