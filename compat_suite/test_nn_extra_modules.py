@@ -291,3 +291,15 @@ def test_linear_cross_entropy_options_warning():
         with pytest.warns(UserWarning, match="linear_cross_entropy: ``options`` ignored"):
             t.nn.functional.linear_cross_entropy(t.zeros(2, 3), t.zeros(2, 3), t.tensor([0, 1]), label_smoothing=0.1,
                                                  options=t.nn.LinearCrossEntropyOptions())
+
+
+def test_selu_and_celu_in_place_functionals():
+    def probe(t):
+        F = t.nn.functional
+        x = t.tensor([-1.0, 0.5, 2.0], dtype=t.float64)
+        y, z = x.clone(), x.clone()
+        return F.selu_(y) is y, y.tolist(), F.celu_(z, 2.0) is z, z.tolist()
+    a, b = probe(torch), probe(torchlike)
+    assert a[0] == b[0] and a[2] == b[2]
+    np.testing.assert_allclose(b[1], a[1], rtol=1e-12)
+    np.testing.assert_allclose(b[3], a[3], rtol=1e-12)

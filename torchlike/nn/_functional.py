@@ -75,8 +75,16 @@ def selu(input: Tensor, inplace: bool = False) -> Tensor:
     return _maybe_inplace(_A.selu, input, inplace)
 
 
+def selu_(input: Tensor) -> Tensor:
+    return selu(input, True)
+
+
 def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     return _maybe_inplace(_A.celu, input, inplace, alpha)
+
+
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
+    return celu(input, alpha, True)
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:

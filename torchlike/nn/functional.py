@@ -1,10 +1,10 @@
 """torch.nn.functional: re-exports only (the maths lives in the registry operators)."""
-from ._functional import (alpha_dropout, batch_norm, bilinear, celu, cosine_similarity, dropout,  # noqa: F401
+from ._functional import (alpha_dropout, batch_norm, bilinear, celu, celu_, cosine_similarity, dropout,  # noqa: F401
                           dropout1d, dropout2d, dropout3d, elu, elu_, embedding, embedding_bag, feature_alpha_dropout,
                           gelu, glu, group_norm, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_,
                           instance_norm, layer_norm, leaky_relu, leaky_relu_, linear, local_response_norm,
                           log_softmax, logsigmoid, mish, normalize, one_hot, pairwise_distance, pdist, prelu, relu,
-                          relu6, relu_, rms_norm, rrelu, rrelu_, selu, sigmoid, silu, softmax, softmin, softplus,
+                          relu6, relu_, rms_norm, rrelu, rrelu_, selu, selu_, sigmoid, silu, softmax, softmin, softplus,
                           softshrink, softsign, tanh, tanhshrink, threshold, threshold_)
 from ._functional_loss import (binary_cross_entropy, binary_cross_entropy_with_logits,  # noqa: F401
                                cosine_embedding_loss, cross_entropy, ctc_loss, gaussian_nll_loss, hinge_embedding_loss,
