@@ -303,3 +303,26 @@ def test_selu_and_celu_in_place_functionals():
     assert a[0] == b[0] and a[2] == b[2]
     np.testing.assert_allclose(b[1], a[1], rtol=1e-12)
     np.testing.assert_allclose(b[3], a[3], rtol=1e-12)
+
+
+def test_gumbel_softmax_samples_and_straight_through_gradient():
+    F = torchlike.nn.functional
+    logits = torchlike.tensor([1.0, 2.0, 0.5])
+    torchlike.manual_seed(1)
+    hard = F.gumbel_softmax(logits.expand(20000, 3), hard=True)
+    assert sorted(set(hard.sum(1).tolist())) == [1.0] and sorted(set(hard.flatten().tolist())) == [0.0, 1.0]
+    # the argmax of softmax((logits + Gumbel) / tau) is a draw from softmax(logits)
+    np.testing.assert_allclose(hard.mean(0).numpy(), torchlike.softmax(logits, 0).numpy(), atol=0.02)
+    grads = []
+    for is_hard in (True, False):  # same noise: the hard sample carries the soft sample's gradient
+        torchlike.manual_seed(3)
+        x = torchlike.tensor([[1.0, 2.0, 0.5]], requires_grad=True)
+        (F.gumbel_softmax(x, tau=0.5, hard=is_hard) * torchlike.tensor([[1.0, 2.0, 3.0]])).sum().backward()
+        grads.append(x.grad.numpy())
+    np.testing.assert_allclose(grads[0], grads[1], rtol=1e-6, atol=1e-7)
+    msgs = []
+    for t in (torch, torchlike):
+        with pytest.warns(UserWarning) as w:
+            t.nn.functional.gumbel_softmax(t.zeros(3), eps=1e-5)
+        msgs.append(str(w[0].message))
+    assert msgs[0] == msgs[1]

@@ -1,7 +1,8 @@
 """torch.nn.functional: re-exports only (the maths lives in the registry operators)."""
 from ._functional import (alpha_dropout, batch_norm, bilinear, celu, celu_, cosine_similarity, dropout,  # noqa: F401
                           dropout1d, dropout2d, dropout3d, elu, elu_, embedding, embedding_bag, feature_alpha_dropout,
-                          gelu, glu, group_norm, hardshrink, hardsigmoid, hardswish, hardtanh, hardtanh_,
+                          gelu, glu, group_norm, gumbel_softmax, hardshrink, hardsigmoid, hardswish, hardtanh,
+                          hardtanh_,
                           instance_norm, layer_norm, leaky_relu, leaky_relu_, linear, local_response_norm,
                           log_softmax, logsigmoid, mish, normalize, one_hot, pairwise_distance, pdist, prelu, relu,
                           relu6, relu_, rms_norm, rrelu, rrelu_, selu, selu_, sigmoid, silu, softmax, softmin, softplus,
