@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from .harness import assert_close, check, check_error, randn, torch, torchlike
-from .test_optim import to_torch, to_torchlike
+from .test_optim import _state_tensors, to_torch, to_torchlike
 
 # PyTorch warns once that sparse invariant checks are off by default; the gradients below are valid.
 pytestmark = pytest.mark.filterwarnings("ignore:Sparse invariant checks")
@@ -58,14 +58,6 @@ def _run(t, opt, params, steps, start=0, skip_at=None):
         opt.step()
 
 
-def _state_values(opt, params):
-    out = []
-    for p in params:
-        st = opt.state[p]
-        out.extend(st[k] for k in sorted(st))
-    return out
-
-
 @pytest.mark.parametrize("name,kwargs", CASES, ids=IDS)
 def test_trajectory(name, kwargs):
     """Parameters and every state tensor agree after each of the steps (float32)."""
@@ -77,7 +69,7 @@ def test_trajectory(name, kwargs):
         for k in range(STEPS):
             _run(t, opt, params, 1, start=k)
             out += [p.detach().clone() for p in params]
-        return out + _state_values(opt, params)
+        return out + _state_tensors(opt, params)
 
     check(fn, grad=False, area="optim", name=f"optim.{name}")
 
@@ -91,7 +83,7 @@ def test_trajectory_float64_and_skipped_grads(name, kwargs):
         params = _params(t, name, np.float64)
         opt = getattr(t.optim, name)(params, **kwargs)
         _run(t, opt, params, STEPS, skip_at=2)
-        return params + _state_values(opt, params)
+        return params + _state_tensors(opt, params)
 
     # Muon orthogonalizes in bfloat16 whatever the parameter's dtype. PyTorch's lerp of the momentum is
     # a fused multiply-add, which float64 has no wider type to reproduce: a last-bit difference there
@@ -107,7 +99,7 @@ def test_complex_parameters(name, kwargs):
         params = [t.tensor((randn(3, 4) + 1j * randn(3, 4, seed=1)).astype(np.complex64), requires_grad=True)]
         opt = getattr(t.optim, name)(params, **kwargs)
         _run(t, opt, params, 4)
-        return params + _state_values(opt, params)
+        return params + _state_tensors(opt, params)
 
     check(fn, grad=False, area="optim", name=f"optim.{name}.complex")
 
@@ -124,7 +116,7 @@ def test_adafactor_eps1_comes_from_the_first_parameter():
             for i, p in enumerate(params):
                 p.grad = _grad(t, p, 10 * k + i) * 1e-9
             opt.step()
-        return params + _state_values(opt, params)
+        return params + _state_tensors(opt, params)
 
     check(fn, grad=False, area="optim", name="optim.Adafactor.eps1")
 
@@ -159,7 +151,7 @@ def test_sparse_adam_trajectory(kwargs, dtype):
         params = [t.tensor(randn(*s, seed=i, dtype=dtype), requires_grad=True) for i, s in enumerate([(6, 3), (4, 5)])]
         opt = t.optim.SparseAdam(params, **kwargs)
         _sparse_run(t, opt, params, 5)
-        return params + _state_values(opt, params)
+        return params + _state_tensors(opt, params)
 
     check(fn, grad=False, area="optim", name="optim.SparseAdam")
 
@@ -184,9 +176,9 @@ def test_sparse_adam_state_dict_both_ways():
     assert type(loaded[1].state[fresh[1][0]]["step"]) is int
     for t, opt, ps in zip((torch, torchlike, torch, torchlike), opts + loaded, params + fresh):
         _sparse_run(t, opt, ps, 2, start=3)
-    for a, b in zip(params[0] + _state_values(opts[0], params[0]), params[1] + _state_values(opts[1], params[1])):
+    for a, b in zip(params[0] + _state_tensors(opts[0], params[0]), params[1] + _state_tensors(opts[1], params[1])):
         assert_close(a, b, "SparseAdam")
-    for a, b in zip(fresh[0] + _state_values(loaded[0], fresh[0]), fresh[1] + _state_values(loaded[1], fresh[1])):
+    for a, b in zip(fresh[0] + _state_tensors(loaded[0], fresh[0]), fresh[1] + _state_tensors(loaded[1], fresh[1])):
         assert_close(a, b, "SparseAdam loaded")
 
 
@@ -233,7 +225,7 @@ def test_load_torch_state_dict_and_continue(name, kwargs, dtype):
     lopt.load_state_dict(to_torchlike(sd))
     _run(torch, topt, tp, 3, start=3)
     _run(torchlike, lopt, lp, 3, start=3)
-    for a, b in zip(tp + _state_values(topt, tp), lp + _state_values(lopt, lp)):
+    for a, b in zip(tp + _state_tensors(topt, tp), lp + _state_tensors(lopt, lp)):
         assert_close(a, b, name)
 
 
@@ -247,7 +239,7 @@ def test_torch_loads_torchlike_state_dict(name, kwargs):
     topt.load_state_dict(to_torch(lopt.state_dict()))
     _run(torch, topt, tp, 3, start=3)
     _run(torchlike, lopt, lp, 3, start=3)
-    for a, b in zip(tp + _state_values(topt, tp), lp + _state_values(lopt, lp)):
+    for a, b in zip(tp + _state_tensors(topt, tp), lp + _state_tensors(lopt, lp)):
         assert_close(a, b, name)
 
 
