@@ -3,7 +3,7 @@
     python benchmarks/bench_ops.py [--device cpu|cuda]
 
 Ratios > 1 mean faster than PyTorch. Small tensors, so this measures dispatch, not maths. Every
-result is computed and read: torchlike may defer ops (torchlike/_ops/lazy.py), so a benchmark
+result is computed and read: torchlike may defer ops (torchlike/_engine/lazy.py), so a benchmark
 that dropped its results would time nothing. Two patterns per op:
 
 - chain: 100 dependent calls (y = op(y, x)), the last result read; the per-call time.

@@ -12,8 +12,8 @@ import torch
 import torchlike
 import torchlike.nn.functional as F
 from .harness import check
-from torchlike import _cache
-from torchlike._ops.registry import OPS
+from torchlike._engine import cache as _cache
+from torchlike._engine.op import OPS
 from torchlike.utils import debug
 
 STEPS = 50
@@ -264,7 +264,7 @@ def test_number_the_kernel_branches_on_stays_static():
     """An `N` parameter whose value the kernel branches on falls back to a static argument: values stay
     right (the op then compiles per value, as before)."""
     import jax.numpy as jnp
-    from torchlike._ops.registry import N, T, Op
+    from torchlike._engine.op import N, T, Op
 
     def branchy(input: T, s: N = 0.5):
         return input * 2 if s > 0.5 else input - jnp.asarray(s, input.dtype)

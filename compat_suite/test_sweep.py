@@ -4,7 +4,7 @@ import pytest
 import torchlike
 import torchlike.fft  # noqa: F401  (lazy submodules whose kernels join the registry on import:
 import torchlike.vision.ops  # noqa: F401  the sweep must see the same registry in any test order)
-from torchlike._ops.registry import OPS
+from torchlike._engine.op import OPS
 
 from .harness import check
 from .samples import SAMPLES, default_samples

@@ -9,7 +9,7 @@ import pytest
 
 import torchlike as torch
 import torchlike.nn.functional as F
-from torchlike._ops import registry
+from torchlike import _state
 from torchlike.amp import autocast_mode
 
 rng = np.random.default_rng(0)
@@ -24,19 +24,33 @@ def _bf16(a):
 
 # ----- state -----
 def test_region_installs_and_removes_the_hook():
-    assert registry.autocast_hook is None and not torch.is_autocast_enabled("cpu")
+    assert _state.current("autocast") is None and not torch.is_autocast_enabled("cpu")
     with torch.autocast("cpu") as region:
-        assert registry.autocast_hook is not None
+        assert _state.current("autocast") is not None
         assert torch.is_autocast_enabled("cpu") and not torch.is_autocast_enabled()
         assert torch.get_autocast_dtype("cpu") is torch.bfloat16 and region.fast_dtype is torch.bfloat16
-    assert registry.autocast_hook is None and not torch.is_autocast_enabled("cpu")
+    assert _state.current("autocast") is None and not torch.is_autocast_enabled("cpu")
 
 
 def test_state_is_restored_after_an_exception():
     with pytest.raises(ValueError), torch.autocast("cpu", dtype=torch.float16):
         raise ValueError("inside")
     assert not torch.is_autocast_enabled("cpu") and torch.get_autocast_dtype("cpu") is torch.bfloat16
-    assert registry.autocast_hook is None and autocast_mode._nesting[0] == 0
+    assert _state.current("autocast") is None and autocast_mode._st.nesting == 0
+
+
+def test_a_region_casts_only_in_its_own_thread():
+    """Autocast state is per thread, as PyTorch's: another thread's matmul stays float32."""
+    import threading
+    x, w = torch.tensor(XA), torch.tensor(WA)
+    seen = {}
+    with torch.autocast("cpu"):
+        t = threading.Thread(target=lambda: seen.update(dtype=torch.mm(x, w.T).dtype,
+                                                        enabled=torch.is_autocast_enabled("cpu")))
+        t.start()
+        t.join()
+        assert torch.mm(x, w.T).dtype is torch.bfloat16
+    assert seen == {"dtype": torch.float32, "enabled": False}
 
 
 def test_nesting_and_enabled_false():
@@ -45,7 +59,7 @@ def test_nesting_and_enabled_false():
         assert torch.mm(x, w.T).dtype is torch.bfloat16
         with torch.autocast("cpu", enabled=False):
             assert torch.mm(x, w.T).dtype is torch.float32 and not torch.is_autocast_enabled("cpu")
-            assert registry.autocast_hook is None
+            assert _state.current("autocast") is None
         with torch.autocast("cpu", dtype=torch.float16):
             assert torch.mm(x, w.T).dtype is torch.float16
         assert torch.mm(x, w.T).dtype is torch.bfloat16 and torch.get_autocast_dtype("cpu") is torch.bfloat16
@@ -108,7 +122,7 @@ def test_fp32_ops_widen_lower_precision_inputs():
 def test_cuda_policies(monkeypatch):
     """The CUDA lists, with every tensor taken to be on the GPU."""
     monkeypatch.setattr(autocast_mode, "_op_device", lambda op, vals: "cuda")
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(autocast_mode, "cuda_available", lambda: True)
     x = torch.tensor(XA)
     with torch.autocast("cuda"):
         assert torch.mm(x, x.T).dtype is torch.float16
@@ -119,7 +133,7 @@ def test_cuda_policies(monkeypatch):
         assert torch.addcmul(x.half(), x, x.half()).dtype is torch.float32  # promote
         with pytest.raises(RuntimeError, match="unsafe to autocast"):
             F.binary_cross_entropy(torch.sigmoid(x), torch.zeros(4, 8))
-    assert registry.autocast_hook is None
+    assert _state.current("autocast") is None
 
 
 def test_gradients_reach_float32_parameters_through_one_cached_cast():
@@ -127,8 +141,8 @@ def test_gradients_reach_float32_parameters_through_one_cached_cast():
     x = torch.tensor(XA)
     with torch.autocast("cpu"):
         y = F.linear(x, w) + F.linear(x * 2, w)  # w cast once, used twice
-        assert len(autocast_mode._cache) == 1
-    assert not autocast_mode._cache
+        assert len(autocast_mode._st.cache) == 1
+    assert not autocast_mode._st.cache
     y.float().sum().backward()
     assert w.grad.dtype is torch.float32
     expected = np.tile(_bf16(XA).sum(0) + _bf16(2 * XA).sum(0), (5, 1))
@@ -150,7 +164,7 @@ def test_cache_disabled():
     w = torch.tensor(WA, requires_grad=True)
     with torch.autocast("cpu", cache_enabled=False):
         F.linear(torch.tensor(XA), w)
-        assert not autocast_mode._cache and not torch.is_autocast_cache_enabled()
+        assert not autocast_mode._st.cache and not torch.is_autocast_cache_enabled()
     assert torch.is_autocast_cache_enabled()
 
 
@@ -166,7 +180,7 @@ def test_region_inside_a_compiled_function():
     outs = [compiled(x) for _ in range(3)]
     assert all(o.dtype is torch.bfloat16 for o in outs) and eager.dtype is torch.bfloat16
     np.testing.assert_allclose(outs[-1].float().item(), eager.float().item(), rtol=1e-2)
-    assert registry.autocast_hook is None
+    assert _state.current("autocast") is None
 
 
 def _train(compiled: bool):

@@ -11,8 +11,8 @@ from jax import monitoring
 hits = []
 monitoring.register_event_listener(lambda name, **kw: hits.append(name) if name == "/jax/compilation_cache/cache_hits" else None)
 import torchlike as torch
-from torchlike import _compilation_cache
-print("dir", _compilation_cache.CACHE_DIR)
+from torchlike import _config
+print("dir", _config.CACHE_DIR)
 nn = torch.nn
 model = nn.Sequential(nn.Conv2d(1, 4, 3), nn.ReLU(), nn.MaxPool2d(2), nn.Dropout(0.25), nn.Flatten(),
                       nn.Linear(36, 5), nn.LogSoftmax(1))

@@ -20,7 +20,7 @@ import pytest
 
 import torchlike as torch
 from torchlike import _interrupt
-from torchlike._ops import lazy
+from torchlike._engine import lazy
 from torchlike.optim.optimizer import _sole_owner
 
 TRIALS = 90          # interrupts per (optimizer, deferral) case: 6 cases, 540 in all
@@ -178,7 +178,7 @@ _TRAIN_SCRIPT = textwrap.dedent("""
     import os, random, signal, sys, threading, time
     import torchlike as torch
     from torchlike import _program_budget as budget
-    from torchlike._ops import lazy
+    from torchlike._engine import lazy
 
     torch.manual_seed(0)
     nn = torch.nn

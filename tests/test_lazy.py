@@ -1,4 +1,4 @@
-"""Deferred eager ops (torchlike/_ops/lazy.py): same values, errors, aliasing and metadata as
+"""Deferred eager ops (torchlike/_engine/lazy.py): same values, errors, aliasing and metadata as
 running every op at once."""
 import threading
 
@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import torchlike as torch
-from torchlike._ops import lazy
+from torchlike._engine import lazy
 from torchlike._tensor import LazyStorage
 
 

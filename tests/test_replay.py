@@ -1,9 +1,9 @@
-"""The one-call backward (torchlike/_ops/replay.py) gives exactly the engine's gradients."""
+"""The one-call backward (torchlike/_engine/replay.py) gives exactly the engine's gradients."""
 import numpy as np
 import pytest
 
 import torchlike as torch
-from torchlike._ops import replay
+from torchlike._engine import replay
 
 
 def _grads(fn, use_replay: bool, steps: int = 3):

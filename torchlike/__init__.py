@@ -1,10 +1,6 @@
 """torchlike: the PyTorch API on JAX. `import torchlike as torch`."""
-from . import _xla_flags  # noqa: F401  (before JAX starts its backends)
-import jax as _jax  # noqa: E402
-
-_jax.config.update("jax_enable_x64", True)
-_jax.config.update("jax_default_device", _jax.devices("cpu")[0])  # PyTorch creates tensors on the CPU
-from . import _compilation_cache  # noqa: E402,F401  (programs kept on disk between runs)
+from . import _config
+_config.apply()  # (XLA options before JAX starts, x64, the CPU as default device, the compilation cache)
 
 from . import _dtype  # noqa: E402
 from ._dtype import (bfloat16, bool_ as bool, can_cast, cdouble, cfloat, complex64, complex128, double,  # noqa: E402,F401

@@ -12,6 +12,8 @@ import itertools
 import threading
 import types
 
+from ._hooks import ListHookHandle as _Handle  # (tensors' and nodes' hooks are kept in lists)
+
 
 class _GradState(threading.local):
     enabled = True  # each thread starts with gradients on, as in PyTorch
@@ -151,17 +153,6 @@ class AccumulateGrad(Node):
         self.variable = variable
 
 
-class _Handle:
-    """Mirrors torch.utils.hooks.RemovableHandle."""
-
-    def __init__(self, hooks, fn):
-        self.hooks, self.fn = hooks, fn
-
-    def remove(self):
-        if self.fn in self.hooks:
-            self.hooks.remove(self.fn)
-
-
 def edge_of(t):
     """The graph edge a tensor feeds gradient into: its grad_fn, or its leaf accumulator."""
     if not t.requires_grad:
@@ -178,6 +169,7 @@ def _add(a, b):
 
 
 _backward_calls = [0]
+_replay = [None]  # the engine's one-call backward: runs a plain tape's whole backward as one program, or says no
 
 
 def backward_calls() -> int:
@@ -185,17 +177,19 @@ def backward_calls() -> int:
     return _backward_calls[0]
 
 
-# Set by torchlike._ops.replay: runs a plain tape's whole backward as one cached program, or says no.
-replay_hook = None
+def install_replay(fn) -> None:
+    """Install the engine's one-call backward (once, by torchlike/_engine/replay.py)."""
+    assert _replay[0] in (None, fn), "a one-call backward is installed already"
+    _replay[0] = fn
 
 
 def run_backward(roots, grads, retain_graph: bool, create_graph: bool, inputs=None, accumulate=True):
     """Backpropagate `grads` from `roots`. With `inputs`, returns their gradients in order
     (and, unless accumulate, leaves every `.grad` alone: autograd.grad)."""
     _backward_calls[0] += 1
-    if replay_hook is not None and inputs is None and accumulate and not create_graph:
-        if replay_hook(roots, grads, retain_graph):
-            return []
+    if _replay[0] is not None and inputs is None and accumulate and not create_graph and \
+            _replay[0](roots, grads, retain_graph):
+        return []
     from ._tensor import Tensor
     buffers: dict = {}
     for i, (t, g) in enumerate(zip(roots, grads)):

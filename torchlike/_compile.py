@@ -28,8 +28,10 @@ import weakref
 import jax
 import numpy as np
 
-from . import _autograd, _cache, _tensor
+from ._engine import cache as _cache
+from . import _autograd, _state, _tensor
 from ._tensor import Tensor
+from ._engine.kernel import Kernel, run_kernel
 
 _fresh_versions = itertools.count(-1, -1)  # versions no real write produces: invalidates view caches
 _TRACE_ERRORS = (jax.errors.ConcretizationTypeError, jax.errors.TracerBoolConversionError,
@@ -58,12 +60,12 @@ class _Observer:
         self.created_set[s] = None
 
     def __enter__(self):
-        self.prev = _tensor._observer
-        _tensor.set_observer(self)
+        self.prev = _state.current("observer")
+        _state.set_mode("observer", self)
         return self
 
     def __exit__(self, *exc):
-        _tensor.set_observer(self.prev)
+        _state.set_mode("observer", self.prev)
         return False
 
 
@@ -180,7 +182,6 @@ class _ForwardProgram:
     (BatchNorm statistics, the RNG key), which are written back after the call."""
 
     def __init__(self, fn, state: dict, leaves, tree, arg_tensors):
-        from ._ops.registry import Kernel
         self.fn = fn
         self.state = list(state)
         self.state_refs = [weakref.ref(s) for s in self.state]
@@ -219,7 +220,6 @@ class _ForwardProgram:
                 s.data, s.version = d, v
 
     def run(self, leaves, tree, arg_tensors, groups):
-        from ._ops.registry import run_kernel
         self._ctx = (leaves, tree, list(arg_tensors))
         state_arrays = [s.data for s in self.state]
         committed = _committed(state_arrays)

@@ -100,7 +100,22 @@ def from_numpy_dtype(d) -> dtype:
                         "uint8, and bool.") from None
 
 
+# PyTorch's C++ names of dtypes, as its messages print them.
+C_NAMES = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
+           "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool",
+           "ComplexFloat": "c10::complex<float>", "ComplexDouble": "c10::complex<double>"}
+
+
 _default = [float32]
+# Called after the default dtype changes; the engine registers the dropping of its fast-path entries
+# (kernels chosen under the old default).
+_on_default_change: list = []
+
+
+def on_default_dtype_change(fn) -> None:
+    """Call fn() after every change of the default dtype (the engine's hook, registered once)."""
+    if fn not in _on_default_change:
+        _on_default_change.append(fn)
 
 
 def get_default_dtype() -> dtype:
@@ -114,10 +129,11 @@ def set_default_dtype(d: dtype) -> None:
         raise TypeError("invalid dtype object: only floating-point types are supported as the default type")
     if d not in (float16, bfloat16, float32, float64):
         raise TypeError("only floating-point types are supported as the default type")
-    if d is not _default[0]:
-        from ._ops.registry import clear_fast_paths  # kernels picked under the old default
-        clear_fast_paths()
+    changed = d is not _default[0]
     _default[0] = d
+    if changed:
+        for fn in _on_default_change:
+            fn()
 
 
 def default_complex() -> dtype:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import warnings
 
 import jax
+from ._engine import cache as _cache
+from ._engine.op import clear_fast_paths
 
 _TO_JAX = {"highest": "highest", "high": "tensorfloat32", "medium": "bfloat16"}
 _level = "highest"
@@ -31,8 +33,6 @@ def set_float32_matmul_precision(precision: str) -> None:
     if precision != _level:
         _level = precision
         _apply(precision)
-        from . import _cache
-        from ._ops.registry import clear_fast_paths
         _cache.clear_all()  # kernels compiled under the old level
         clear_fast_paths()
 

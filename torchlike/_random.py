@@ -17,8 +17,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from . import _state
 from ._device import device as _device_cls
 from ._tensor import Tensor
+from . import _dtype as D
 
 DEFAULT_SEED = 67280421310721  # PyTorch's initial seed for the default CPU generator
 _STATE_BYTES = 8
@@ -77,7 +79,6 @@ class Generator:
 
     def set_state(self, new_state: Tensor) -> Generator:
         """Mirrors `torch.Generator.set_state`."""
-        from . import _dtype as D
         if not isinstance(new_state, Tensor) or new_state.dtype is not D.uint8:
             raise TypeError("RNG state must be a torch.ByteTensor")
         if new_state.numel() != _STATE_BYTES:
@@ -114,7 +115,10 @@ default_generator = Generator().manual_seed(_entropy_seed())
 
 
 def next_key(generator: Generator | None = None):
-    """A fresh raw PRNG key from `generator` or the global stream."""
+    """A fresh raw PRNG key from `generator` or the global stream (or, inside a torch.func transform
+    that decides randomness, from the transform's stream)."""
+    if _state.active and _state.modes.next_key is not None:
+        return _state.modes.next_key(generator)
     g = generator if generator is not None else default_generator
     if not isinstance(g, Generator):
         raise TypeError(f"generator must be a torch.Generator, not {type(g).__name__}")

@@ -26,6 +26,7 @@ import numpy as np
 from . import _dtype as D
 from ._device import device as _device_cls
 from ._tensor import Size, Tensor
+from ._views import contiguous_strides, reinterprets, strides_of
 
 __all__ = ["DEFAULT_PROTOCOL", "add_safe_globals", "clear_safe_globals", "get_safe_globals", "load", "save"]
 
@@ -66,18 +67,8 @@ def _location(t: Tensor) -> str:
     return "cpu" if d.type == "cpu" else f"{d.type}:{d.index or 0}"
 
 
-def _contiguous_strides(shape) -> tuple:
-    out, acc = [0] * len(shape), 1
-    for i in range(len(shape) - 1, -1, -1):
-        out[i] = acc
-        acc *= max(shape[i], 1)
-    return tuple(out)
-
-
 def _view_layout(t: Tensor):
     """(offset, strides) of a view over its base's storage, or None when the view is not strided."""
-    from ._ops.shape import strides_of
-    from ._ops.complex import reinterprets
     if t._storage.data.dtype != t._data.dtype or reinterprets(t._chain):  # (a conj view's values are not its memory's)
         return None
     strides, offset = strides_of(t)
@@ -118,7 +109,7 @@ class _Pickler(pickle._Pickler):
     def _storage_for(self, t: Tensor):
         """The storage ref, offset and strides of t: its base's storage when t is a strided view."""
         box = t._storage
-        layout = (0, _contiguous_strides(t.shape)) if t._chain is None else _view_layout(t)
+        layout = (0, contiguous_strides(t.shape)) if t._chain is None else _view_layout(t)
         owner = box if layout is not None else t
         ref = self.storages.get(id(owner))
         if ref is None:
@@ -126,7 +117,7 @@ class _Pickler(pickle._Pickler):
             ref = self.storages[id(owner)] = _StorageRef(array, t.dtype, str(len(self.storages)), _location(t))
             self.refs.append(owner)
         if layout is None:
-            layout = (0, _contiguous_strides(t.shape))
+            layout = (0, contiguous_strides(t.shape))
         return ref, layout[0], layout[1]
 
     def reducer_override(self, obj):

@@ -25,6 +25,7 @@ from . import _dtype as D
 from ._device import device as _device_cls
 from ._device import to_jax as _device_to_jax
 from ._tensor import Size, Tensor
+from ._views import contiguous_strides
 
 __all__ = ["add_safe_globals", "clear_safe_globals", "get_safe_globals", "load"]
 
@@ -167,7 +168,7 @@ def _rebuild_tensor_v2(storage, storage_offset, size, stride, requires_grad=Fals
         # From numpy: jnp.zeros of a shape like (2**26, 3, 0) makes XLA allocate for the nonzero dims.
         t = Tensor._wrap(jax.device_put(np.zeros(size, dtype=storage.array.dtype),
                                         None if storage.device is None else _device_to_jax(storage.device)))
-    elif offset == 0 and stride == _contig(size) and math.prod(size) == storage.array.size:
+    elif offset == 0 and stride == contiguous_strides(size) and math.prod(size) == storage.array.size:
         t = Tensor._wrap(_place(storage.array.reshape(size), storage.device))
     else:
         from ._ops.shape import as_strided
@@ -376,7 +377,7 @@ def _relink_views(storages) -> None:
     from ._ops.shape import as_strided
     for st in storages:
         base = next((t for t, off, size, stride in st.users
-                     if off == 0 and math.prod(size) == st.array.size and stride == _contig(size)), None)
+                     if off == 0 and math.prod(size) == st.array.size and stride == contiguous_strides(size)), None)
         if base is None or len(st.users) < 2:
             continue
         flat = base.reshape(-1)
@@ -386,14 +387,6 @@ def _relink_views(storages) -> None:
             v = as_strided(flat, size, stride, off)
             t._storage, t._chain, t._base = v._storage, v._chain, v._base
             t._cache, t._cache_ver = v._cache, v._cache_ver
-
-
-def _contig(size) -> tuple:
-    out, acc = [0] * len(size), 1
-    for i in range(len(size) - 1, -1, -1):
-        out[i] = acc
-        acc *= max(size[i], 1)
-    return tuple(out)
 
 
 def _open(f):

@@ -17,6 +17,8 @@ import numpy as np
 
 from . import _autograd
 from . import _dtype as D
+from . import _state
+from . import _views
 from ._device import device as _device_cls
 from ._device import from_jax as _device_from_jax
 
@@ -37,12 +39,12 @@ class _Storage:
 
     def __init__(self, data):
         self.data, self.version, self.hidden, self.views, self.serial = data, 0, 0, None, next(_serials)
-        if _observer is not None:
-            _observer.created(self)
+        if _state.active and _state.modes.observer is not None:
+            _state.modes.observer.created(self)
 
 
 class LazyStorage(_Storage):
-    """A storage whose array is not computed yet (`torchlike/_ops/lazy.py`): reading `data` runs
+    """A storage whose array is not computed yet (`torchlike/_engine/lazy.py`): reading `data` runs
     the pending op, after which it is a plain `_Storage` again; writing it drops the op."""
 
     __slots__ = ()
@@ -71,15 +73,6 @@ _DATA_SLOT = _Storage.data  # the slot's descriptor, which LazyStorage's propert
 
 
 trace_device = [_device_cls("cpu")]
-
-# torchlike.compile installs an observer to learn which storages a step reads and creates.
-_observer = None
-
-
-def set_observer(obs) -> None:
-    global _observer
-    _observer = obs
-
 
 class Size(tuple):
     """Mirrors `torch.Size`."""
@@ -125,10 +118,6 @@ class Tensor:
     _retains_grad = False
     __array_priority__ = 1000
 
-    def __new__(cls, *args, **kwargs):
-        from ._ops.creation import legacy_new
-        return legacy_new(cls, D.get_default_dtype(), *args, **kwargs)
-
     @property
     def grad(self):
         return self._grad
@@ -145,8 +134,7 @@ class Tensor:
                                    f"size '{list(self.shape)}'. Please ensure that the gradient and the tensor are "
                                    "the same size")
             if value.dtype is not self.dtype:
-                from ._ops.registry import C_NAMES
-                got = C_NAMES.get(value.dtype.legacy, value.dtype.legacy)
+                got = D.C_NAMES.get(value.dtype.legacy, value.dtype.legacy)
                 raise RuntimeError(f"attempting to assign a gradient with dtype '{got}' to a tensor with grad_dtype "
                                    f"'{self.dtype.legacy}'. The gradient must match the tensor's grad_dtype "
                                    "(defaults to the tensor's dtype).")
@@ -170,9 +158,9 @@ class Tensor:
         if self._chain is None:
             if s.__class__ is LazyStorage:
                 return s.pending
-            if _observer is None:
+            if not _state.active or _state.modes.observer is None:
                 return s.data
-        elif self._cache_ver == s.version and _observer is None:
+        elif self._cache_ver == s.version and (not _state.active or _state.modes.observer is None):
             return self._cache  # (a view's value, or its pending op)
         return self._data
 
@@ -180,8 +168,8 @@ class Tensor:
     def _data(self):
         chain = self._chain
         s = self._storage
-        if _observer is not None:
-            _observer.read(s, self)
+        if _state.active and _state.modes.observer is not None:
+            _state.modes.observer.read(s, self)
         if chain is None:
             return s.data
         if self._cache_ver != s.version:
@@ -223,16 +211,15 @@ class Tensor:
     def _write(self, value) -> None:
         """Write an array of this tensor's shape into its storage: the in-place primitive."""
         s = self._storage
-        if _observer is not None:
-            _observer.read(s, self)
+        if _state.active and _state.modes.observer is not None:
+            _state.modes.observer.read(s, self)
         if self._chain is None:
             vd, d = value.dtype, s.data.dtype
             s.data = value if vd is d or vd == d else value.astype(d)
         else:
             root = s.data
-            from ._ops import complex as C  # (a real/imag/conj view: positions within complex elements)
-            if C.reinterprets(self._chain):
-                s.data = C.scatter_reinterpreted(root, C.reinterpreting_index(self._chain, root), value)
+            if _views.reinterprets(self._chain):  # (a real/imag/conj view: positions within complex elements)
+                s.data = _views.scatter_reinterpreted(root, _views.reinterpreting_index(self._chain, root), value)
             else:
                 s.data = _scatter_into(root, index := self._chain_index(root), jnp.broadcast_to(value, index.shape))
         s.version += 1
@@ -245,8 +232,7 @@ class Tensor:
         cached = getattr(self, "_index_cache", None)
         if cached is not None and cached[0] == key:
             return cached[1]
-        from ._ops.complex import view_positions  # (real/imag/conj views count within complex elements)
-        index = view_positions(self._chain, root)
+        index = _views.view_positions(self._chain, root)  # (real/imag/conj views count within complex elements)
         self._index_cache = (key, index)
         return index
 
@@ -287,6 +273,8 @@ class Tensor:
 
     @property
     def data(self) -> "Tensor":
+        if _state.active and _state.modes.traced_detach and _traced(self):
+            return self._stop_gradient()
         t = self._alias()
         t._untracked = True  # its writes do not count as modifications of self for autograd
         return t
@@ -298,7 +286,13 @@ class Tensor:
             self._cache, self._cache_ver = other._cache, other._cache_ver
 
     def detach(self) -> "Tensor":
+        if _state.active and _state.modes.traced_detach and _traced(self):
+            return self._stop_gradient()
         return self._alias()
+
+    def _stop_gradient(self) -> "Tensor":
+        """detach() of a traced tensor inside a torch.func transform: the transform's gradient stops here."""
+        return Tensor._wrap(jax.lax.stop_gradient(self._data))
 
     def detach_(self) -> "Tensor":
         if self._base is not None and self._base.requires_grad:
@@ -336,10 +330,6 @@ class Tensor:
             self._post_accumulate_hooks = []
         self._post_accumulate_hooks.append(hook)
         return _autograd._Handle(self._post_accumulate_hooks, hook)
-
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
-        from .autograd import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ----- metadata -----
     @property
@@ -495,10 +485,6 @@ class Tensor:
 
     __hash__ = object.__hash__
 
-    def __repr__(self, *, tensor_contents=None) -> str:
-        from ._tensor_str import tensor_repr
-        return tensor_repr(self, tensor_contents)
-
     def __format__(self, spec: str) -> str:
         if self.ndim == 0:
             return self.item().__format__(spec)
@@ -522,10 +508,6 @@ class Tensor:
         return t
 
     # ----- devices and dtypes -----
-    def to(self, *args, **kwargs) -> "Tensor":
-        from ._ops.conversion import to
-        return to(self, *args, **kwargs)
-
     def cpu(self) -> "Tensor":
         return self.to("cpu")
 
@@ -571,3 +553,7 @@ def _wrap_dim(dim: int, ndim: int) -> int:
     if not -n <= dim < n:
         raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
     return dim % n
+
+
+def _traced(t: Tensor) -> bool:
+    return isinstance(t._storage.data, jax.core.Tracer)

@@ -13,6 +13,8 @@ import math
 import numpy as np
 
 from . import _dtype as D
+from ._engine.methods import install
+from ._tensor import Tensor
 
 _PROFILES = {
     "default": {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80},
@@ -186,8 +188,7 @@ def _add_suffixes(text: str, suffixes: list, indent: int) -> str:
 
 
 def _is_parameter(t) -> bool:
-    from .nn.parameter import Parameter
-    return isinstance(t, Parameter)
+    return getattr(type(t), "_is_param", False)
 
 
 def _body_and_suffixes(t, indent: int) -> tuple[str, list]:
@@ -214,7 +215,6 @@ def _body_and_suffixes(t, indent: int) -> tuple[str, list]:
 def tensor_repr(t, tensor_contents: str | None = None) -> str:
     """Mirrors `torch.Tensor.__repr__` (`tensor_contents`: the text printed in place of the values, as
     tensor subclasses pass it)."""
-    from ._tensor import Tensor
     plain = type(t) is Tensor or type(t).__name__ == "Parameter" and _is_parameter(t)
     prefix = "tensor(" if plain else f"{type(t).__name__}("
     body, suffixes = _body_and_suffixes(t, len(prefix))
@@ -233,3 +233,10 @@ def tensor_repr(t, tensor_contents: str | None = None) -> str:
 def parameter_repr(t) -> str:
     """Mirrors `torch.nn.Parameter.__repr__`."""
     return "Parameter containing:\n" + tensor_repr(t)
+
+
+def _repr(self, *, tensor_contents=None) -> str:
+    return tensor_repr(self, tensor_contents)
+
+
+install("__repr__", _repr)

@@ -23,7 +23,7 @@ from ._ops.linalg_lu import linalg_lu_solve as lu_solve
 from ._ops.linalg_lu import linalg_solve_ex as solve_ex
 from ._ops.linalg_lu import linalg_tensorinv as tensorinv
 from ._ops.linalg_lu import linalg_tensorsolve as tensorsolve
-from ._ops.registry import OPS as _OPS
+from ._engine.op import OPS as _OPS
 
 det = _OPS["det"]
 matmul = _OPS["matmul"]

@@ -1,7 +1,7 @@
 """The `torch.special` namespace: PyTorch's special functions, from `_ops/special_fns.py` and the
 registry's existing ops."""
 from ._ops import special_fns as _fns
-from ._ops.registry import OPS as _OPS
+from ._engine.op import OPS as _OPS
 from ._ops.special_fns import *  # noqa: F401,F403
 
 # torch.special names of operators torchlike registers under their top-level names.

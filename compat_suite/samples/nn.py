@@ -158,7 +158,7 @@ _MASK = randint(0, 2, 4, 6).astype(bool)
 
 def _masked_scale(t, x):
     if t is torchlike:
-        from torchlike._ops.registry import OPS
+        from torchlike._engine.op import OPS
         return OPS["_masked_scale"](x, t.tensor(_MASK), 2.0)
     return x * t.tensor(_MASK) * 2.0
 

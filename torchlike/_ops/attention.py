@@ -11,7 +11,12 @@ import math
 import jax
 import jax.numpy as jnp
 
-from .registry import TO, T, op
+from .._engine.op import TO, T, op
+from .._engine.op import check_broadcast
+
+
+# Which scaled-dot-product attention backends are enabled (torch.backends.cuda flags, nn.attention.sdpa_kernel).
+SDP_FLAGS = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True, "overrideable": True}
 
 
 def _float_mask(mask, dtype):
@@ -52,7 +57,6 @@ def _sdpa(query: T, key: T, value: T, attn_mask: TO = None, dropout_mask: TO = N
 
 def _check_sdpa_shapes(query, key, value):
     """The errors of PyTorch's math path, which multiplies with bmm (mm for 2-D inputs)."""
-    from .registry import check_broadcast
     if query.ndim < 2 or key.ndim != query.ndim:
         return
     check_broadcast([query.shape[:-2], key.shape[:-2]])

@@ -8,12 +8,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import _dtype as D
 from .. import return_types as RT
 from .._autograd import Node, edge_of, is_grad_enabled
 from .._device import to_jax
 from .._tensor import Tensor, concrete
-from .registry import C_NAMES, T, TL, TO, TS, op
+from .._dtype import C_NAMES
+from .._engine.op import T, TL, TO, TS, op
 
 __all__ = ["bincount", "bucketize", "histc", "histogram", "histogramdd", "isin", "searchsorted", "unravel_index"]
 
@@ -493,9 +495,9 @@ def unravel_index(indices, shape):
 
 
 def _install():
-    Tensor.bincount = lambda self, weights=None, minlength=0: bincount(self, weights, minlength)
-    Tensor.histc = lambda self, bins=100, min=0, max=0, *, out=None: histc(self, bins, min, max, out=out)
-    Tensor.histogram = lambda self, bins=100, **kw: histogram(self, bins, **kw)
+    install("bincount", lambda self, weights=None, minlength=0: bincount(self, weights, minlength))
+    install("histc", lambda self, bins=100, min=0, max=0, *, out=None: histc(self, bins, min, max, out=out))
+    install("histogram", lambda self, bins=100, **kw: histogram(self, bins, **kw))
     for name in ("bincount", "histc", "histogram"):
         getattr(Tensor, name).__name__ = name
         getattr(Tensor, name).__doc__ = f"Mirrors `torch.Tensor.{name}`."

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _dtype as D
+from .creation import _finish, place
 
 __all__ = ["frombuffer"]
 
@@ -45,5 +46,4 @@ def frombuffer(buffer, *, dtype, count=-1, offset=0, requires_grad=False):
     data = _as_bytes(buffer)
     n = _element_count(data.nbytes, dtype.itemsize, int(count), int(offset))
     array = np.frombuffer(data, dtype=dtype.np, count=n, offset=int(offset)).copy()
-    from .creation import _finish, place
     return _finish(place(array), requires_grad)

@@ -12,16 +12,16 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from .._engine.methods import install
 from .. import _dtype as D
 from .._tensor import Tensor
-from .pointwise import precheck
-from .registry import OPS, T, op
+from .._engine.op import OPS, T, op
+from .._engine.methods import _method, inplace_method
 
 __all__ = ["real", "imag", "view_as_real", "view_as_complex", "conj", "resolve_conj", "resolve_neg", "is_conj",
            "is_neg", "is_complex"]
 
 # Kernels (by grad_fn name) whose output elements are not whole elements of their input.
-REINTERPRETING = frozenset({"ViewAsRealBackward0", "ViewAsComplexBackward0", "ConjBackward0"})
 
 
 def _legacy(x) -> str:
@@ -193,64 +193,11 @@ def _check_out(vals) -> None:
                            "argument 'out'")
 
 
-precheck(polar, _check_out)
-precheck(complex, _check_out)
+polar.set_check(_check_out)
+complex.set_check(_check_out)
 
 
 # ----- writes through reinterpreting views -----
-def reinterprets(chain) -> bool:
-    return chain is not None and any(k.grad_name in REINTERPRETING for k in chain)
-
-
-def reinterpreting_index(chain, root):
-    """The view's index map in the root's real-element space (a complex root as view_as_real of it): signed
-    1-based positions, negative where the view reads the negated value (a conj view's imaginary half); complex
-    where the view is complex (real part: its real halves' positions, imaginary part: its imaginary halves')."""
-    n = root.size
-    if jnp.iscomplexobj(root):
-        k = jnp.arange(n, dtype=jnp.float64) * 2
-        index = jax.lax.complex(k + 1, k + 2).reshape(root.shape)
-    else:
-        index = jnp.arange(1, n + 1, dtype=jnp.int64).reshape(root.shape)
-    for k in chain:
-        index = k.raw(index)
-    return index
-
-
-def scatter_reinterpreted(root, index, value):
-    """root after writing value (broadcast to the view's shape) through a view with this index map."""
-    value = jnp.broadcast_to(value, index.shape)
-    parts = [(jnp.real(index), jnp.real(value)), (jnp.imag(index), jnp.imag(value))] if jnp.iscomplexobj(index) \
-        else [(index, jnp.real(value) if jnp.iscomplexobj(value) else value)]
-    flat = jnp.stack([jnp.real(root), jnp.imag(root)], -1).ravel() if jnp.iscomplexobj(root) else root.ravel()
-    for pos, v in parts:
-        pos = pos.ravel()
-        sign = jnp.sign(pos).astype(flat.dtype)
-        flat = flat.at[(jnp.abs(pos) - 1).astype(jnp.int64)].set(sign * v.ravel().astype(flat.dtype))
-    if jnp.iscomplexobj(root):
-        pairs = flat.reshape(root.shape + (2,))
-        return jax.lax.complex(pairs[..., 0], pairs[..., 1])
-    return flat.reshape(root.shape)
-
-
-def view_positions(chain, root):
-    """The flat positions in root that a view with this chain reads, in the view's element units."""
-    if reinterprets(chain):
-        return element_positions(chain, root)
-    index = jnp.arange(root.size, dtype=jnp.int64).reshape(root.shape)
-    for k in chain:
-        index = k.raw(index)
-    return index
-
-
-def element_positions(chain, root):
-    """Positions in the view's own element units (what strides are counted in) of a reinterpreting view."""
-    index = reinterpreting_index(chain, root)
-    if jnp.iscomplexobj(index):  # a complex view: its real halves' positions, in complex elements
-        return ((jnp.abs(jnp.real(index)) - 1) // 2).astype(jnp.int64)
-    return (jnp.abs(index) - 1).astype(jnp.int64)
-
-
 # ----- Tensor attributes and methods -----
 def _real_get(self):
     return real(self)
@@ -273,17 +220,16 @@ def _chalf(self, memory_format=None):
 
 
 def _install():
-    from ._attach import _inplace, _method
     for name in ("angle", "conj_physical"):
         o = OPS[name]
-        setattr(Tensor, name, _method(o))
+        install(name, _method(o))
         if o.inplace:
-            setattr(Tensor, name + "_", _inplace(o))
+            install(name + "_", inplace_method(o))
     for fn in (conj, resolve_conj, resolve_neg, is_conj, is_neg):
-        setattr(Tensor, fn.__name__, fn)
-    Tensor.real = property(_real_get, _real_set)
-    Tensor.imag = property(_imag_get, _imag_set)
-    Tensor.chalf = _chalf
+        install(fn.__name__, fn)
+    install("real", property(_real_get, _real_set))
+    install("imag", property(_imag_get, _imag_set))
+    install("chalf", _chalf)
 
 
 _install()

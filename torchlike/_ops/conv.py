@@ -7,11 +7,11 @@ import itertools
 import jax
 import jax.numpy as jnp
 
-from ._grad_name import GradName
+from .._engine.grad_name import GradName
 from .. import _dtype as D
-from .._xla_flags import YNN_DOT
+from .. import _config
 from .nn_ops import _CTYPE
-from .registry import TO, T, op
+from .._engine.op import TO, T, op
 
 _DIMS = {1: ("NCH", "OIH", "NCH"), 2: ("NCHW", "OIHW", "NCHW"), 3: ("NCDHW", "OIDHW", "NCDHW")}
 
@@ -242,8 +242,8 @@ def _use_patches(x, weight) -> bool:
     """Whether to lower this convolution as a matrix product over patches: on XLA's own CPU
     kernels its convolutions, and above all their gradients, are 2-4x slower than its matrix
     products."""
-    if YNN_DOT and x.dtype == jnp.float32:
-        return False  # YNNPACK runs XLA's float32 convolutions faster still (torchlike/_xla_flags.py)
+    if _config.YNN_DOT and x.dtype == jnp.float32:
+        return False  # YNNPACK runs XLA's float32 convolutions faster still (torchlike/_config.py)
     if jax.default_backend() != "cpu" or x.dtype not in (jnp.float32, jnp.float64):
         return False
     taps = 1

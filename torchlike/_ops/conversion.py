@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import jax
 
+from .._engine.methods import install
+from .._views import view_is_contiguous
 from .. import _autograd
 from .. import _dtype as D
 from .._device import device as Device
 from .._device import to_jax
 from .._tensor import Tensor
-from .registry import T, op
+from .._engine.op import T, op
+from .._engine.methods import assign, check_inplace
+from .shape import expand
 
 
 @op(name="_to_copy", method=False, grad_name="ToCopyBackward0", linear=True)
@@ -90,24 +94,16 @@ def _caster(d: D.dtype):
 for _name, _d in {"float": D.float32, "double": D.float64, "half": D.float16, "bfloat16": D.bfloat16,
                   "long": D.int64, "int": D.int32, "short": D.int16, "char": D.int8, "byte": D.uint8,
                   "bool": D.bool_, "cfloat": D.complex64, "cdouble": D.complex128}.items():
-    setattr(Tensor, _name, _caster(_d))
-
-
-def contiguous(self: Tensor, memory_format=None) -> Tensor:
-    D.check_memory_format(memory_format, self.ndim, "contiguous")
-    return self
+    install(_name, _caster(_d))
 
 
 def is_contiguous(self: Tensor, memory_format=None) -> bool:
     """A view made by transpose/permute/expand/slicing with a step is not contiguous in PyTorch."""
-    from .shape import view_is_contiguous
     return view_is_contiguous(self)
 
 
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Mirrors `Tensor.copy_`: broadcasts src, casts to self's dtype, differentiable."""
-    from ._attach import assign, check_inplace
-    from .shape import expand
     check_inplace(self)
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' (position 1) must be Tensor, not {type(src).__name__}")
@@ -119,6 +115,6 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     return assign(self, clone(src) if src.requires_grad else src)
 
 
-Tensor.contiguous = contiguous
-Tensor.is_contiguous = is_contiguous
-Tensor.copy_ = copy_
+install("to", to)
+install("is_contiguous", is_contiguous)
+install("copy_", copy_)

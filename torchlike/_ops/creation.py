@@ -8,6 +8,7 @@ import numbers
 import jax
 import numpy as np
 
+from .._engine.methods import install
 from .. import _dtype as D
 from .._device import default_device, to_jax
 from .._tensor import Size, Tensor
@@ -532,7 +533,7 @@ def new_full(self, size, fill_value, *, dtype=None, device=None, requires_grad=F
 
 
 for _fn in (new_tensor, new_zeros, new_ones, new_empty, new_full):
-    setattr(Tensor, _fn.__name__, _fn)
+    install(_fn.__name__, _fn)
 
 
 # ----- torch.Tensor(...) and the legacy typed constructors -----
@@ -552,6 +553,14 @@ def legacy_new(cls, default: D.dtype, *args, **kwargs):
     if cls is not Tensor:
         return cls(t)
     return t
+
+
+def _tensor_new(cls, *args, **kwargs):
+    """`torch.Tensor(...)`: the legacy constructor, in the default dtype."""
+    return legacy_new(cls, D.get_default_dtype(), *args, **kwargs)
+
+
+install("__new__", staticmethod(_tensor_new))
 
 
 class _LegacyMeta(type):

@@ -9,10 +9,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._grad_name import GradName
+from .._engine.methods import assign, check_inplace, has_internal_overlap, install
+from .._engine.grad_name import GradName
 from .. import _dtype as D
 from .._tensor import Tensor
-from .registry import TL, TS, T, op
+from .._engine.op import TL, TS, T, op
+from .creation import check_scalar_fits, tensor
 
 _INVALID = ("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are valid indices "
             "(got {})")
@@ -276,7 +278,6 @@ def _dims_consumed(x) -> int:
 
 
 def _as_index_tensor(x) -> Tensor:
-    from .creation import tensor
     if isinstance(x, (list, tuple)):
         try:
             return tensor(x) if len(x) else tensor([], dtype=D.int64)
@@ -315,7 +316,6 @@ def _setitem_value(self, value):
     if isinstance(value, Tensor):
         return value.to(self.dtype) if value.dtype is not self.dtype else value
     if isinstance(value, (list, tuple, np.ndarray)):
-        from .creation import tensor
         return tensor(value, dtype=self.dtype)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         _check_setitem_scalar(value, self.dtype)
@@ -327,7 +327,6 @@ def _setitem_value(self, value):
 def _check_setitem_scalar(value, dtype) -> None:
     """PyTorch refuses a number the dtype cannot hold, except that half and bfloat16 take it as inf, and a
     complex64 refuses what float32 would."""
-    from .creation import check_scalar_fits
     if dtype in (D.float16, D.bfloat16):
         return
     if dtype is D.complex64 and math.isfinite(value) and abs(value) > float(np.finfo(np.float32).max):
@@ -339,7 +338,6 @@ def _check_setitem_scalar(value, dtype) -> None:
 
 
 def setitem(self: Tensor, idx, value) -> None:
-    from ._attach import assign, check_inplace, has_internal_overlap
     template, arrays, basic, _ = _normalize(self, idx)
     if basic and any(isinstance(x, (int, slice)) or x is None for x in template):
         _check_leaf_view(self)  # PyTorch writes through a slice of self: the view-of-a-leaf refusal
@@ -349,7 +347,6 @@ def setitem(self: Tensor, idx, value) -> None:
         # store every alias of a location, the unchanged ones last.
         value = _setitem_value(self, value)
         if not isinstance(value, Tensor):
-            from .creation import tensor
             value = tensor(value, dtype=self.dtype)
         self[idx].copy_(value)
         return
@@ -390,15 +387,14 @@ def _dtype_mismatch(dst, src):
 
 
 def index_put_(self, indices, values, accumulate=False):
-    from ._attach import assign, check_inplace
     check_inplace(self)
     return assign(self, index_put(self, indices, values, accumulate))
 
 
-Tensor.__getitem__ = getitem
-Tensor.__setitem__ = setitem
-Tensor.index_put = index_put
-Tensor.index_put_ = index_put_
+install("__getitem__", getitem)
+install("__setitem__", setitem)
+install("index_put", index_put)
+install("index_put_", index_put_)
 
 from .indexing_ops import *
 

@@ -5,18 +5,19 @@ Each kernel is a registry op; the public function checks index bounds on the hos
 raises for an out-of-range index, where JAX would clamp silently)."""
 from __future__ import annotations
 
-import functools
 import math
 
 import jax
 import jax.numpy as jnp
 
-from ._grad_name import GradName
+from .._engine.methods import inplace_method, install
+from .._engine.grad_name import GradName
 from .. import _dtype as D
 from .._tensor import Tensor
 from .indexing import _check_bounds, _host_minmax, put
-from .registry import N, OPS, TS, T, check_broadcast, op, traced
+from .._engine.op import N, OPS, TS, T, check_broadcast, op, traced
 from .shape import wrap_dim
+from .creation import zeros
 
 __all__ = ["argwhere", "gather", "index_add", "index_copy", "index_fill", "index_select", "masked_fill",
            "masked_scatter", "masked_select", "nonzero", "scatter", "scatter_add", "scatter_reduce", "take",
@@ -533,7 +534,6 @@ def nonzero(input, *, out=None, as_tuple=False):
     if not as_tuple:
         return res
     if input.ndim == 0:
-        from .creation import zeros
         return (zeros(size, dtype=D.int64),)
     return tuple(res[:, i] for i in range(input.ndim))
 
@@ -553,23 +553,12 @@ def where(condition, input=None, other=None, *, out=None):
 
 
 # ----- methods and in-place variants -----
-def _inplace(fn):
-    @functools.wraps(fn)
-    def method(self, *args, **kwargs):
-        from ._attach import OVERLAP_OK, assign, check_inplace, warn_if_expanded
-        check_inplace(self, fn.__name__ in OVERLAP_OK)
-        warn_if_expanded(self, fn.__name__)
-        return assign(self, fn(self, *args, **kwargs))
-    method.__name__ = fn.__name__ + "_"
-    return method
-
-
 def _install():
     for fn in (gather, scatter, scatter_add, scatter_reduce, index_select, index_add, index_copy, index_fill,
                masked_fill, masked_scatter, masked_select, take, take_along_dim, nonzero, argwhere):
-        setattr(Tensor, fn.__name__, fn)
+        install(fn.__name__, fn)
     for fn in (scatter, scatter_add, scatter_reduce, index_add, index_copy, index_fill, masked_fill, masked_scatter):
-        setattr(Tensor, fn.__name__ + "_", _inplace(fn))
+        install(fn.__name__ + "_", inplace_method(fn))
 
 
 _install()

@@ -9,10 +9,10 @@ import string
 
 import jax.numpy as jnp
 
-from ._grad_name import GradName
+from .._engine.grad_name import GradName
 from .._tensor import Tensor
 from .reduction import _sum_dtype, legacy, one_dim
-from .registry import N, OPS, TL, T, check_broadcast, op, traced
+from .._engine.op import N, OPS, TL, T, check_broadcast, op, traced
 
 __all__ = ["chain_matmul", "einsum", "tensordot"]
 
@@ -333,7 +333,6 @@ def tensordot(a, b, dims=2, out=None):
             raise RuntimeError(f"both dimension lists should have same length, but got {len(da)} and {len(db)}")
     res = _tensordot(a, b, da, db)
     if out is not None:
-        from .registry import _write_out
         return _write_out(out, res)
     return res
 
@@ -471,5 +470,6 @@ from .linalg_decomp import cholesky, inverse, pinverse, qr, slogdet, svd
 from .linalg_lu import cholesky_inverse, cholesky_solve, lu, lu_solve, lu_unpack, triangular_solve
 from .linalg_eig import geqrf, ormqr, pca_lowrank, svd_lowrank
 
+from .._engine.out import _write_out
 __all__ += ["cholesky", "inverse", "pinverse", "qr", "slogdet", "svd", "cholesky_inverse", "cholesky_solve", "lu",
             "lu_solve", "lu_unpack", "triangular_solve", "geqrf", "ormqr", "pca_lowrank", "svd_lowrank"]

@@ -10,11 +10,12 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import return_types as RT
 from .._tensor import Tensor, concrete
 from .pointwise import real_abs
 from .reduction import _dims, legacy
-from .registry import T, op
+from .._engine.op import T, op
 
 __all__ = ["cholesky", "inverse", "pinverse", "qr", "slogdet", "svd"]
 
@@ -209,6 +210,16 @@ def logdet(input: T):
 # ----- inverses and solves (value-checked) -----
 def _batch_prefix(batch_shape, flat_index) -> str:
     return f"(Batch element {flat_index}): " if batch_shape else ""
+
+
+def _first_failure(info: Tensor):
+    """(flat batch index, value) of the first nonzero LAPACK-style info, or None: none failed, or info
+    is traced and cannot be read."""
+    if not concrete(info):
+        return None
+    flat = np.asarray(info._data).reshape(-1)
+    bad = np.flatnonzero(flat)
+    return (int(bad[0]), int(flat[bad[0]])) if bad.size else None
 
 
 def _check_inverse(A: Tensor, result: Tensor, name="linalg.inv") -> Tensor:
@@ -496,7 +507,7 @@ def linalg_lstsq(A, B, rcond=None, *, driver=None):
 def _install():
     for name, fn in {"svd": svd, "qr": qr, "slogdet": slogdet, "pinverse": pinverse, "cholesky": cholesky,
                      "inverse": inverse}.items():
-        setattr(Tensor, name, fn)
+        install(name, fn)
 
 
 _install()

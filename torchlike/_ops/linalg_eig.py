@@ -6,12 +6,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import return_types as RT
-from .._tensor import Tensor
-from .linalg_decomp import _mT, _square
+
+from .linalg_decomp import _first_failure, _mT, _square, linalg_qr, linalg_svd
 from .linalg_lu import result_type
+from .random import randn
 from .reduction import legacy
-from .registry import T, op
+from .._engine.op import T, op
 
 __all__ = ["geqrf", "ormqr", "pca_lowrank", "svd_lowrank"]
 
@@ -327,14 +329,11 @@ def linalg_ldl_factor_ex(A, *, hermitian=False, check_errors=False, out=None):
 
 
 def _check_ldl(name, A, info):
-    from .._tensor import concrete
-    if concrete(info):
-        flat = np.asarray(info._data).reshape(-1)
-        bad = np.flatnonzero(flat)
-        if bad.size:
-            raise RuntimeError(f"{name}: {'(Batch element %d): ' % bad[0] if A.ndim > 2 else ''}The factorization "
-                               f"could not be completed because the input is singular: D[{flat[bad[0]]}, "
-                               f"{flat[bad[0]]}] is zero.")
+    failure = _first_failure(info)
+    if failure:
+        b, i = failure
+        raise RuntimeError(f"{name}: {'(Batch element %d): ' % b if A.ndim > 2 else ''}The factorization could "
+                           f"not be completed because the input is singular: D[{i}, {i}] is zero.")
 
 
 def linalg_ldl_factor(A, *, hermitian=False, out=None):
@@ -382,10 +381,10 @@ def linalg_ldl_solve(LD, pivots, B, *, hermitian=False, out=None):
 
 
 # ----- randomized low-rank SVD and PCA (torch._lowrank, Halko et al. 2009) -----
-def _range_finder(t, A, q, niter, M=None):
+def _range_finder(A, q, niter, M=None):
     """An orthonormal Q (m x q) whose range approximates that of A - M."""
     m, n = A.shape[-2:]
-    R = t.randn(*A.shape[:-2], n, q, dtype=A.dtype, device=A.device)
+    R = randn(*A.shape[:-2], n, q, dtype=A.dtype, device=A.device)
 
     def mm(X, Y, adj=False):
         X_ = X.mH if adj else X
@@ -393,17 +392,16 @@ def _range_finder(t, A, q, niter, M=None):
         if M is not None:
             out = out - (M.mH if adj else M) @ Y
         return out
-    Q = t.linalg.qr(mm(A, R)).Q
+    Q = linalg_qr(mm(A, R)).Q
     for _ in range(niter):
-        Q = t.linalg.qr(mm(A, Q, adj=True)).Q
-        Q = t.linalg.qr(mm(A, Q)).Q
+        Q = linalg_qr(mm(A, Q, adj=True)).Q
+        Q = linalg_qr(mm(A, Q)).Q
     return Q
 
 
 def svd_lowrank(A, q=6, niter=2, M=None):
     """Mirrors `torch.svd_lowrank`: (U, S, V) of a randomized rank-q approximation of A - M (values depend on
     the random draw as PyTorch's do; for A - M of rank <= q they are its SVD)."""
-    import torchlike as t
     q = 6 if q is None else q
     m, n = A.shape[-2:]
     if M is not None:
@@ -411,9 +409,9 @@ def svd_lowrank(A, q=6, niter=2, M=None):
     if m < n:  # work on the transpose, whose column space is the smaller
         U, S, V = svd_lowrank(A.mH, q, niter, None if M is None else M.mH)
         return V, S, U
-    Q = _range_finder(t, A, q, niter, M)
+    Q = _range_finder(A, q, niter, M)
     B = Q.mH @ A if M is None else Q.mH @ A - Q.mH @ M
-    U, S, Vh = t.linalg.svd(B, full_matrices=False)
+    U, S, Vh = linalg_svd(B, full_matrices=False)
     return Q @ U, S, Vh.mH
 
 
@@ -431,7 +429,7 @@ def pca_lowrank(A, q=None, center=True, niter=2):
 
 
 def _install():
-    Tensor.geqrf = geqrf
+    install("geqrf", geqrf)
 
 
 _install()

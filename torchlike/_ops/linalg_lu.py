@@ -13,12 +13,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import return_types as RT
 from .._tensor import Tensor, concrete
-from .linalg_decomp import (INF, LinAlgError, _batch_prefix, _check_inverse, _cholesky, _float_check,
-                            _linalg_solve, _matrix_norm, _mT, _square)
+from .linalg_decomp import (INF, LinAlgError, _batch_prefix, _check_inverse, _cholesky, _first_failure,
+                            _float_check, _linalg_solve, _matrix_norm, _mT, _square)
 from .reduction import legacy
-from .registry import T, op
+from .._engine.op import T, op
 
 __all__ = ["cholesky_inverse", "cholesky_solve", "lu", "lu_solve", "lu_unpack", "triangular_solve"]
 
@@ -87,12 +88,9 @@ def _lu_factor_ex(A: T, pivot=True, check_errors=False, *, out=None):
 
 
 def _check_lu(name, A, info):
-    if not concrete(info):
-        return
-    bad = np.flatnonzero(np.asarray(info._data).reshape(-1))
-    if bad.size:
-        b = int(bad[0])
-        i = int(np.asarray(info._data).reshape(-1)[b])
+    failure = _first_failure(info)
+    if failure:
+        b, i = failure
         raise RuntimeError(f"{name}: {_batch_prefix(A.shape[:-2], b)}U[{i},{i}] is zero and using it on lu_solve "
                            f"would result in a division by zero. If you still want to perform the factorization, "
                            f"consider calling linalg.lu(A, pivot) or linalg.lu_factor_ex(A, pivot)")
@@ -250,6 +248,19 @@ def linalg_solve_triangular(A: T, B: T, *, upper, left=True, unitriangular=False
                         -1, -2)
 
 
+def _check_b_and_A(name, b, A):
+    """The checks PyTorch's triangular_solve and cholesky_solve make after their rank checks: one
+    dtype, square A matrices as tall as b's, and a floating dtype."""
+    if b.dtype != A.dtype:
+        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {legacy(b)} and A "
+                           f"of type {legacy(A)} instead.")
+    if A.shape[-1] != A.shape[-2] or A.shape[-1] != b.shape[-2]:
+        raise RuntimeError(f"Incompatible matrix sizes for {name}: each A matrix is {A.shape[-2]} by "
+                           f"{A.shape[-1]} but each b matrix is {b.shape[-2]} by {b.shape[-1]}")
+    if not jnp.issubdtype(A.dtype, jnp.inexact):
+        raise _not_implemented(f"{name}_cpu", A)
+
+
 @op(name="triangular_solve", grad_name="TriangularSolveBackward0")
 def _triangular_solve(input: T, A: T, upper=True, transpose=False, unitriangular=False):
     if input.ndim < 2:
@@ -258,14 +269,7 @@ def _triangular_solve(input: T, A: T, upper=True, transpose=False, unitriangular
     if A.ndim < 2:
         raise RuntimeError(f"torch.triangular_solve: Expected A to have at least 2 dimensions, but it has "
                            f"{A.ndim} dimensions instead")
-    if input.dtype != A.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {legacy(input)} and A "
-                           f"of type {legacy(A)} instead.")
-    if A.shape[-1] != A.shape[-2] or A.shape[-1] != input.shape[-2]:
-        raise RuntimeError(f"Incompatible matrix sizes for triangular_solve: each A matrix is {A.shape[-2]} by "
-                           f"{A.shape[-1]} but each b matrix is {input.shape[-2]} by {input.shape[-1]}")
-    if not jnp.issubdtype(A.dtype, jnp.inexact):
-        raise _not_implemented("triangular_solve_cpu", A)
+    _check_b_and_A("triangular_solve", input, A)
     B, A = _batched(input, A)
     return _tri_solve(A, B, lower=not upper, unit=unitriangular, trans=transpose), A
 
@@ -304,14 +308,7 @@ def cholesky_solve(input: T, input2: T, upper=False, *, out=None):
         raise RuntimeError(f"b should have at least 2 dimensions, but has {input.ndim} dimensions instead")
     if input2.ndim < 2:
         raise RuntimeError(f"u should have at least 2 dimensions, but has {input2.ndim} dimensions instead")
-    if input.dtype != input2.dtype:
-        raise RuntimeError(f"Expected b and A to have the same dtype, but found b of type {legacy(input)} and A "
-                           f"of type {legacy(input2)} instead.")
-    if input2.shape[-1] != input2.shape[-2] or input2.shape[-1] != input.shape[-2]:
-        raise RuntimeError(f"Incompatible matrix sizes for cholesky_solve: each A matrix is {input2.shape[-2]} by "
-                           f"{input2.shape[-1]} but each b matrix is {input.shape[-2]} by {input.shape[-1]}")
-    if not jnp.issubdtype(input.dtype, jnp.inexact):
-        raise _not_implemented("cholesky_solve_cpu", input)
+    _check_b_and_A("cholesky_solve", input, input2)
     return _chol_solve(input, input2, upper)
 
 
@@ -385,13 +382,12 @@ def _linalg_cholesky_ex(A: T, upper=False, check_errors=False, *, out=None):
 def linalg_cholesky_ex(A, *, upper=False, check_errors=False, out=None):
     """Mirrors `torch.linalg.cholesky_ex` (where info > 0, L is LAPACK's partial factor)."""
     L, info = _linalg_cholesky_ex(A, upper, check_errors, out=out)
-    if check_errors and concrete(info):
-        flat = np.asarray(info._data).reshape(-1)
-        bad = np.flatnonzero(flat)
-        if bad.size:
-            raise LinAlgError(f"linalg.cholesky_ex: {_batch_prefix(A.shape[:-2], int(bad[0]))}The factorization "
-                              f"could not be completed because the input is not positive-definite (the leading "
-                              f"minor of order {int(flat[bad[0]])} is not positive-definite).")
+    failure = _first_failure(info) if check_errors else None
+    if failure:
+        b, order = failure
+        raise LinAlgError(f"linalg.cholesky_ex: {_batch_prefix(A.shape[:-2], b)}The factorization could not be "
+                          f"completed because the input is not positive-definite (the leading minor of order "
+                          f"{order} is not positive-definite).")
     return RT.wrap("linalg_cholesky_ex", (L, info), out)
 
 
@@ -619,7 +615,7 @@ def linalg_tensorsolve(A, B, dims=None, *, out=None):
 def _install():
     for name, fn in {"lu": lu, "lu_solve": lu_solve, "triangular_solve": triangular_solve,
                      "cholesky_inverse": cholesky_inverse}.items():
-        setattr(Tensor, name, fn)
+        install(name, fn)
 
 
 _install()

@@ -7,13 +7,16 @@ import numbers
 import jax
 import jax.numpy as jnp
 
+from .._engine.methods import inplace_method, install
 from .. import _dtype as D
 from .._tensor import Tensor
 from .indexing import _check_bounds, put as _put_at
-from .indexing_ops import _inplace, _scatter_reduce
+from .indexing_ops import _scatter_reduce
 from .reduction import _dims
-from .registry import T, op
+from .._engine.op import T, op
 from .shape import wrap_dim
+from .shape_join import cat
+from .creation import _size, empty, empty_strided
 
 __all__ = ["gradient", "put", "index_reduce", "nonzero_static", "empty_permuted", "as_strided_scatter", "resize_as_"]
 
@@ -32,13 +35,11 @@ def _gradient_uniform(x, d, h, edge_order):
     else:
         prepend = (-1.5 * _slice(x, d, 0, 1) + 2 * _slice(x, d, 1, 2) - 0.5 * _slice(x, d, 2, 3)) / h
         append = (0.5 * _slice(x, d, -3, -2) - 2 * _slice(x, d, -2, -1) + 1.5 * _slice(x, d, -1)) / h
-    from .shape_join import cat
     return cat([prepend, center / 2, append], d)
 
 
 def _gradient_coords(x, d, coords, edge_order):
     """PyTorch's second-order stencil on the non-uniform grid `coords` (a 1-D tensor)."""
-    from .shape_join import cat
     shape = [1] * x.ndim
     shape[d] = -1
     dx = coords.diff(1, 0)
@@ -193,7 +194,6 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
                    pin_memory=False):
     """Mirrors `torch.empty_permuted`. Strides are not modelled (XLA arrays have none): a zero tensor
     of logical shape `size`."""
-    from .creation import empty
     size, perm = tuple(size), tuple(physical_layout)
     if len(size) != len(perm):
         raise RuntimeError("Number of dimensions in size does not match the length of the physical_layout; i.e. "
@@ -212,7 +212,6 @@ def empty_permuted(size, physical_layout, *, dtype=None, layout=None, device=Non
 def new_empty_strided(self, size, stride, *, dtype=None, device=None, requires_grad=False, layout=None,
                       pin_memory=False):
     """Mirrors `Tensor.new_empty_strided` (strides are not modelled: a zero tensor)."""
-    from .creation import empty_strided
     return empty_strided(size, stride, dtype=dtype if dtype is not None else self.dtype,
                          device=device if device is not None else self.device, requires_grad=requires_grad)
 
@@ -271,7 +270,6 @@ def resize_(self, *sizes, memory_format=None):
     """Mirrors `Tensor.resize_`: the first elements are kept (row-major); new elements are zeros
     (PyTorch leaves them uninitialised). The tensor gets its own storage: views taken before no
     longer share memory with it, so resizing a view is refused."""
-    from .creation import _size
     size = tuple(_size(sizes, "resize_"))
     if any(n < 0 for n in size):
         raise RuntimeError(f"Trying to create tensor with negative dimension {min(size)}: {list(size)}")
@@ -300,14 +298,14 @@ def resize_as_(self, the_template, *, memory_format=None):
 
 
 def _install():
-    Tensor.resize_ = resize_
-    Tensor.resize_as_ = resize_as_
-    Tensor.nonzero_static = nonzero_static
-    Tensor.new_empty_strided = new_empty_strided
-    Tensor.as_strided_scatter = as_strided_scatter
+    install("resize_", resize_)
+    install("resize_as_", resize_as_)
+    install("nonzero_static", nonzero_static)
+    install("new_empty_strided", new_empty_strided)
+    install("as_strided_scatter", as_strided_scatter)
     for fn in (put, index_reduce):
-        setattr(Tensor, fn.__name__, fn)
-        setattr(Tensor, fn.__name__ + "_", _inplace(fn))
+        install(fn.__name__, fn)
+        install(fn.__name__ + "_", inplace_method(fn))
 
 
 _install()

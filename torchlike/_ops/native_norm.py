@@ -6,9 +6,10 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
+from .._engine.methods import install
 from .._tensor import Tensor
-from .nn_norm import _affine, _bn_stats, _channel_shape, _check_normalized_shape, _widened
-from .registry import N, TO, T, op
+from .nn_norm import _affine, _bn_stats, _update_stat, _channel_shape, _check_normalized_shape, _widened
+from .._engine.op import N, TO, T, op
 
 __all__ = ["native_layer_norm", "native_batch_norm", "_native_batch_norm_legit", "native_group_norm"]
 
@@ -86,7 +87,6 @@ def _batch_norm_call(o, input, weight, bias, running_mean, running_var, training
     else:
         out, mean, invstd, var = o(input, weight, bias, running_mean, running_var, training, eps)
     if training and input.numel():
-        from ..nn._functional import _update_stat
         _update_stat(running_mean, mean, momentum)
         _update_stat(running_var, var, momentum)
     return out, mean.detach(), invstd.detach()
@@ -140,4 +140,4 @@ def _rdiv(self, other):
     return self.__rtruediv__(other)
 
 
-Tensor.__rdiv__ = _rdiv
+install("__rdiv__", _rdiv)

@@ -7,11 +7,11 @@ import math
 import jax
 import jax.numpy as jnp
 
-from ._grad_name import GradName, not_differentiable
+from .._engine.grad_name import GradName, not_differentiable
 from .. import _dtype as D
 from .nn_norm import _safe_norm
 from .pointwise import real_abs
-from .registry import N, TO, T, check_broadcast, op, traced
+from .._engine.op import N, TO, T, check_broadcast, op, traced
 
 _LOG_2PI = math.log(2 * math.pi)
 

@@ -11,10 +11,10 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._grad_name import GradName
+from .._engine.grad_name import GradName
 from .conv import legacy, ntuple
 from .pooling import windows
-from .registry import N, T, op
+from .._engine.op import N, T, op
 
 _HI = jax.lax.Precision.HIGHEST
 
@@ -311,39 +311,43 @@ def affine_grid_generator(theta: T, size, align_corners):
 
 
 # ----- shuffles -----
+def _image_dims(name, input):
+    """(channels, height, width): input's last three dimensions, which it must have."""
+    if input.ndim < 3:
+        raise RuntimeError(f"{name} expects input to have at least 3 dimensions, but got input with "
+                           f"{input.ndim} dimension(s)")
+    return input.shape[-3:]
+
+
+def _regroup(input, split, order, merged):
+    """The last three dimensions of input split into `split`, permuted into `order` (indices into
+    `split`) and merged into `merged`: pixel_shuffle's data movement and its inverse."""
+    lead = input.shape[:-3]
+    k = len(lead)
+    x = jnp.transpose(input.reshape(lead + split), tuple(range(k)) + tuple(k + i for i in order))
+    return x.reshape(lead + merged)
+
+
 @op(method=False)
 def pixel_shuffle(input: T, upscale_factor):
     r = int(upscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_shuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
-    c, h, w = input.shape[-3:]
+    c, h, w = _image_dims("pixel_shuffle", input)
     if c % (r * r):
         raise RuntimeError(f"pixel_shuffle expects its input's 'channel' dimension to be divisible by the square of "
                            f"upscale_factor, but input.size(-3)={c} is not divisible by {r * r}")
-    lead = input.shape[:-3]
-    x = input.reshape(lead + (c // (r * r), r, r, h, w))
-    k = len(lead)
-    x = jnp.transpose(x, tuple(range(k)) + (k, k + 3, k + 1, k + 4, k + 2))
-    return x.reshape(lead + (c // (r * r), h * r, w * r))
+    # (c r r, h, w) -> (c, h r, w r): each channel's r x r block of pixels.
+    return _regroup(input, (c // (r * r), r, r, h, w), (0, 3, 1, 4, 2), (c // (r * r), h * r, w * r))
 
 
 @op(method=False)
 def pixel_unshuffle(input: T, downscale_factor):
     r = int(downscale_factor)
-    if input.ndim < 3:
-        raise RuntimeError(f"pixel_unshuffle expects input to have at least 3 dimensions, but got input with "
-                           f"{input.ndim} dimension(s)")
-    c, h, w = input.shape[-3:]
+    c, h, w = _image_dims("pixel_unshuffle", input)
     for name, size, d in (("height", h, -2), ("width", w, -1)):
         if size % r:
             raise RuntimeError(f"pixel_unshuffle expects {name} to be divisible by downscale_factor, but "
                                f"input.size({d})={size} is not divisible by {r}")
-    lead = input.shape[:-3]
-    x = input.reshape(lead + (c, h // r, r, w // r, r))
-    k = len(lead)
-    x = jnp.transpose(x, tuple(range(k)) + (k, k + 2, k + 4, k + 1, k + 3))
-    return x.reshape(lead + (c * r * r, h // r, w // r))
+    return _regroup(input, (c, h // r, r, w // r, r), (0, 2, 4, 1, 3), (c * r * r, h // r, w // r))
 
 
 @op(method=False)
@@ -460,3 +464,21 @@ def _spectral_divide(weight: T, u: T, v: T, dim=0):
     """weight / sigma with sigma = u . (W v), the gradient flowing through W only."""
     sigma = jnp.dot(u, jnp.matmul(_as_matrix(weight, dim), v, precision=_HI), precision=_HI)
     return weight / sigma
+
+
+# ----- torch.nn.functional.pad -----
+def pad(input, pad, mode: str = "constant", value: float | None = None):
+    """Mirrors `torch.nn.functional.pad` (pairs from the last dimension backwards)."""
+    pad = tuple(int(p) for p in pad)
+    if mode == "constant":
+        return constant_pad_nd(input, pad, 0 if value is None else value)
+    if mode not in ("reflect", "replicate", "circular"):
+        raise NotImplementedError(f"Unrecognised padding mode {mode}")
+    if len(pad) % 2:
+        raise RuntimeError("Padding length must be divisible by 2")
+    if len(pad) > 2 * input.ndim:
+        raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
+                           f"padding length {len(pad)} and input of dimension {input.ndim}")
+    if value is not None and value != 0:
+        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
+    return _pad_nonconstant(input, pad, mode)

@@ -7,8 +7,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._grad_name import GradName, not_differentiable
-from .registry import N, TO, T, op
+from .._tensor import Tensor
+from .._engine.grad_name import GradName, not_differentiable
+from .._engine.op import N, TO, T, op
+from .._engine.op import check_broadcast
+from .shape import wrap_dim
 
 sg = jax.lax.stop_gradient
 
@@ -165,7 +168,6 @@ def local_response_norm(input: T, size, alpha: N = 1e-4, beta: N = 0.75, k: N = 
 
 @op(method=False, function=False, grad_name="DivBackward0")
 def normalize(input: T, p=2.0, dim=1, eps=1e-12):
-    from .shape import wrap_dim
     dim = wrap_dim(dim, input.ndim)  # PyTorch's IndexError for a dim out of range
     n = _safe_norm(input, p, dim if input.ndim else None, keepdims=True)
     return input / jnp.maximum(n, eps).astype(input.dtype)
@@ -230,7 +232,6 @@ def _one_hot(input: T, num_classes):
 # ----- distances -----
 @op(method=False, grad_name="SumBackward1")
 def cosine_similarity(x1: T, x2: T, dim=1, eps=1e-8):
-    from .registry import check_broadcast
     check_broadcast([x1.shape, x2.shape])  # PyTorch's message, not JAX's
     shape = jnp.broadcast_shapes(x1.shape, x2.shape)
     a, b = jnp.broadcast_to(x1, shape), jnp.broadcast_to(x2, shape)
@@ -267,3 +268,15 @@ def _rrelu_with_noise(input: T, noise: T):
     """rrelu given its slopes: noise is 1 where input > 0 and the negative slope elsewhere (drawn per
     element in training, (lower + upper) / 2 in eval); the gradient is the noise, as PyTorch's."""
     return input * noise.astype(input.dtype)
+
+
+# ----- running statistics -----
+@jax.jit
+def _ema(running, stat, momentum):
+    return ((1 - momentum) * running + momentum * stat.astype(running.dtype)).astype(running.dtype)
+
+
+def _update_stat(buf: Tensor | None, stat: Tensor, momentum: float) -> None:
+    """running = (1 - momentum) * running + momentum * stat, in place (the buffer's version moves on)."""
+    if buf is not None:
+        buf._write(_ema(buf._data, stat._data, momentum))

@@ -10,11 +10,10 @@ import math
 import jax
 import jax.numpy as jnp
 
-from ._grad_name import GradName, not_differentiable
+from .._engine.grad_name import GradName, not_differentiable
 from .. import _dtype as D
 from .._tensor import Tensor
-from .pointwise import precheck
-from .registry import N, TO, T, op, traced
+from .._engine.op import N, TO, T, op, traced
 
 _CTYPE = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
           "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool"}
@@ -102,7 +101,7 @@ def _hardtanh_check(vals):
         raise ValueError("min_val cannot be greater than max_val")
 
 
-precheck(hardtanh, _hardtanh_check)
+hardtanh.set_check(_hardtanh_check)
 
 
 @op(method=False, function=False)
@@ -164,7 +163,7 @@ def _celu_check(vals):
         raise RuntimeError("ZeroDivisionError")
 
 
-precheck(celu, _celu_check)
+celu.set_check(_celu_check)
 
 
 @op(method=False, function=False)
@@ -267,7 +266,7 @@ def _softshrink_check(vals):
                                f"but found {lambd:g}")
 
 
-precheck(softshrink, _softshrink_check)
+softshrink.set_check(_softshrink_check)
 
 @op()
 def hardshrink(input: T, lambd: N = 0.5):

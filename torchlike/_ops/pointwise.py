@@ -10,10 +10,12 @@ import jax
 import jax.numpy as jnp
 from jax.custom_derivatives import SymbolicZero
 
-from ._grad_name import GradName
+from .._engine.methods import install
+from .._engine.grad_name import GradName
 from .. import _dtype as D
 from .._tensor import Tensor
-from .registry import N, OPS, TS, Op, T, check_broadcast, op, traced
+from .._engine.op import N, OPS, TS, T, check_broadcast, op, traced
+from .._engine.methods import assign, check_inplace
 
 
 # ----- helpers shared with pointwise_math -----
@@ -55,19 +57,6 @@ def by_scalar(param: str, scalar_name: str, tensor_name: str):
     return GradName.scalar_choice(param, scalar_name, tensor_name)
 
 
-def precheck(o: Op, check) -> Op:
-    """Run check(bound arguments) before o's kernel, for PyTorch errors that depend on values or on
-    dtypes that promotion hides. check may return another op to call instead (a separate overload)."""
-    base = type(o)
-
-    class Checked(base):
-        def __call__(self, *args, **kwargs):
-            alt = check(self.bind(args, kwargs))
-            return alt(*args, **kwargs) if alt is not None else base.__call__(self, *args, **kwargs)
-    o.__class__ = Checked
-    return o
-
-
 def _dtype_of(v):
     return v.dtype if isinstance(v, Tensor) else D.scalar_dtype(v) if isinstance(v, numbers.Number) else None
 
@@ -84,6 +73,29 @@ def _int_divisor_zero(vals, a="input", b="other") -> None:
 
 
 # ----- derivatives PyTorch defines differently from JAX -----
+def with_jvp(fn, jvp):
+    """fn as a jax function differentiated by jvp(*primals, *tangents) -> (output, output tangent)."""
+    f = jax.custom_jvp(fn)
+    f.defjvp(lambda primals, tangents: jvp(*primals, *tangents))
+    return f
+
+
+def with_derivative(fn, derivative):
+    """fn (one argument) differentiated as the tangent times derivative(x, y), y = fn(x): many of
+    PyTorch's formulas are written with the output. y comes from the function itself, so a second
+    derivative goes through this rule again."""
+    @jax.custom_jvp
+    def f(x):
+        return fn(x)
+
+    @f.defjvp
+    def jvp(primals, tangents):
+        (x,), (t,) = primals, tangents
+        y = f(x)
+        return y, derivative(x, y) * t
+    return f
+
+
 @jax.custom_jvp
 def real_abs(x):
     return jnp.abs(x)
@@ -178,8 +190,8 @@ def rsub(input: T, other: TS, *, alpha: N = 1):  # (PyTorch has no rsub(Number, 
     return other - _alpha(input, alpha, "rsub")
 
 
-precheck(OPS["sub"], _bool_sub)
-precheck(OPS["rsub"], _bool_sub)
+OPS["sub"].set_check(_bool_sub)
+OPS["rsub"].set_check(_bool_sub)
 
 
 @op(promote="same", inplace=True, aliases=("multiply",))
@@ -194,14 +206,19 @@ def div(input: TS, other: TS, *, rounding_mode=None, out=None):
     return input / other
 
 
+def _nonzero_divisor(b):
+    """An integer divisor with its zeros replaced by 1: PyTorch raises for integer division by zero
+    before the kernel runs (_int_divisor_zero); this keeps XLA away from x / 0 anyway."""
+    return jnp.where(b == 0, const(1, b), b)
+
+
 def _rounding_div(a, b, mode, kernel):
     if is_bool(a):
         raise not_implemented(kernel, a)
     if mode not in ("trunc", "floor"):
         raise RuntimeError(f"div expected rounding_mode to be one of None, 'trunc', or 'floor' but found '{mode}'")
     if is_int(a):
-        # The divisor is known non-zero here (checked before the call); keep XLA away from x / 0 anyway.
-        safe = jnp.where(b == 0, const(1, b), b)
+        safe = _nonzero_divisor(b)
         q = a // safe
         return q if mode == "floor" else jnp.where((q < 0) & (q * safe != a), q + const(1, q), q)
     return jnp.trunc(a / b) if mode == "trunc" else _float_floor_div(a, b)
@@ -232,7 +249,7 @@ def _div_check(vals):
         return OPS["_div_rounding"]
 
 
-precheck(OPS["div"], _div_check)
+OPS["div"].set_check(_div_check)
 
 
 # PyTorch defines no derivative for floor_divide.
@@ -241,43 +258,40 @@ def floor_divide(input: TS, other: TS, *, out=None):
     return _rounding_div(input, other, "floor", "div_floor_cpu")
 
 
-precheck(OPS["floor_divide"], _int_divisor_zero)
+OPS["floor_divide"].set_check(_int_divisor_zero)
+
+
+def _modulo(name, input, other, int_fn, float_fn):
+    """remainder and fmod: no bool kernel, integers through int_fn, floats through float_fn."""
+    if is_bool(input):
+        raise not_implemented(f"{name}_cpu", input)
+    if is_int(input):
+        return int_fn(input, _nonzero_divisor(other))
+    return float_fn(input, other)
+
+
+def _float_remainder_jvp(a, b, ta, tb):
+    # d/db is -(a // b) with PyTorch's floor division (JAX's rounds differently where a / b is inexact).
+    return _float_remainder(a, b), ta - _float_floor_div(a, b) * tb
+
+
+_float_remainder = with_jvp(jnp.remainder, _float_remainder_jvp)
 
 
 @op(promote="same", inplace=True, grad_name=by_scalar("other", "RemainderBackward0", "RemainderBackward1"))
 def remainder(input: TS, other: TS, *, out=None):
     """Mirrors `torch.remainder`: the result takes the sign of the divisor (Python's %)."""
-    if is_bool(input):
-        raise not_implemented("remainder_cpu", input)
-    if is_int(input):
-        return jnp.remainder(input, jnp.where(other == 0, const(1, other), other))
-    return _float_remainder(input, other)
-
-
-@jax.custom_jvp
-def _float_remainder(a, b):
-    return jnp.remainder(a, b)
-
-
-@_float_remainder.defjvp
-def _float_remainder_jvp(primals, tangents):
-    # d/db is -(a // b) with PyTorch's floor division (JAX's rounds differently where a / b is inexact).
-    (a, b), (ta, tb) = primals, tangents
-    return _float_remainder(a, b), ta - _float_floor_div(a, b) * tb
+    return _modulo("remainder", input, other, jnp.remainder, _float_remainder)
 
 
 @op(promote="same", inplace=True, grad_name=by_scalar("other", "FmodBackward0", "FmodBackward1"))
 def fmod(input: T, other: TS, *, out=None):
     """Mirrors `torch.fmod`: the result takes the sign of the dividend (C's fmod)."""
-    if is_bool(input):
-        raise not_implemented("fmod_cpu", input)
-    if is_int(input):
-        return jnp.fmod(input, jnp.where(other == 0, const(1, other), other))
-    return jnp.fmod(input, other)
+    return _modulo("fmod", input, other, jnp.fmod, jnp.fmod)
 
 
-precheck(OPS["remainder"], _int_divisor_zero)
-precheck(OPS["fmod"], _int_divisor_zero)
+OPS["remainder"].set_check(_int_divisor_zero)
+OPS["fmod"].set_check(_int_divisor_zero)
 
 _POW_NAMES = names(lambda _given, **_: "PowBackward2" if _given.get("input") == "s" else
                    "PowBackward0" if _given.get("exponent") == "s" else "PowBackward1")
@@ -311,7 +325,7 @@ def _pow_check(vals):
         return OPS["_pow_root"]
 
 
-precheck(OPS["pow"], _pow_check)
+OPS["pow"].set_check(_pow_check)
 
 
 # PyTorch computes a tensor to the Python-number power 0.5 as sqrt and -0.5 as rsqrt, which differ
@@ -322,17 +336,13 @@ def pow_root(input: T, exponent: TS, *, out=None):
     return _pow_root(input, exponent)
 
 
-@jax.custom_jvp
-def _pow_root(x, e):
-    return jnp.where(e > 0, jnp.sqrt(x), jax.lax.rsqrt(x))
-
-
-@_pow_root.defjvp
-def _pow_root_jvp(primals, tangents):
+def _pow_root_jvp(x, e, tx, _):
     # PyTorch: e * x ** (e - 1), where x ** -0.5 is again rsqrt.
-    (x, e), (tx, _) = primals, tangents
     d = jnp.where(e > 0, const(0.5, x) * jax.lax.rsqrt(x), const(-0.5, x) * jnp.power(x, const(-1.5, x)))
     return _pow_root(x, e), d * tx
+
+
+_pow_root = with_jvp(lambda x, e: jnp.where(e > 0, jnp.sqrt(x), jax.lax.rsqrt(x)), _pow_root_jvp)
 
 
 @op(inplace=True, grad_name=_POW_NAMES)
@@ -347,7 +357,6 @@ def float_power(input: TS, exponent: TS, *, out=None):
 def _float_power_(self, exponent):
     """Mirrors `torch.Tensor.float_power_`: the result is double (complex double), which PyTorch
     will not cast back into a narrower self."""
-    from ._attach import assign, check_inplace
     cplx = self.is_complex() or isinstance(exponent, complex) or (isinstance(exponent, Tensor) and exponent.is_complex())
     wide = D.complex128 if cplx else D.float64
     if self.dtype is not wide:
@@ -357,7 +366,7 @@ def _float_power_(self, exponent):
     return assign(self, OPS["float_power"](self, exponent))
 
 
-Tensor.float_power_ = _float_power_
+install("float_power_", _float_power_)
 
 
 @op(inplace=True, linear=True, aliases=("negative",))
@@ -483,7 +492,7 @@ def _isclose_check(vals):
             raise RuntimeError(f"{name} must be greater than or equal to zero, but got {vals[name]}")
 
 
-precheck(OPS["isclose"], _isclose_check)
+OPS["isclose"].set_check(_isclose_check)
 
 
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
@@ -570,7 +579,6 @@ def compare_inplace(input: T, other: TS, *, cmp="eq", dtype=None):
 
 def _compare_method(cmp):
     def method(self, other):
-        from ._attach import assign, check_inplace
         check_inplace(self)
         return assign(self, OPS["_compare_"](self, other, cmp=cmp, dtype=self.dtype))
     method.__name__ = cmp + "_"
@@ -580,7 +588,7 @@ def _compare_method(cmp):
 for _cmp, _aliases in {"eq": (), "ne": ("not_equal",), "lt": ("less",), "le": ("less_equal",), "gt": ("greater",),
                        "ge": ("greater_equal",)}.items():
     for _n in (_cmp,) + _aliases:
-        setattr(Tensor, _n + "_", _compare_method(_cmp))
+        install(_n + "_", _compare_method(_cmp))
 
 
 # ----- selection, interpolation, clamping -----
@@ -598,7 +606,7 @@ def _where_check(vals):
                            f"{c.dtype.legacy}")
 
 
-precheck(OPS["where"], _where_check)
+OPS["where"].set_check(_where_check)
 
 
 def _tensor_where(self: Tensor, condition: Tensor, other) -> Tensor:
@@ -606,7 +614,7 @@ def _tensor_where(self: Tensor, condition: Tensor, other) -> Tensor:
     return OPS["where"](condition, self, other)
 
 
-Tensor.where = _tensor_where
+install("where", _tensor_where)
 
 
 @op(inplace=True, grad_name=by_scalar("weight", "LerpBackward0", "LerpBackward1"))
@@ -667,7 +675,7 @@ def _clamp_check(vals):
                         "but expected one of:")
 
 
-precheck(OPS["clamp"], _clamp_check)
+OPS["clamp"].set_check(_clamp_check)
 
 
 @op(promote="same", inplace=True, grad_name=by_scalar("min", "ClampMinBackward0", "ClampMinBackward1"))
@@ -701,7 +709,7 @@ def _addcdiv_check(vals):
                            "for all dtypes.")
 
 
-precheck(OPS["addcdiv"], _addcdiv_check)
+OPS["addcdiv"].set_check(_addcdiv_check)
 
 
 # PyTorch defines no derivative for heaviside.
@@ -719,18 +727,18 @@ def copysign(input: T, other: TS, *, out=None):  # (nor copysign(Number, Tensor)
     return _copysign(input, other)
 
 
-@jax.custom_jvp
-def _copysign(x, y):
+def _copysign_value(x, y):
     a = jnp.abs(x)
     return jnp.where(jnp.signbit(y), -a, a)
 
 
-@_copysign.defjvp
-def _copysign_jvp(primals, tangents):
+def _copysign_jvp(x, y, tx, _):
     # PyTorch's derivative is result / input, 0 where input == 0 (JAX: +-1) and NaN at +-inf.
-    (x, y), (tx, _) = primals, tangents
     out = _copysign(x, y)
     return out, tx * jnp.where(x == 0, jnp.zeros_like(out), out / x)
+
+
+_copysign = with_jvp(_copysign_value, _copysign_jvp)
 
 
 @op(inplace=True)
@@ -755,5 +763,5 @@ def relu(input: T):
 
 
 for _n in ("positive", "allclose", "equal"):
-    setattr(Tensor, _n, globals()[_n])
-Tensor.__pos__ = positive
+    install(_n, globals()[_n])
+install("__pos__", positive)

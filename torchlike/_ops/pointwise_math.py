@@ -9,8 +9,11 @@ import jax
 import jax.numpy as jnp
 import jax.scipy.special as jsp
 
-from .pointwise import const, is_bool, is_float, is_int, names, not_implemented, precheck, real_abs
-from .registry import OPS, TS, T, op
+from .._engine.methods import install
+from .pointwise import (const, is_bool, is_float, is_int, names, not_implemented, real_abs, with_derivative,
+                        with_jvp)
+from .._engine.op import OPS, TS, T, op
+from .._engine.methods import assign, check_inplace
 
 
 def _unary(name, fn, *, aliases=(), saves_output=False, grad_name=None):
@@ -40,18 +43,20 @@ _unary("log10", jnp.log10)
 _unary("log1p", jnp.log1p, grad_name="Log1PBackward0")
 _unary("sqrt", jnp.sqrt, saves_output=True)
 _unary("rsqrt", _rsqrt, saves_output=True)
-_unary("sin", jnp.sin)
-_unary("cos", jnp.cos)
-_unary("tan", jnp.tan, saves_output=True)
-_unary("asin", jnp.arcsin, aliases=("arcsin",))
-_unary("acos", jnp.arccos, aliases=("arccos",))
-_unary("atan", jnp.arctan, aliases=("arctan",))
-_unary("sinh", jnp.sinh)
-_unary("cosh", jnp.cosh)
-_unary("tanh", jnp.tanh, saves_output=True)
-_unary("asinh", jnp.arcsinh, aliases=("arcsinh",))
-_unary("acosh", jnp.arccosh, aliases=("arccosh",))
-_unary("atanh", jnp.arctanh, aliases=("arctanh",))
+
+
+def _trigonometric(suffix):
+    """sin, cos and tan (with suffix "h", the hyperbolic ones), then their inverses, which PyTorch
+    also names arcsin, ...; tan's derivative is written with its output."""
+    for f in ("sin", "cos", "tan"):
+        _unary(f + suffix, getattr(jnp, f + suffix), saves_output=f == "tan")
+    for f in ("sin", "cos", "tan"):
+        _unary("a" + f + suffix, getattr(jnp, "arc" + f + suffix), aliases=("arc" + f + suffix,))
+
+
+_trigonometric("")
+_trigonometric("h")
+
 _unary("sigmoid", jax.nn.sigmoid, saves_output=True)
 _unary("erf", jsp.erf)
 _unary("erfc", jsp.erfc)
@@ -61,29 +66,19 @@ _unary("rad2deg", jnp.rad2deg, grad_name="Rad2DegBackward0")
 _unary("sinc", jnp.sinc)
 
 
-@jax.custom_jvp
-def _i0(x):
-    return jsp.i0(x)
-
-
 # PyTorch's derivative is i1 (0 at 0); JAX's, through exp(|x|) i0e(x), is 1 there.
-_i0.defjvp(lambda primals, tangents: (_i0(primals[0]), _i1(primals[0]) * tangents[0]))
+_i0 = with_derivative(jsp.i0, lambda x, _: _i1(x))
 
 
-@jax.custom_jvp
-def _i1(x):
-    return jsp.i1(x)
-
-
-@_i1.defjvp
-def _i1_jvp(primals, tangents):
+def _i1_derivative(x, res):
     # PyTorch's i1_backward: i0(x) - i1(x) / x, and its limit 0.5 where |x| <= eps (JAX's is NaN near 0).
-    (x,), (t,) = primals, tangents
-    res = _i1(x)
     eps = const(jnp.finfo(x.dtype).eps, x)
     big = jnp.abs(x) > eps
     safe = jnp.where(big, x, eps)
-    return res, jnp.where(big, _i0(safe) - res / safe, const(0.5, x)) * t
+    return jnp.where(big, _i0(safe) - res / safe, const(0.5, x))
+
+
+_i1 = with_derivative(jsp.i1, _i1_derivative)
 _unary("i0", _i0)
 
 # The most terms _hurwitz_zeta sums to bring q up to 1 (about this many iterations of a loop over
@@ -165,12 +160,7 @@ def _digamma(x):
     return _polygamma(0, x)
 
 
-@jax.custom_jvp
-def _lgamma(x):
-    return jsp.gammaln(x)
-
-
-_lgamma.defjvp(lambda primals, tangents: (_lgamma(primals[0]), _digamma(primals[0]) * tangents[0]))
+_lgamma = with_derivative(jsp.gammaln, lambda x, _: _digamma(x))
 _unary("lgamma", _lgamma)
 _unary("digamma", _digamma)
 
@@ -186,18 +176,13 @@ def logit(input: T, eps=None, *, out=None):
     return _logit(x)
 
 
-@jax.custom_jvp
-def _logit(x):
-    return jnp.log(x / (const(1, x) - x))
-
-
-@_logit.defjvp
-def _logit_jvp(primals, tangents):
-    # PyTorch: t / (x (1 - x)), infinite at 0 and 1 (JAX's quotient rule gives NaN), NaN outside [0, 1].
-    (x,), (t,) = primals, tangents
+def _logit_derivative(x, _):
+    # PyTorch: 1 / (x (1 - x)), infinite at 0 and 1 (JAX's quotient rule gives NaN), NaN outside [0, 1].
     one = const(1, x)
-    d = t * jnp.where((x < 0) | (x > one), const(math.nan, x), one / (x * (one - x)))
-    return _logit(x), d
+    return jnp.where((x < 0) | (x > one), const(math.nan, x), one / (x * (one - x)))
+
+
+_logit = with_derivative(lambda x: jnp.log(x / (const(1, x) - x)), _logit_derivative)
 
 
 def _polygamma_check(vals):
@@ -210,7 +195,7 @@ def polygamma(n, input: T, *, out=None):
     return _polygamma(n, input)
 
 
-precheck(OPS["polygamma"], _polygamma_check)
+OPS["polygamma"].set_check(_polygamma_check)
 
 
 def _tensor_polygamma(self, n):
@@ -247,44 +232,59 @@ def round(input: T, *, decimals=None, out=None):
 
 
 # ----- two-argument maths -----
-@op(promote="float", inplace=True, aliases=("arctan2",), saves_inputs=True)
-def atan2(input: T, other: T, *, out=None):
-    return _atan2(input, other)
+def _binary(name, fn, accepts, **options):
+    """Register a two-argument op computed in its operands' common dtype, whose CPU kernel PyTorch
+    defines only for the input dtypes `accepts` (is_float, is_int)."""
+    def kernel(input: T, other: T, *, out=None):
+        if not accepts(input):
+            raise not_implemented(f"{name}_cpu", input)
+        return fn(input, other)
+    kernel.__name__ = name
+    op(name, promote="same", **options)(kernel)
 
 
-@jax.custom_jvp
-def _atan2(y, x):
-    return jnp.arctan2(y, x)
-
-
-@_atan2.defjvp
-def _atan2_jvp(primals, tangents):
+def _atan2_jvp(y, x, ty, tx):
     # PyTorch's derivative is 0 at the origin; JAX's is 0 / 0 there.
-    (y, x), (ty, tx) = primals, tangents
     r2 = y * y + x * x
     zero = const(0, r2)
     inv = jnp.where(r2 == zero, zero, const(1, r2) / jnp.where(r2 == zero, const(1, r2), r2))
     return jnp.arctan2(y, x), (x * inv) * ty - (y * inv) * tx
 
 
-@op(promote="same", inplace=True)
-def hypot(input: T, other: T, *, out=None):
-    if not is_float(input):
-        raise not_implemented("hypot_cpu", input)
-    return _hypot(input, other)
+_atan2 = with_jvp(jnp.arctan2, _atan2_jvp)
 
 
-@jax.custom_jvp
-def _hypot(x, y):
-    return jnp.hypot(x, y)
+@op(promote="float", inplace=True, aliases=("arctan2",), saves_inputs=True)
+def atan2(input: T, other: T, *, out=None):
+    return _atan2(input, other)
 
 
-@_hypot.defjvp
-def _hypot_jvp(primals, tangents):
+def _hypot_jvp(x, y, tx, ty):
     # PyTorch: x / h and y / h, NaN at the origin; JAX's hypot gives 0.5 there.
-    (x, y), (tx, ty) = primals, tangents
     h = jnp.hypot(x, y)
     return h, (x / h) * tx + (y / h) * ty
+
+
+_binary("hypot", with_jvp(jnp.hypot, _hypot_jvp), is_float, inplace=True)
+
+
+def x_times_log(log, pole):
+    """x * log(y) as PyTorch's xlogy (log, pole 0) and xlog1py (log1p, pole -1) compute it, where
+    log(pole) = -inf: 0 where x is 0 (unless y is NaN). Its derivative: d/dx = log(y), except 0 where
+    x == 0 and y <= pole; d/dy = x / (y - pole) (NaN at x = 0, y = pole, where JAX's masking gives 0)."""
+    def value(x, y):
+        zero = const(0, x)
+        res = jnp.where(x == zero, zero, x * log(jnp.where(x == zero, const(pole + 1, y), y)))
+        return jnp.where(jnp.isnan(y), y, res)
+
+    def jvp(x, y, tx, ty):
+        zero = const(0, x)
+        dx = jnp.where((x == zero) & (y <= const(pole, y)), zero, log(y))
+        return value(x, y), dx * tx + (x / (y - const(pole, y))) * ty
+    return with_jvp(value, jvp)
+
+
+_xlogy = x_times_log(jnp.log, 0)
 
 
 @op(promote="float", inplace=True, grad_name=names(lambda _given, **_: {"s": "XlogyBackward1"}.get(
@@ -292,34 +292,6 @@ def _hypot_jvp(primals, tangents):
 def xlogy(input: TS, other: TS, *, out=None):
     """Mirrors `torch.xlogy`: 0 where input is 0 (unless other is NaN)."""
     return _xlogy(input, other)
-
-
-def _xlogy_value(x, y):
-    zero = const(0, x)
-    res = jnp.where(x == zero, zero, x * jnp.log(jnp.where(x == zero, const(1, y), y)))
-    return jnp.where(jnp.isnan(y), y, res)
-
-
-@jax.custom_jvp
-def _xlogy(x, y):
-    return _xlogy_value(x, y)
-
-
-@_xlogy.defjvp
-def _xlogy_jvp(primals, tangents):
-    # PyTorch: d/dx = log(y), except 0 where x == 0 and y <= 0; d/dy = x / y (NaN at x = y = 0,
-    # where JAX's masking gives 0).
-    (x, y), (tx, ty) = primals, tangents
-    zero = const(0, x)
-    dx = jnp.where((x == zero) & (y <= zero), zero, jnp.log(y))
-    return _xlogy_value(x, y), dx * tx + (x / y) * ty
-
-
-@op(promote="same")
-def logaddexp(input: T, other: T, *, out=None):
-    if not is_float(input):
-        raise not_implemented("logaddexp_cpu", input)
-    return _logaddexp(input, other, jnp.log1p(jnp.exp(-real_abs(input - other))))
 
 
 def _logaddexp(x, y, tail):
@@ -330,12 +302,9 @@ def _logaddexp(x, y, tail):
     return jnp.where(jnp.isinf(x) & (x == y), x, m + tail)
 
 
-@op(promote="same")
-def logaddexp2(input: T, other: T, *, out=None):
-    if not is_float(input):
-        raise not_implemented("logaddexp2_cpu", input)
-    d = real_abs(input - other)
-    return _logaddexp(input, other, jnp.log1p(jnp.exp2(-d)) / const(jnp.log(2.0), input))
+_binary("logaddexp", lambda x, y: _logaddexp(x, y, jnp.log1p(jnp.exp(-real_abs(x - y)))), is_float)
+_binary("logaddexp2", lambda x, y: _logaddexp(x, y, jnp.log1p(jnp.exp2(-real_abs(x - y))) / const(jnp.log(2.0), x)),
+        is_float)
 
 
 @op(promote="float", inplace=True)
@@ -343,37 +312,16 @@ def ldexp(input: T, other: T, *, out=None):
     return input * jnp.exp2(other)
 
 
-@op(promote="same", inplace=True)
-def nextafter(input: T, other: T, *, out=None):
-    if not is_float(input):
-        raise not_implemented("nextafter_cpu", input)
-    return _nextafter(input, other)
+def _nextafter_jvp(x, y, tx, ty):
+    # PyTorch's derivative: the identity for input, zero for other (a one-ulp step is treated as none).
+    res = _nextafter(x, y)
+    return res, jnp.broadcast_to(tx, res.shape)
 
 
-@jax.custom_jvp
-def _nextafter(x, y):
-    return jnp.nextafter(x, y)
-
-
-# PyTorch's derivative: the identity for input, zero for other (a one-ulp step is treated as none).
-@_nextafter.defjvp
-def _nextafter_jvp(primals, tangents):
-    res = _nextafter(*primals)
-    return res, jnp.broadcast_to(tangents[0], res.shape)
-
-
-@op(promote="same", inplace=True, differentiable=False)
-def gcd(input: T, other: T, *, out=None):
-    if not is_int(input):
-        raise not_implemented("gcd_cpu", input)
-    return jnp.gcd(input, other)
-
-
-@op(promote="same", inplace=True, differentiable=False)
-def lcm(input: T, other: T, *, out=None):
-    if not is_int(input):
-        raise not_implemented("lcm_cpu", input)
-    return jnp.lcm(input, other)
+_nextafter = with_jvp(jnp.nextafter, _nextafter_jvp)
+_binary("nextafter", _nextafter, is_float, inplace=True)
+_binary("gcd", jnp.gcd, is_int, inplace=True, differentiable=False)
+_binary("lcm", jnp.lcm, is_int, inplace=True, differentiable=False)
 
 
 # ----- predicates -----
@@ -402,14 +350,12 @@ def signbit(input: T, *, out=None):
 
 
 def _attach_methods():
-    from .._tensor import Tensor
-    Tensor.polygamma = _tensor_polygamma
+    install("polygamma", _tensor_polygamma)
 
     def polygamma_(self, n):
-        from ._attach import assign, check_inplace
         check_inplace(self)
         return assign(self, OPS["polygamma"](n, self))
-    Tensor.polygamma_ = polygamma_
+    install("polygamma_", polygamma_)
 
 
 _attach_methods()

@@ -14,9 +14,9 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._grad_name import GradName
+from .._engine.grad_name import GradName
 from .conv import legacy, ntuple
-from .registry import T, op
+from .._engine.op import T, op
 
 # 1-d pooling is PyTorch's 2-d kernel on a height-1 view: its backward is that kernel's.
 _POOL_1D = GradName("SqueezeBackward1", takes_inputs=True)
@@ -419,20 +419,25 @@ def adaptive_avg(input, outs: list, n: int):
     return x
 
 
+def _adaptive_op(kind, pool, n):
+    """The op adaptive_<kind>_pool<n>d (for max, with its indices): output_size read as n ints, then
+    `pool` (adaptive_avg or adaptive_max)."""
+    name = f"adaptive_{kind}_pool{n}d" + ("_with_indices" if kind == "max" else "")
+
+    def kernel(input: T, output_size):
+        return pool(input, _int_list(output_size, n), n)
+    kernel.__name__ = name
+    return op(name, method=False, function=False, grad_name=f"Adaptive{kind.capitalize()}Pool{n}DBackward0")(kernel)
+
+
 @op(method=False, grad_name=_POOL_1D)
 def adaptive_avg_pool1d(input: T, output_size):
     (o,) = _check_1d("adaptive_avg_pool1d", input.shape, output_size=output_size)
     return adaptive_avg(input[..., None, :], [1, o], 2)[..., 0, :]
 
 
-@op(method=False, function=False, grad_name="AdaptiveAvgPool2DBackward0")
-def adaptive_avg_pool2d(input: T, output_size):
-    return adaptive_avg(input, _int_list(output_size, 2), 2)
-
-
-@op(method=False, function=False, grad_name="AdaptiveAvgPool3DBackward0")
-def adaptive_avg_pool3d(input: T, output_size):
-    return adaptive_avg(input, _int_list(output_size, 3), 3)
+adaptive_avg_pool2d = _adaptive_op("avg", adaptive_avg, 2)
+adaptive_avg_pool3d = _adaptive_op("avg", adaptive_avg, 3)
 
 
 def adaptive_max(input, outs: list, n: int):
@@ -468,14 +473,8 @@ def adaptive_max_pool1d(input: T, output_size):
     return out[..., 0, :], ind[..., 0, :]
 
 
-@op(method=False, function=False, grad_name="AdaptiveMaxPool2DBackward0")
-def adaptive_max_pool2d_with_indices(input: T, output_size):
-    return adaptive_max(input, _int_list(output_size, 2), 2)
-
-
-@op(method=False, function=False, grad_name="AdaptiveMaxPool3DBackward0")
-def adaptive_max_pool3d_with_indices(input: T, output_size):
-    return adaptive_max(input, _int_list(output_size, 3), 3)
+adaptive_max_pool2d_with_indices = _adaptive_op("max", adaptive_max, 2)
+adaptive_max_pool3d_with_indices = _adaptive_op("max", adaptive_max, 3)
 
 
 def lp_pool(input, norm_type, kernel_size, stride, ceil_mode, n):

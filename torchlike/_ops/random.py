@@ -18,13 +18,17 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import _dtype as D
-from .. import _cache, _random
+from .._engine import cache as _cache
+from .. import _random, _state
 from .._device import to_jax
 from .._tensor import Tensor
-from ._attach import assign, check_inplace
+from .._engine.methods import assign, check_inplace
 from .creation import _finish, _size, check_scalar_fits
-from .registry import Kernel, check_out_overlap, run_kernel
+from .._engine.kernel import Kernel, run_kernel
+from .._engine.out import check_out_overlap
+from .._engine.op import check_broadcast
 
 # ----- keys, kernels, checks -----
 
@@ -137,8 +141,10 @@ def _flat(kind: str, n: int, d, generator, device, *params):
     static = {"kind": kind, "n": _bucket(n), "dtype": np.dtype(d)}
     g = generator if generator is not None else _random.default_generator
     state = g._state
-    # (inside torchlike.compile the key is a tracer, with no devices: the program advances it where it runs)
-    if isinstance(g, _random.Generator) and (isinstance(state._data, jax.core.Tracer)
+    # (inside torchlike.compile the key is a tracer, with no devices: the program advances it where it runs;
+    # inside a torch.func transform that decides randomness, keys come from the transform's stream)
+    if _state.current("next_key") is None and isinstance(g, _random.Generator) and (
+            isinstance(state._data, jax.core.Tracer)
                                              or to_jax(device) in getattr(state._data, "devices", set)()):
         # The key state lives where the draw is made: advance it and draw in one dispatch.
         new, flat = _flat_sample_advancing(state._data, tuple(params), **static)
@@ -171,22 +177,26 @@ def _draw(kind: str, shape, d: D.dtype, device, generator, low, high):
 
 # ----- rand / randn / randint / randperm -----
 
+def _standard(name, kind, kernel, size, kw, dtype, device, generator, requires_grad, out) -> Tensor:
+    """rand and randn: a `kind` draw with parameters 0 and 1 (uniform's bounds, normal's mean and
+    std) in a floating dtype; `kernel` is what PyTorch's error names for another dtype."""
+    d = _dtype(dtype)
+    _float_only(kernel, d)
+    shape = _sizes(size, kw.get("size"), name)
+    return _finish(_draw(kind, shape, d, device, generator, 0.0, 1.0), requires_grad, out)
+
+
 def rand(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
          pin_memory=False, **kw) -> Tensor:
     """Mirrors `torch.rand`: uniform on [0, 1)."""
-    d = _dtype(dtype)
-    _float_only("check_uniform_bounds", d)
-    shape = _sizes(size, kw.get("size"), "rand")
-    return _finish(_draw("uniform", shape, d, device, generator, 0.0, 1.0), requires_grad, out)
+    return _standard("rand", "uniform", "check_uniform_bounds", size, kw, dtype, device, generator,
+                     requires_grad, out)
 
 
 def randn(*size, generator=None, out=None, dtype=None, layout=None, device=None, requires_grad=False,
           pin_memory=False, **kw) -> Tensor:
     """Mirrors `torch.randn`: standard normal (complex: variance 1/2 per part)."""
-    d = _dtype(dtype)
-    _float_only("normal_kernel_cpu", d)
-    shape = _sizes(size, kw.get("size"), "randn")
-    return _finish(_draw("normal", shape, d, device, generator, 0.0, 1.0), requires_grad, out)
+    return _standard("randn", "normal", "normal_kernel_cpu", size, kw, dtype, device, generator, requires_grad, out)
 
 
 def _like_args(input, dtype, device):
@@ -448,7 +458,6 @@ def normal(mean, std=1.0, size=None, *, generator=None, out=None, dtype=None, la
             raise RuntimeError("normal expects all elements of std >= 0.0")
     elif std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {_fmt(std)}")
-    from .registry import check_broadcast
     check_broadcast([t.shape for t in tensors])
     shape = tuple(np.broadcast_shapes(*[tuple(t.shape) for t in tensors]))
     grad_name = "NormalBackward3" if len(tensors) == 2 else "NormalBackward1" if tensors[0] is mean else \
@@ -569,7 +578,7 @@ def multinomial(input, num_samples, replacement=False, *, generator=None, out=No
 def _attach_methods() -> None:
     for fn in (uniform_, normal_, bernoulli_, random_, exponential_, geometric_, log_normal_, cauchy_, fill_, zero_,
                bernoulli, multinomial):
-        setattr(Tensor, fn.__name__, fn)
+        install(fn.__name__, fn)
 
 
 _attach_methods()

@@ -10,11 +10,12 @@ import math
 import jax
 import jax.numpy as jnp
 
-from ._grad_name import GradName
+from .._engine.methods import install
+from .._engine.grad_name import GradName
 from .. import _dtype as D
 from .. import return_types as RT
 from .._tensor import Tensor
-from .registry import OPS, TO, T, op
+from .._engine.op import OPS, TO, T, op
 
 __all__ = ["aminmax", "cummax", "cummin", "max", "min"]
 
@@ -78,13 +79,26 @@ def _sum_dtype(x, dtype):
     return jnp.int64 if jnp.issubdtype(x.dtype, jnp.integer) or x.dtype == jnp.bool_ else x.dtype
 
 
+def mirrors(fn, name: str, detail: str = ""):
+    """fn named and documented as PyTorch's torch.<name>, with `detail` added to the docstring."""
+    fn.__name__ = fn.__qualname__ = name
+    fn.__doc__ = f"Mirrors `torch.{name}`: {detail}" if detail else f"Mirrors `torch.{name}`."
+    return fn
+
+
 def named(o, rtype: str, name: str | None = None):
     """A Python function calling op o and returning its tuple as torch.return_types.<rtype>."""
     def fn(*args, **kwargs):
         return RT.wrap(rtype, o(*args, **kwargs), kwargs.get("out"))
-    fn.__name__ = fn.__qualname__ = name or rtype
-    fn.__doc__ = f"Mirrors `torch.{name or rtype}`."
-    return fn
+    return mirrors(fn, name or rtype)
+
+
+def whole_or_along(rtype: str, o, input, dim, keepdim, out):
+    """op o over the whole tensor when dim is None, else its (values, indices) along dim as
+    torch.return_types.<rtype>: the two forms of max, min, median, nanmedian."""
+    if dim is None:
+        return o(input, out=out)
+    return RT.wrap(rtype, o(input, dim, keepdim, out=out), out)
 
 
 def take(x, idx, axis, keepdim):
@@ -268,12 +282,8 @@ def _max_min(kind, o, binary):
     def fn(input, dim=None, keepdim=False, *, other=None, out=None):
         if isinstance(dim, Tensor) or other is not None:
             return OPS[binary](input, other if other is not None else dim, out=out)
-        if dim is None:
-            return o(input, out=out)
-        return RT.wrap(kind, o(input, dim, keepdim, out=out), out)
-    fn.__name__ = fn.__qualname__ = kind
-    fn.__doc__ = f"Mirrors `torch.{kind}`: the whole-tensor value, (values, indices) along dim, or {binary}."
-    return fn
+        return whole_or_along(kind, o, input, dim, keepdim, out)
+    return mirrors(fn, kind, f"the whole-tensor value, (values, indices) along dim, or {binary}.")
 
 
 max = _max_min("max", _max, "maximum")
@@ -503,7 +513,7 @@ def diff(input: T, n=1, dim=-1, prepend: TO = None, append: TO = None, *, out=No
 
 def _install():
     for name, fn in {"max": max, "min": min, "aminmax": aminmax, "cummax": cummax, "cummin": cummin}.items():
-        setattr(Tensor, name, fn)
+        install(name, fn)
 
 
 _install()

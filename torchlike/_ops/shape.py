@@ -10,11 +10,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._grad_name import GradName
-from .. import _cache
+from .._engine.methods import install
+from .._engine.grad_name import GradName
+from .._engine import cache as _cache
 from .. import _dtype as D
 from .._tensor import Size, Tensor
-from .registry import OPS, Kernel, T, op
+from .._views import contiguous_strides as _contiguous_strides, strides_of, view_is_contiguous
+from .._views import viewable as _viewable
+from .._engine.op import OPS, T, op
+from .._engine.kernel import Kernel
+from .._engine.methods import check_inplace
 
 __all__ = [
     "adjoint",
@@ -74,64 +79,6 @@ def infer_shape(shape, numel: int) -> tuple:
 
 
 # ----- strides: a view's index map into its base is affine, so its strides can be read off it -----
-def strides_of(t) -> tuple:
-    """(strides, storage offset) of t as PyTorch lays it out over its base's contiguous storage."""
-    shape = tuple(t.shape)
-    out = [0] * len(shape)
-    if t._chain is None or t.numel() == 0:
-        acc = 1
-        for d in range(len(shape) - 1, -1, -1):
-            out[d] = acc
-            acc *= max(shape[d], 1)
-        return tuple(out), 0
-    index = np.asarray(t._chain_index(t._storage.data))
-    origin, nd = int(index.flat[0]), len(shape)
-    for d in range(nd - 1, -1, -1):
-        if shape[d] > 1:
-            out[d] = int(index[tuple(1 if e == d else 0 for e in range(nd))]) - origin
-        else:  # a size-1 dim's stride never matters; give it the row-major one, as unsqueeze does
-            out[d] = out[d + 1] * max(shape[d + 1], 1) if d + 1 < nd else 1
-    return tuple(out), origin
-
-
-def _contiguous_strides(shape) -> tuple:
-    out, acc = [0] * len(shape), 1
-    for d in range(len(shape) - 1, -1, -1):
-        out[d] = acc
-        acc *= max(shape[d], 1)
-    return tuple(out)
-
-
-def view_is_contiguous(t) -> bool:
-    """PyTorch's is_contiguous(): every dim of size > 1 has the row-major stride."""
-    if t._chain is None or t.numel() <= 1:
-        return True
-    st, _ = strides_of(t)
-    return all(a == b for a, b, s in zip(st, _contiguous_strides(t.shape), t.shape) if s != 1)
-
-
-def _viewable(t, new_shape) -> bool:
-    """Can t be viewed as new_shape without a copy (PyTorch's computeStride succeeds)?"""
-    if t._chain is None or t.numel() == 0 or view_is_contiguous(t):
-        return True
-    old_shape, old_strides = tuple(t.shape), strides_of(t)[0]
-    if not old_shape:
-        return True
-    view_d, base = len(new_shape) - 1, old_strides[-1]
-    tensor_numel = view_numel = 1
-    for d in range(len(old_shape) - 1, -1, -1):
-        tensor_numel *= old_shape[d]
-        if d == 0 or (old_shape[d - 1] != 1 and old_strides[d - 1] != tensor_numel * base):
-            while view_d >= 0 and (view_numel < tensor_numel or new_shape[view_d] == 1):
-                view_numel *= new_shape[view_d]
-                view_d -= 1
-            if view_numel != tensor_numel:
-                return False
-            if d > 0:
-                base, tensor_numel, view_numel = old_strides[d - 1], 1, 1
-    return view_d == -1
-
-
 def stride(self, dim: int | None = None):
     """Mirrors `Tensor.stride`: strides over the base's contiguous storage (size-1 dims get the
     row-major stride)."""
@@ -145,6 +92,7 @@ def storage_offset(self) -> int:
 
 def contiguous(self, memory_format=None):
     """Mirrors `Tensor.contiguous`: self when already contiguous, else a copy."""
+    D.check_memory_format(memory_format, self.ndim, "contiguous")
     return self if view_is_contiguous(self) else OPS["clone"](self)
 
 
@@ -630,7 +578,6 @@ def tensor_split(input, indices_or_sections, dim: int = 0):
 # ----- in-place view ops: the tensor becomes a new view of its storage -----
 def _inplace_view(fn):
     def method(self, *args, **kwargs):
-        from ._attach import check_inplace
         check_inplace(self)
         hidden = self._alias()
         hidden._requires_grad, hidden.grad_fn, hidden._output_nr = self._requires_grad, self.grad_fn, self._output_nr
@@ -647,30 +594,6 @@ def _inplace_view(fn):
     return method
 
 
-# ----- CopySlices: a write through a view, recorded on the base -----
-@op(method=False, linear=True, grad_name="CopySlices")
-def _copy_slices_op(base: T, src: T, chain_id):
-    chain = _CHAINS[chain_id]
-    from . import complex as C  # (a real/imag/conj view: positions within complex elements)
-    if C.reinterprets(chain):
-        return C.scatter_reinterpreted(base, C.reinterpreting_index(chain, base), src)
-    index = jnp.arange(base.size, dtype=jnp.int64).reshape(base.shape)
-    for k in chain:
-        index = k.raw(index)
-    return base.ravel().at[index.ravel()].set(jnp.broadcast_to(src, index.shape).ravel().astype(base.dtype)).reshape(
-        base.shape)
-
-
-_CHAINS: dict = {}
-
-
-def copy_slices(base, src, chain):
-    """The base after writing `src` through the view `chain`: PyTorch's CopySlices node."""
-    cid = tuple(id(k) for k in chain)
-    _CHAINS.setdefault(cid, chain)
-    return _copy_slices_op(base, src, cid)
-
-
 def _install():
     for name, fn in {"view": view, "view_as": view_as, "reshape": reshape, "reshape_as": reshape_as,
                      "flatten": flatten, "ravel": ravel, "expand_as": expand_as, "broadcast_to": broadcast_to,
@@ -678,14 +601,14 @@ def _install():
                      "split": split, "chunk": chunk, "unbind": unbind, "tensor_split": tensor_split,
                      "as_strided": as_strided, "stride": stride, "storage_offset": storage_offset,
                      "contiguous": contiguous}.items():
-        setattr(Tensor, name, fn)
+        install(name, fn)
     for name, fn in {"t": t, "transpose": transpose, "swapaxes": transpose, "swapdims": transpose,
                      "squeeze": squeeze, "unsqueeze": unsqueeze, "as_strided": as_strided}.items():
-        setattr(Tensor, name + "_", _inplace_view(fn))
-    Tensor.T = property(_T)
-    Tensor.mT = property(_mT)
-    Tensor.H = property(_H)
-    Tensor.mH = property(adjoint)
+        install(name + "_", _inplace_view(fn))
+    install("T", property(_T))
+    install("mT", property(_mT))
+    install("H", property(_H))
+    install("mH", property(adjoint))
 
 
 _install()

@@ -4,10 +4,12 @@ from __future__ import annotations
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import _dtype as D
 from .._tensor import Tensor
-from .registry import TL, T, op
+from .._engine.op import TL, T, op
 from .shape import wrap_dim
+from .creation import arange
 
 __all__ = ["repeat_interleave"]
 
@@ -120,7 +122,6 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     """Mirrors `torch.repeat_interleave`. Tensor repeats make a value-dependent shape: read on the host."""
     if repeats is None:  # torch.repeat_interleave(repeats): indices repeated by their counts
         counts = np.asarray(input._data)
-        from .creation import arange
         return repeat_interleave(arange(len(counts)), input)
     d = None if dim is None else wrap_dim(dim, input.ndim)
     n = input.numel() if d is None else input.shape[d]
@@ -199,7 +200,7 @@ def rot90(input: T, k=1, dims=(0, 1)):
 
 
 def _install():
-    Tensor.repeat_interleave = repeat_interleave
+    install("repeat_interleave", repeat_interleave)
 
 
 _install()

@@ -12,11 +12,16 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from ._grad_name import GradName, not_differentiable
+from .._engine.methods import install
+from .._engine.grad_name import GradName, not_differentiable
 from .. import _dtype as D
 from .._tensor import Tensor
-from .registry import C_NAMES, OPS, TL, T, TO, TS, op
+from .._dtype import C_NAMES
+from .._engine.op import OPS, TL, T, TO, TS, op
 from .shape import broadcast_shapes, chunk, expand, reshape, split, tensor_split, unbind, wrap_dim
+from .._autograd import no_grad
+from .creation import empty
+from .linalg_decomp import _vector_norm
 
 __all__ = ["meshgrid", "atleast_1d", "atleast_2d", "atleast_3d", "hsplit", "vsplit", "dsplit", "split_with_sizes",
            "unsafe_split", "unsafe_chunk", "cartesian_prod", "combinations", "block_diag",
@@ -202,7 +207,6 @@ def _block_diag(tensors: TL):
 def block_diag(*tensors):
     """Mirrors `torch.block_diag`."""
     if not tensors:
-        from .creation import empty
         return empty(1, 0)
     return _block_diag(list(tensors))
 
@@ -303,7 +307,6 @@ def cdist(x1, x2, p: float = 2.0, compute_mode=None):
 
 @op(promote="same", grad_name="DistBackward0")
 def dist(input: T, other: T, p=2):
-    from .linalg_decomp import _vector_norm
     x = input - other
     if not jnp.issubdtype(x.dtype, jnp.inexact):
         raise RuntimeError(f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got "
@@ -328,7 +331,6 @@ def _check_weights(input, w, name, integral):
     if w.numel() != n:
         raise RuntimeError(f"cov(): expected {name} to have the same numel as there are observations in the input "
                            f"but got {w.numel()} != {n}")
-    from ..autograd import no_grad
     with no_grad():
         if w.numel() and bool((w < 0).any()):
             raise RuntimeError(f"cov(): {name} cannot be negative")
@@ -467,7 +469,6 @@ def cumulative_trapezoid(y, x=None, *, dx=None, dim: int = -1):
 # ----- renorm, sum_to_size, fill -----
 @op(inplace=True)
 def renorm(input: T, p, dim, maxnorm):
-    from .linalg_decomp import _vector_norm
     if input.ndim < 2:
         raise RuntimeError(f"renorm: input needs at least 2 dimensions, got {input.ndim} dimensions")
     if p <= 0:
@@ -602,7 +603,7 @@ def _install():
     for name, fn in {"hsplit": hsplit, "vsplit": vsplit, "dsplit": dsplit, "split_with_sizes": split_with_sizes,
                      "unsafe_split": unsafe_split, "unsafe_chunk": unsafe_chunk, "cov": cov, "corrcoef": corrcoef,
                      "sum_to_size": sum_to_size, "narrow_copy": narrow_copy}.items():
-        setattr(Tensor, name, fn)
+        install(name, fn)
 
 
 _install()

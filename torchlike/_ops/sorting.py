@@ -8,10 +8,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import return_types as RT
 from .._tensor import Tensor
-from .reduction import is_float, named, nonempty_dim, one_dim, take
-from .registry import T, op
+from .reduction import is_float, mirrors, named, nonempty_dim, one_dim, take, whole_or_along
+from .._engine.op import T, op
 
 __all__ = [
     "kthvalue",
@@ -142,12 +143,8 @@ def _nanmedian(input: T, dim=None, keepdim=False, *, out=None):
 
 def _median_fn(name, o):
     def fn(input, dim=None, keepdim=False, *, out=None):
-        if dim is None:
-            return o(input, out=out)
-        return RT.wrap(name, o(input, dim, keepdim, out=out), out)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Mirrors `torch.{name}`: the lower median, or (values, indices) along dim."
-    return fn
+        return whole_or_along(name, o, input, dim, keepdim, out)
+    return mirrors(fn, name, "the lower median, or (values, indices) along dim.")
 
 
 median = _median_fn("median", _median)
@@ -242,9 +239,7 @@ def _quantile_fn(name, ignore_nan):
         qd = input.dtype.np if input.dtype.is_floating_point else np.float64
         qt = Tensor._wrap(jnp.asarray(np.asarray(q, np.float64).astype(qd)))
         return _quantile(input, qt, dim, keepdim, interpolation, ignore_nan, vector, out=out)
-    fn.__name__ = fn.__qualname__ = name
-    fn.__doc__ = f"Mirrors `torch.{name}`."
-    return fn
+    return mirrors(fn, name)
 
 
 quantile = _quantile_fn("quantile", False)
@@ -303,7 +298,7 @@ def unique_consecutive(input, return_inverse=False, return_counts=False, dim=Non
 
 def _install():
     for name in __all__:
-        setattr(Tensor, name, globals()[name])
+        install(name, globals()[name])
 
 
 _install()

@@ -17,9 +17,9 @@ import jax.numpy as jnp
 import jax.scipy.special as jsp
 from jax.custom_derivatives import SymbolicZero
 
-from .pointwise import const, names
-from .pointwise_math import _i0, _i1
-from .registry import OPS, TS, T, op
+from .pointwise import const, names, with_derivative
+from .pointwise_math import _i1, x_times_log
+from .._engine.op import OPS, TS, T, op
 
 __all__ = [
     "ndtr", "ndtri", "log_ndtr", "erfcx", "entr", "xlog1py", "i0e", "i1", "i1e", "zeta",
@@ -53,37 +53,10 @@ def _unary(name, fn, differentiable=True, grad_name=None):
 
 
 # ----- normal distribution and error functions -----
-@jax.custom_jvp
-def _ndtr(x):
-    return jsp.ndtr(x)
-
-
-_ndtr.defjvp(lambda p, t: (_ndtr(p[0]), jnp.exp(-p[0] * p[0] / const(2, p[0])) / const(_SQRT_2PI, p[0]) * t[0]))
-
-
-@jax.custom_jvp
-def _ndtri(x):
-    return jsp.ndtri(x)
-
-
-@_ndtri.defjvp
-def _ndtri_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    r = _ndtri(x)
-    return r, const(_SQRT_2PI, x) * jnp.exp(r * r / const(2, x)) * t
-
-
-@jax.custom_jvp
-def _log_ndtr(x):
-    return jsp.log_ndtr(x)
-
-
-@_log_ndtr.defjvp
-def _log_ndtr_jvp(primals, tangents):
-    # PyTorch's form: the normal density over ndtr, as exp(-(log_ndtr + x^2 / 2)) / sqrt(2 pi).
-    (x,), (t,) = primals, tangents
-    r = _log_ndtr(x)
-    return r, jnp.exp(-(r + x * x / const(2, x))) / const(_SQRT_2PI, x) * t
+_ndtr = with_derivative(jsp.ndtr, lambda x, _: jnp.exp(-x * x / const(2, x)) / const(_SQRT_2PI, x))
+_ndtri = with_derivative(jsp.ndtri, lambda x, r: const(_SQRT_2PI, x) * jnp.exp(r * r / const(2, x)))
+# PyTorch's form: the normal density over ndtr, as exp(-(log_ndtr + x^2 / 2)) / sqrt(2 pi).
+_log_ndtr = with_derivative(jsp.log_ndtr, lambda x, r: jnp.exp(-(r + x * x / const(2, x))) / const(_SQRT_2PI, x))
 
 
 def _erfcx_positive(x):
@@ -98,9 +71,8 @@ def _erfcx_positive(x):
     return jnp.where(x < 10.0, small, large)
 
 
-@jax.custom_jvp
 @_in_double
-def _erfcx(x):
+def _erfcx_value(x):
     ax = jnp.abs(x)
     pos = _erfcx_positive(ax)
     # erfcx(-a) = 2 exp(a^2) - erfcx(a): overflows to inf, as PyTorch does, past a ~ 26.6.
@@ -108,11 +80,7 @@ def _erfcx(x):
     return jnp.where(jnp.isnan(x), x, jnp.where(x < 0, neg, pos))
 
 
-@_erfcx.defjvp
-def _erfcx_jvp(primals, tangents):
-    (x,), (t,) = primals, tangents
-    r = _erfcx(x)
-    return r, (const(2, x) * x * r - const(2 / math.sqrt(math.pi), x)) * t
+_erfcx = with_derivative(_erfcx_value, lambda x, r: const(2, x) * x * r - const(2 / math.sqrt(math.pi), x))
 
 
 _unary("ndtr", _ndtr, grad_name="MulBackward1")  # (PyTorch composes it from erfc)
@@ -122,36 +90,16 @@ _unary("erfcx", _erfcx)
 
 
 # ----- entr, xlog1py -----
-@jax.custom_jvp
-def _entr(x):
+def _entr_value(x):
     zero = const(0, x)
     pos = -x * jnp.log(jnp.where(x > zero, x, const(1, x)))
     return jnp.where(x > zero, pos, jnp.where(x == zero, zero, jnp.where(x < zero, const(-jnp.inf, x), x)))
 
 
 # PyTorch: -(1 + log x): +inf at 0, NaN below.
-_entr.defjvp(lambda p, t: (_entr(p[0]), -(const(1, p[0]) + jnp.log(p[0])) * t[0]))
+_entr = with_derivative(_entr_value, lambda x, _: -(const(1, x) + jnp.log(x)))
 _unary("entr", _entr)
-
-
-def _xlog1py_value(x, y):
-    zero = const(0, x)
-    res = jnp.where(x == zero, zero, x * jnp.log1p(jnp.where(x == zero, zero, y)))
-    return jnp.where(jnp.isnan(y), y, res)
-
-
-@jax.custom_jvp
-def _xlog1py(x, y):
-    return _xlog1py_value(x, y)
-
-
-@_xlog1py.defjvp
-def _xlog1py_jvp(primals, tangents):
-    # PyTorch: d/dx = log1p(y), 0 where x == 0 and y <= -1; d/dy = x / (1 + y).
-    (x, y), (tx, ty) = primals, tangents
-    zero = const(0, x)
-    dx = jnp.where((x == zero) & (y <= const(-1, y)), zero, jnp.log1p(y))
-    return _xlog1py_value(x, y), dx * tx + (x / (y + const(1, y))) * ty
+_xlog1py = x_times_log(jnp.log1p, -1)
 
 
 @op("special_xlog1py", promote="float", method=False, function=False, grad_name=names(lambda _given, **_: {
@@ -162,29 +110,19 @@ def xlog1py(input: TS, other: TS, *, out=None):
 
 
 # ----- exponentially scaled modified Bessel functions -----
-@jax.custom_jvp
-def _i0e(x):
-    return jsp.i0e(x)
-
-
-@jax.custom_jvp
-def _i1e(x):
-    return jsp.i1e(x)
-
-
 # PyTorch: i0e' = i1e(x) - sgn(x) i0e(x).
-_i0e.defjvp(lambda p, t: (_i0e(p[0]), (_i1e(p[0]) - jnp.sign(p[0]) * _i0e(p[0])) * t[0]))
+_i0e = with_derivative(jsp.i0e, lambda x, res: _i1e(x) - jnp.sign(x) * res)
 
 
-@_i1e.defjvp
-def _i1e_jvp(primals, tangents):
+def _i1e_derivative(x, res):
     # PyTorch: i0e(x) - i1e(x) (sgn(x) + 1 / x), and its limit 0.5 where |x| <= eps.
-    (x,), (t,) = primals, tangents
-    res = _i1e(x)
     eps = const(jnp.finfo(x.dtype).eps, x)
     big = jnp.abs(x) > eps
     safe = jnp.where(big, x, eps)
-    return res, jnp.where(big, _i0e(safe) - res * (jnp.sign(safe) + const(1, x) / safe), const(0.5, x)) * t
+    return jnp.where(big, _i0e(safe) - res * (jnp.sign(safe) + const(1, x) / safe), const(0.5, x))
+
+
+_i1e = with_derivative(jsp.i1e, _i1e_derivative)
 
 
 _unary("i0e", _i0e, grad_name="SpecialI0EBackward0")

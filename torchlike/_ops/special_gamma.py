@@ -10,12 +10,12 @@ import jax.numpy as jnp
 import jax.scipy.special as jsp
 from jax.custom_derivatives import SymbolicZero
 
+from .._engine.methods import install
 from .. import return_types as RT
-from .._tensor import Tensor
 from .pointwise import const, not_implemented
 from .pointwise_math import _lgamma
 from .reduction import named
-from .registry import T, op
+from .._engine.op import T, op
 
 __all__ = ["frexp"]
 
@@ -130,7 +130,7 @@ def igammac(input: T, other: T, *, out=None):
 
 
 def _install():
-    Tensor.frexp = frexp
+    install("frexp", frexp)
 
 
 _install()

@@ -6,14 +6,18 @@ so their gradients follow from those ops'. Windows are computed in float64 on th
 """
 from __future__ import annotations
 
-import math
 import warnings
 
 import numpy as np
 
+from .fft import fft, ifft, irfft, rfft
+from .nn_misc import pad
+from .._engine.methods import install
 from .. import _dtype as D
 from .._tensor import Tensor
-from .registry import OPS
+from .._engine.op import OPS
+from .creation import ones, tensor, zeros
+from .complex import view_as_real
 
 __all__ = ["stft", "istft", "hann_window", "hamming_window", "blackman_window", "bartlett_window",
            "kaiser_window"]
@@ -52,7 +56,6 @@ def kaiser_formula(L: int, beta: float, dtype=None) -> np.ndarray:
 def window(formula, M: int, periodic: bool, dtype, device, requires_grad, one_is_ones=True) -> Tensor:
     """A window of M points from a symmetric formula: a periodic one is the symmetric M + 1 less its last.
     One point is [1] unless one_is_ones is False (an exponential window about a given centre)."""
-    from .creation import tensor
     if M == 0:
         values = np.zeros(0)
     elif M == 1 and one_is_ones:
@@ -104,15 +107,9 @@ def kaiser_window(window_length, periodic=True, beta=12.0, *, dtype=None, layout
 
 
 # ----- stft / istft -----
-def _fft_module():
-    from .. import fft
-    return fft
-
-
 def _padded_window(window, win_length: int, n_fft: int, like, call: str = "stft: ") -> Tensor:
     """The window (ones by default) zero-padded on both sides to n_fft points, centred."""
     if window is None:
-        from .creation import ones
         window = ones(win_length, dtype=like.real.dtype if like.dtype.is_complex else like.dtype, device=like.device)
     if window.ndim != 1 or window.shape[0] != win_length:
         raise RuntimeError(f"{call}expected a 1D window tensor of size equal to win_length={win_length}, but got "
@@ -146,7 +143,6 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
          normalized=False, onesided=None, return_complex=None, align_to_window=None):
     """Mirrors `torch.stft`: frames of n_fft points every hop_length, windowed and transformed; the
     result is (n_freq, n_frames), batched as the input is."""
-    from ..nn.functional import pad
     if return_complex is None:
         if not input.dtype.is_complex and (window is None or not window.dtype.is_complex):
             raise RuntimeError("stft requires the return_complex parameter be given for real inputs, and will further "
@@ -172,8 +168,7 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
     onesided = not complex_in if onesided is None else onesided
     if onesided and complex_in:
         raise RuntimeError("Cannot have onesided output if window or input is complex")
-    fft = _fft_module()
-    out = (fft.rfft if onesided else fft.fft)(frames, dim=-1, norm="ortho" if normalized else "backward")
+    out = (rfft if onesided else fft)(frames, dim=-1, norm="ortho" if normalized else "backward")
     out = out.transpose(-1, -2)
     if input.ndim == 1:
         out = out.squeeze(0)
@@ -181,7 +176,6 @@ def stft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tru
         warnings.warn("stft with return_complex=False is deprecated. In a future pytorch release, stft will return "
                       "complex tensors for all inputs, and return_complex=False will raise an error.", UserWarning,
                       stacklevel=2)
-        from .complex import view_as_real
         return view_as_real(out)
     return out
 
@@ -208,15 +202,13 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
         raise RuntimeError("cannot have onesided output if window or input is complex")
     if not onesided and not return_complex:  # a real result: PyTorch reads only the non-negative frequencies
         spec, onesided = spec[:, :n_fft // 2 + 1], True
-    fft = _fft_module()
     spec = spec.transpose(-1, -2)
     norm = "ortho" if normalized else "backward"
-    frames = fft.irfft(spec, n=n_fft, dim=-1, norm=norm) if onesided else fft.ifft(spec, n=n_fft, dim=-1, norm=norm)
+    frames = irfft(spec, n=n_fft, dim=-1, norm=norm) if onesided else ifft(spec, n=n_fft, dim=-1, norm=norm)
     w = _padded_window(window, win_length, n_fft, frames.real if frames.dtype.is_complex else frames)
     frames = frames * w
     total = n_fft + hop_length * (n_frames - 1)
     index = (np.arange(n_frames)[:, None] * hop_length + np.arange(n_fft)[None, :]).ravel()
-    from .creation import tensor
     idx = tensor(index, dtype=D.int64)
     batch = frames.shape[0]
     y = OPS["index_add"](_zeros((batch, total), frames), 1, idx, frames.reshape(batch, -1))
@@ -235,13 +227,12 @@ def istft(input, n_fft, hop_length=None, win_length=None, window=None, center=Tr
 
 
 def _zeros(shape, like) -> Tensor:
-    from .creation import zeros
     return zeros(shape, dtype=like.dtype, device=like.device)
 
 
 def _install():
-    Tensor.stft = stft
-    Tensor.istft = istft
+    install("stft", stft)
+    install("istft", istft)
 
 
 _install()

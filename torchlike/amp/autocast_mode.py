@@ -1,25 +1,25 @@
 """torch.autocast: regions in which listed operators run in lower precision. Mirrors `torch.amp.autocast_mode`.
 
-While a region is enabled for 'cpu' or 'cuda', the operator registry calls `_hook` with each op's
-bound arguments; the hook returns them with floating tensors cast as the op's policy says
+While a region is enabled for 'cpu' or 'cuda', the thread's autocast mode (torchlike/_state.py) is
+`_hook`, which the operator registry calls with each op's bound arguments; the hook returns them with floating tensors cast as the op's policy says
 (`_policies.py`). Casts go through the differentiable `_to_copy` operator, so gradients reach
 float32 parameters in float32, as in PyTorch.
 
-We differ: the state is per process, not per thread; in-place variants (`x.addmm_(...)`) are
+The state is per thread, as PyTorch's. We differ: in-place variants (`x.addmm_(...)`) are
 autocast like their out-of-place op and cast back, where PyTorch leaves them alone.
 """
 from __future__ import annotations
 
 import functools
+import threading
 import warnings
 
 import jax
 import numpy as np
 
-from .. import _device
+from .. import _device, _state
 from .. import _dtype as D
 from .._autograd import is_grad_enabled
-from .._ops import registry
 from .._ops.conversion import to_dtype
 from .._tensor import Tensor
 from . import _policies as P
@@ -32,18 +32,32 @@ __all__ = ["autocast", "autocast_decrement_nesting", "autocast_increment_nesting
 # torch.device's device types, in the order PyTorch's error lists them.
 _DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
                  "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
-_dtypes = {"cpu": D.bfloat16, "cuda": D.float16, "mps": D.float16, "xpu": D.float16, "ipu": D.float16,
-           "mtia": D.float16, "xla": D.bfloat16, "hpu": D.bfloat16, "maia": D.bfloat16}
-_enabled: dict = {}
-_cache_enabled = [True]
-_nesting = [0]
-_cache: dict = {}  # id(leaf) -> (leaf, version, grad mode, cast): a parameter cast once per region
+_DEFAULT_DTYPES = {"cpu": D.bfloat16, "cuda": D.float16, "mps": D.float16, "xpu": D.float16, "ipu": D.float16,
+                   "mtia": D.float16, "xla": D.bfloat16, "hpu": D.bfloat16, "maia": D.bfloat16}
 
-# What the hook consults, rebuilt when a region opens or closes: device type -> dtype, op names.
-_active: dict = {}
-_active_names: frozenset = frozenset()
+
+class _AutocastState(threading.local):
+    """Autocast's state, per thread as PyTorch's: a region opened in one thread casts nothing in another."""
+
+    def __init__(self):
+        self.dtypes = dict(_DEFAULT_DTYPES)
+        self.enabled: dict = {}
+        self.cache_enabled = True
+        self.nesting = 0
+        self.cache: dict = {}  # id(leaf) -> (leaf, version, grad mode, cast): a parameter cast once per region
+        # What the hook consults, rebuilt when a region opens or closes: device type -> dtype, op names.
+        self.active: dict = {}
+        self.active_names: frozenset = frozenset()
+
+
+_st = _AutocastState()
 _ELIGIBLE = (np.dtype(np.float16), np.dtype(D.bfloat16.np), np.dtype(np.float32))
 _F32 = np.dtype(np.float32)
+
+
+def cuda_available() -> bool:
+    """Whether JAX sees a GPU (torch.cuda.is_available), without importing torchlike.cuda, which imports amp."""
+    return bool(_device.gpu_devices())
 
 
 def _device_type(device_type: str) -> str:
@@ -56,12 +70,12 @@ def _device_type(device_type: str) -> str:
 
 def is_autocast_available(device_type: str) -> bool:
     """Mirrors `torch.amp.is_autocast_available`."""
-    return _device_type(device_type) in _dtypes
+    return _device_type(device_type) in _DEFAULT_DTYPES
 
 
 def is_autocast_enabled(device_type: str | None = None) -> bool:
     """Mirrors `torch.is_autocast_enabled`: without an argument, the CUDA state (as PyTorch)."""
-    return _enabled.get("cuda" if device_type is None else _device_type(device_type), False)
+    return _st.enabled.get("cuda" if device_type is None else _device_type(device_type), False)
 
 
 def set_autocast_enabled(*args) -> None:
@@ -70,13 +84,13 @@ def set_autocast_enabled(*args) -> None:
     if not isinstance(enabled, bool):
         raise TypeError(f"set_autocast_enabled(): argument 'enabled' (position {len(args)}) must be bool, "
                         f"not {type(enabled).__name__}")
-    _enabled[_device_type(device_type)] = enabled
+    _st.enabled[_device_type(device_type)] = enabled
     _refresh()
 
 
 def get_autocast_dtype(device_type: str) -> D.dtype:
     """Mirrors `torch.get_autocast_dtype`: bfloat16 for 'cpu', float16 for 'cuda' unless set."""
-    d = _dtypes.get(_device_type(device_type))
+    d = _st.dtypes.get(_device_type(device_type))
     if d is None:
         raise RuntimeError("unsupported scalarType")
     return d
@@ -84,7 +98,7 @@ def get_autocast_dtype(device_type: str) -> D.dtype:
 
 def set_autocast_dtype(device_type: str, dtype: D.dtype) -> None:
     """Mirrors `torch.set_autocast_dtype`."""
-    _dtypes[_device_type(device_type)] = dtype
+    _st.dtypes[_device_type(device_type)] = dtype
     _refresh()
 
 
@@ -123,33 +137,32 @@ def set_autocast_gpu_dtype(dtype: D.dtype) -> None:
 
 
 def is_autocast_cache_enabled() -> bool:
-    return _cache_enabled[0]
+    return _st.cache_enabled
 
 
 def set_autocast_cache_enabled(enabled: bool) -> None:
-    _cache_enabled[0] = bool(enabled)
+    _st.cache_enabled = bool(enabled)
 
 
 def clear_autocast_cache() -> None:
-    _cache.clear()
+    _st.cache.clear()
 
 
 def autocast_increment_nesting() -> int:
-    _nesting[0] += 1
-    return _nesting[0]
+    _st.nesting += 1
+    return _st.nesting
 
 
 def autocast_decrement_nesting() -> int:
-    _nesting[0] -= 1
-    return _nesting[0]
+    _st.nesting -= 1
+    return _st.nesting
 
 
 def _refresh() -> None:
     """Rebuild what the hook reads; install it only while some region casts."""
-    global _active, _active_names
-    _active = {d: _dtypes[d] for d in P.TABLES if _enabled.get(d)}
-    _active_names = frozenset(n for d in _active for n in P.TABLES[d])
-    registry.autocast_hook = _hook if _active else None
+    _st.active = {d: _st.dtypes[d] for d in P.TABLES if _st.enabled.get(d)}
+    _st.active_names = frozenset(n for d in _st.active for n in P.TABLES[d])
+    _state.set_mode("autocast", _hook if _st.active else None)
 
 
 # ----- the hook -----
@@ -163,10 +176,10 @@ def _op_device(op, vals) -> str:
 def _hook(op, vals: dict) -> dict:
     """(op, bound arguments) -> the arguments autocast gives the op."""
     name = op.name
-    if name not in _active_names or vals.get("out") is not None:  # out= calls are not autocast (PyTorch)
+    if name not in _st.active_names or vals.get("out") is not None:  # out= calls are not autocast (PyTorch)
         return vals
     dev = _op_device(op, vals)
-    dtype = _active.get(dev)
+    dtype = _st.active.get(dev)
     policy = P.TABLES[dev].get(name) if dtype is not None else None
     if callable(policy):
         policy = policy(vals)
@@ -212,16 +225,16 @@ def _cast(t: Tensor, dtype: D.dtype) -> Tensor:
     src = t._data.dtype
     if src not in _ELIGIBLE or src == dtype.np:
         return t
-    cacheable = (_cache_enabled[0] and src == _F32 and t.requires_grad and t.grad_fn is None and t._base is None
+    cacheable = (_st.cache_enabled and src == _F32 and t.requires_grad and t.grad_fn is None and t._base is None
                  and not isinstance(t._data, jax.core.Tracer))
     if not cacheable:
         return to_dtype(t, dtype)
-    hit = _cache.get(id(t))
+    hit = _st.cache.get(id(t))
     grad_mode = is_grad_enabled()
     if hit is not None and hit[0] is t and hit[1] == t._version and hit[2] == grad_mode and hit[3].dtype is dtype:
         return hit[3]
     out = to_dtype(t, dtype)
-    _cache[id(t)] = (t, t._version, grad_mode, out)
+    _st.cache[id(t)] = (t, t._version, grad_mode, out)
     return out
 
 
@@ -266,11 +279,10 @@ class autocast:
         if not enabled:
             return False
         if self.device == "cuda":
-            from .. import cuda
-            if not cuda.is_available():
+            if not cuda_available():
                 warnings.warn("CUDA is not available or torch_xla is imported. Disabling autocast.", stacklevel=3)
                 return False
-            if self.fast_dtype is D.bfloat16 and not cuda.is_bf16_supported():
+            if self.fast_dtype is D.bfloat16 and not cuda_available():
                 raise RuntimeError("Current CUDA Device does not support bfloat16. Please switch dtype to float16.")
             return True
         if self.fast_dtype not in (D.bfloat16, D.float16):
@@ -285,8 +297,8 @@ class autocast:
         # A stack, not one slot: the same decorated function may call itself.
         self._saved.append((is_autocast_enabled(self.device), get_autocast_dtype(self.device),
                             is_autocast_cache_enabled()))
-        _enabled[self.device] = self._enabled
-        _dtypes[self.device] = self.fast_dtype
+        _st.enabled[self.device] = self._enabled
+        _st.dtypes[self.device] = self.fast_dtype
         autocast_increment_nesting()
         set_autocast_cache_enabled(self._cache_enabled)
         _refresh()
@@ -296,7 +308,7 @@ class autocast:
         if autocast_decrement_nesting() == 0:
             clear_autocast_cache()
         enabled, dtype, cache = self._saved.pop()
-        _enabled[self.device], _dtypes[self.device] = enabled, dtype
+        _st.enabled[self.device], _st.dtypes[self.device] = enabled, dtype
         set_autocast_cache_enabled(cache)
         _refresh()
         return False

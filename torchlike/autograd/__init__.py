@@ -6,6 +6,8 @@ import numpy as np
 
 from .._autograd import (AccumulateGrad, Node, enable_grad, inference_mode, is_grad_enabled, no_grad,  # noqa: F401
                          run_backward, set_grad_enabled)
+from .._engine import cache as _cache
+from .._engine.methods import install
 from .._tensor import Tensor
 from . import functional  # noqa: F401
 from .function import Function, FunctionCtx, once_differentiable  # noqa: F401
@@ -19,17 +21,17 @@ def _as_list(x):
     return [x] if isinstance(x, Tensor) else list(x)
 
 
-_ONES: dict = {}
+_ONES = _cache.LRU(_cache.ONES, "ones")
 
 
 def _ones_like_scalar(o):
     """The implicit gradient of a 0-d loss: one cached array per dtype and placement (jax arrays are
     immutable, and a Tensor wrapping it gets its own storage), saving a dispatch every backward."""
     data = o._meta
-    # (a deferred loss, torchlike/_ops/lazy.py, is placed where its op's inputs are)
+    # (a deferred loss, torchlike/_engine/lazy.py, is placed where its op's inputs are)
     placed = data.probe() if hasattr(data, "probe") else data
     sharding = getattr(placed, "sharding", None)
-    if sharding is None or len(sharding.device_set) != 1 or len(_ONES) > 64:  # traced, or sharded
+    if sharding is None or len(sharding.device_set) != 1:  # traced, or sharded
         return Tensor._wrap(jax.numpy.ones_like(o._data))
     key = (data.dtype, sharding)
     ones = _ONES.get(key)
@@ -74,6 +76,14 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         if not t.requires_grad:
             raise RuntimeError(f"element {i} of tensors does not require grad and does not have a grad_fn")
     run_backward(tensors, _make_grads(tensors, grads), retain_graph, create_graph, inputs=inputs, accumulate=True)
+
+
+def _tensor_backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None) -> None:
+    """Mirrors `Tensor.backward`."""
+    backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+install("backward", _tensor_backward)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,

@@ -28,7 +28,7 @@ class FunctionCtx:
             raise RuntimeError(_autograd.FREED_MSG)
         for t, v in zip(self.saved_tensors_, getattr(self, "_versions", ())):
             if isinstance(t, Tensor) and t._version != v:
-                from .._ops.registry import _modified_msg
+                from .._engine.kernel import _modified_msg
                 raise RuntimeError(_modified_msg(t, v))
         return self.saved_tensors_
 

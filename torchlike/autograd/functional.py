@@ -78,7 +78,7 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
         cts = (jax.numpy.ones_like(out[0]),)
     else:
         cts = tuple(t._data for t in _as_tuple(v)[0])
-    from .._ops._backward import _conj  # (PyTorch's complex gradients are the conjugates of JAX's cotangents)
+    from .._engine.backward import _conj  # (PyTorch's complex gradients are the conjugates of JAX's cotangents)
     grads = _wrap(tuple(_conj(g) for g in pull(tuple(_conj(c.astype(o.dtype)) for c, o in zip(cts, out)))))
     outs = _wrap(out)
     return (tuple(outs) if out_tup[0] else outs[0]), (tuple(grads) if in_tup else grads[0])

@@ -22,7 +22,7 @@ def preferred_linalg_library(backend=None):
 
 # Scaled-dot-product-attention backend flags (torch.backends.cuda.*_sdp_*). Settings only: XLA
 # chooses how scaled_dot_product_attention runs, whichever are enabled.
-_SDP_FLAGS = {"flash": True, "mem_efficient": True, "math": True, "cudnn": True, "overrideable": True}
+from .._ops.attention import SDP_FLAGS as _SDP_FLAGS  # noqa: E402
 _SDP_MATH_REDUCTION = [True]
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from jax.sharding import Mesh, NamedSharding, PartitionSpec
 
 from .. import _device
+from .._engine import cache as _cache
 from .. import _tensor
 
 AXIS = "ranks"
@@ -58,8 +59,18 @@ class World:
         return out.addressable_data(0) if self.joined_jax else out
 
 
-@functools.lru_cache(maxsize=None)
+_JITTED = _cache.LRU(_cache.COLLECTIVES, "collectives")
+
+
 def _jitted(world: World, kernel, static: tuple):
+    key = (world, kernel, static)
+    f = _JITTED.get(key)
+    if f is None:
+        f = _JITTED[key] = _jit_collective(world, kernel, static)
+    return f
+
+
+def _jit_collective(world: World, kernel, static: tuple):
     fn = functools.partial(kernel, *static)
     if not world.joined_jax:
         return jax.jit(fn)
@@ -121,7 +132,7 @@ def join(coordinator: str, size: int, rank: int, platform: str, timeout_s: int) 
 def leave(world: World) -> None:
     if world.joined_jax:
         jax.distributed.shutdown()
-    _jitted.cache_clear()
+    _JITTED.clear()
 
 
 def _local_device_lists() -> dict:

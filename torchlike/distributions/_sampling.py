@@ -8,7 +8,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from .._ops.random import _kernel, _key, _work
-from .._ops.registry import run_kernel
+from .._engine.kernel import run_kernel
 
 
 _SMALL, _BLOCK = 256, 8192

@@ -17,7 +17,7 @@ import contextlib
 
 import jax
 
-from .. import _random, _tensor
+from .. import _random, _state
 from .._autograd import is_grad_enabled, no_grad
 from .._tensor import Tensor
 
@@ -25,23 +25,6 @@ RANDOMNESS = ("error", "different", "same")
 
 _READ_BACK_ERRORS = (jax.errors.ConcretizationTypeError, jax.errors.TracerArrayConversionError,
                      jax.errors.TracerIntegerConversionError, jax.errors.NonConcreteBooleanIndexError)
-
-_plain_detach = Tensor.detach
-_plain_data = Tensor.data
-
-
-def _is_traced(t: Tensor) -> bool:
-    return isinstance(t._storage.data, jax.core.Tracer)
-
-
-def _detach(self: Tensor) -> Tensor:
-    if _is_traced(self):
-        return Tensor._wrap(jax.lax.stop_gradient(self._data))
-    return _plain_detach(self)
-
-
-_traced_data = property(_detach, _plain_data.fset)
-
 
 def check_randomness(randomness: str) -> None:
     if randomness not in RANDOMNESS:
@@ -61,32 +44,6 @@ def _key_stream(key):
         state[0], sub = _random._split(state[0])
         return sub
     return next_key
-
-
-class _TransformStream:
-    """Stands in for the default generator while vmap decides randomness: not a Generator, so random
-    operators skip their fast path (which reads the generator's state) and ask `next_key` instead."""
-
-    _state = None
-
-    def __init__(self, next_key):
-        self._next_key = next_key
-
-
-@contextlib.contextmanager
-def _random_mode(next_key):
-    with _patched(_random, "next_key", next_key), _patched(_random, "default_generator", _TransformStream(next_key)):
-        yield
-
-
-@contextlib.contextmanager
-def _patched(obj, name: str, value):
-    saved = obj.__dict__[name]
-    setattr(obj, name, value)
-    try:
-        yield
-    finally:
-        setattr(obj, name, saved)
 
 
 def _tape_error(api: str) -> NotImplementedError:
@@ -122,12 +79,9 @@ class _TapeGuard:
 
 @contextlib.contextmanager
 def _guarding_tape(api: str):
-    guard = _TapeGuard(_tensor._observer)
-    _tensor.set_observer(guard)
-    try:
+    guard = _TapeGuard(_state.current("observer"))
+    with _state.entered("observer", guard):
         yield
-    finally:
-        _tensor.set_observer(guard.outer)
     if guard.found:
         raise _tape_error(api)
 
@@ -142,12 +96,11 @@ def transform_scope(api: str, randomness: str | None = None, key=None):
         if is_grad_enabled():
             stack.enter_context(_guarding_tape(api))
         stack.enter_context(no_grad())
-        stack.enter_context(_patched(Tensor, "detach", _detach))
-        stack.enter_context(_patched(Tensor, "data", _traced_data))
+        stack.enter_context(_state.entered("traced_detach", True))
         if randomness == "error":
-            stack.enter_context(_random_mode(_refuse_random))
+            stack.enter_context(_state.entered("next_key", _refuse_random))
         elif randomness == "different":
-            stack.enter_context(_random_mode(_key_stream(key)))
+            stack.enter_context(_state.entered("next_key", _key_stream(key)))
         try:
             yield
         except _READ_BACK_ERRORS as e:

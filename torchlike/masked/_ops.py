@@ -15,7 +15,7 @@ import math
 import torchlike as _t
 
 from .. import _dtype as D
-from .._ops.registry import OPS as _OPS
+from .._engine.op import OPS as _OPS
 from .maskedtensor import is_masked_tensor
 
 __all__ = ["amax", "amin", "argmax", "argmin", "cumprod", "cumsum", "log_softmax", "logaddexp", "logsumexp",

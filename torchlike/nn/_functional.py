@@ -11,6 +11,7 @@ from .. import _autograd, _device
 from .. import _dtype as D
 from .._ops import OPS
 from .._ops import nn_norm as _N
+from .._ops.nn_norm import _update_stat
 from .._ops import nn_ops as _A
 from .._tensor import Tensor, concrete
 
@@ -18,12 +19,12 @@ from .._tensor import Tensor, concrete
 
 
 def _inplace(t: Tensor, result: Tensor, saves_result: bool = False) -> Tensor:
-    from .._ops._attach import assign, check_inplace
+    from .._engine.methods import assign, check_inplace
     check_inplace(t)
     assign(t, result)
     if saves_result and t.grad_fn is not None and hasattr(t.grad_fn, "saved_outputs"):
         # PyTorch's in-place form differentiates from its result, so a later write to t is refused.
-        from .._ops.registry import _SavedOutput
+        from .._engine.kernel import _SavedOutput
         out = _SavedOutput(t, t.grad_fn.name())
         t.grad_fn.saved_outputs = [(out, out.expected)]
     return t
@@ -354,17 +355,6 @@ def _verify_batch_size(size) -> None:
         n *= s
     if n == 1:
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {size}")
-
-
-@jax.jit
-def _ema(running, stat, momentum):
-    return ((1 - momentum) * running + momentum * stat.astype(running.dtype)).astype(running.dtype)
-
-
-def _update_stat(buf: Tensor | None, stat: Tensor, momentum: float) -> None:
-    """running = (1 - momentum) * running + momentum * stat, in place (the buffer's version moves on)."""
-    if buf is not None:
-        buf._write(_ema(buf._data, stat._data, momentum))
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,

@@ -6,6 +6,7 @@ import math
 
 from .._ops import conv as _C
 from .._ops import nn_misc as _M
+from .._ops.nn_misc import pad  # noqa: F401  (torch.nn.functional.pad)
 from .._ops import pooling as _P
 from .._tensor import Tensor
 
@@ -142,23 +143,6 @@ def max_unpool2d(input: Tensor, indices: Tensor, kernel_size, stride=None, paddi
 def max_unpool3d(input: Tensor, indices: Tensor, kernel_size, stride=None, padding=0, output_size=None) -> Tensor:
     """Mirrors `torch.nn.functional.max_unpool3d`."""
     return _unpool(input, indices, kernel_size, stride, padding, output_size, 3)
-
-
-def pad(input: Tensor, pad, mode: str = "constant", value: float | None = None) -> Tensor:
-    """Mirrors `torch.nn.functional.pad` (pairs from the last dimension backwards)."""
-    pad = tuple(int(p) for p in pad)
-    if mode == "constant":
-        return _M.constant_pad_nd(input, pad, 0 if value is None else value)
-    if mode not in ("reflect", "replicate", "circular"):
-        raise NotImplementedError(f"Unrecognised padding mode {mode}")
-    if len(pad) % 2:
-        raise RuntimeError("Padding length must be divisible by 2")
-    if len(pad) > 2 * input.ndim:
-        raise RuntimeError(f"Padding length should be less than or equal to two times the input dimension but got "
-                           f"padding length {len(pad)} and input of dimension {input.ndim}")
-    if value is not None and value != 0:
-        raise RuntimeError(f'Padding mode "{mode}" doesn\'t take in value argument')
-    return _M._pad_nonconstant(input, pad, mode)
 
 
 _INTERP_RANK = {"linear": 3, "bilinear": 4, "trilinear": 5, "bicubic": 4}

@@ -1,6 +1,7 @@
 """Parameter and Buffer: the tensor kinds a Module registers when assigned as attributes."""
 from __future__ import annotations
 
+from .._tensor_str import tensor_repr
 from .._tensor import Tensor
 
 
@@ -13,6 +14,8 @@ def _share(dst: Tensor, src: Tensor) -> None:
 
 class Parameter(Tensor):
     """Mirrors `torch.nn.Parameter`: a leaf tensor sharing the given tensor's storage."""
+
+    _is_param = True  # (how printing tells a parameter, as PyTorch's does)
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True):
         if data is None:
@@ -29,7 +32,6 @@ class Parameter(Tensor):
         pass
 
     def __repr__(self) -> str:
-        from .._tensor_str import tensor_repr
         return "Parameter containing:\n" + tensor_repr(self)
 
     def __reduce_ex__(self, protocol):

@@ -8,7 +8,7 @@ it with PyTorch's NotImplementedError.
 """
 from __future__ import annotations
 
-from .._ops import registry as _registry
+from .._engine import op as _registry
 from .._tensor import Tensor
 from ._coo import SparseTensor, install_dense_methods, sparse_coo_tensor  # noqa: F401
 from . import _ops

@@ -14,12 +14,13 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
+from .._engine.methods import install
 from .. import _dtype as D
 from .._device import device as _device_cls
 from .._device import from_jax as _device_from_jax
 from .._device import to_jax as _device_to_jax
 from .._tensor import Size, Tensor, _Storage
-from .._ops.registry import SparseArgument
+from .._engine.op import SparseArgument
 from . import _grad
 
 
@@ -347,4 +348,4 @@ def install_dense_methods() -> None:
                      ("is_coalesced", dense_is_coalesced), ("coalesce", dense_coalesce),
                      ("sparse_dim", dense_sparse_dim), ("dense_dim", dense_dense_dim)):
         if name not in Tensor.__dict__:
-            setattr(Tensor, name, fn)
+            install(name, fn)

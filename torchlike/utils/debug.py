@@ -13,10 +13,8 @@ that changes every step (a new shape, an int or string argument that changes).
 """
 from __future__ import annotations
 
-import jax
-
-from .. import _cache, _program_budget
-from .._ops import placement, registry
+from .. import _engine, _program_budget
+from .._engine import cache as _cache, kernel, placement
 
 __all__ = ["kernel_stats", "clear_caches", "check_devices"]
 
@@ -26,7 +24,7 @@ def kernel_stats() -> dict:
 
     - "compiled": XLA programs compiled so far (kernels, their backwards, fused programs);
     - "loaded": programs loaded from the persistent compilation cache instead (see
-      torchlike/_compilation_cache.py);
+      torchlike/_config.py);
     - "kernels_built": operator kernels made so far (each is compiled once per input shape);
     - "cache_clears": how often the program budget cleared JAX's caches;
     - "caches": per cache family, {"caches": how many, "entries": total entries,
@@ -35,7 +33,7 @@ def kernel_stats() -> dict:
     return {
         "compiled": _program_budget.compiles(),
         "loaded": _program_budget.loaded(),
-        "kernels_built": registry.kernels_built[0],
+        "kernels_built": kernel.kernels_built[0],
         "cache_clears": _program_budget.clears,
         "caches": _cache.families(),
     }
@@ -44,8 +42,7 @@ def kernel_stats() -> dict:
 def clear_caches() -> None:
     """Empty every engine cache (fast paths, kernels, backwards, replayed and fused programs,
     compiled steps) and JAX's compiled programs: the next calls rebuild and recompile what they use."""
-    _cache.clear_all()
-    jax.clear_caches()
+    _engine.clear_caches()
 
 
 def check_devices(enabled: bool = True) -> None:

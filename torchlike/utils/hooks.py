@@ -1,6 +1,7 @@
 """torch.utils.hooks: hook handles. Mirrors `torch.utils.hooks`.
 
-`RemovableHandle` is the handle torchlike's Module and Optimizer hooks already return.
+`RemovableHandle` is the handle every torchlike hook registration returns (Module, Optimizer,
+Tensor and autograd Node hooks).
 `BackwardHook` is PyTorch's internal helper behind `Module.register_full_backward_hook`; the name
 exists, but Module implements full backward hooks itself, so building one directly is not supported.
 """
@@ -8,7 +9,7 @@ from __future__ import annotations
 
 import warnings
 
-from ..nn.modules.module import RemovableHandle
+from .._hooks import RemovableHandle
 
 __all__ = ["BackwardHook", "RemovableHandle", "unserializable_hook", "warn_if_has_hooks"]
 

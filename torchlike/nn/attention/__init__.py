@@ -34,7 +34,7 @@ def sdpa_kernel(backends, set_priority: bool = False):
     assert isinstance(backends, (list, SDPBackend)), \
         f"Backend must be an instance of SDPBackend or a list of SDPBackend instances, got {type(backends).__name__}"
     chosen = {backends} if isinstance(backends, SDPBackend) else set(backends)
-    from ...backends.cuda import _SDP_FLAGS
+    from ..._ops.attention import SDP_FLAGS as _SDP_FLAGS
     saved = dict(_SDP_FLAGS)
     for backend, name in _flag_names().items():
         _SDP_FLAGS[name] = backend in chosen

@@ -34,6 +34,26 @@ class _CompleteFinder(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path, target=None):
         if name.startswith("torchlike.") and not any(name == p or name.startswith(p + ".") for p in _LIGHT):
             _complete()
+            done = sys.modules.get(name)
+            if done is not None:
+                # Completing imported it, and the import system will load the module's own spec again
+                # (it does not look at sys.modules once a finder has run): make that load hand the
+                # module over instead of running it a second time.
+                done.__spec__.loader = _Imported(done, done.__spec__.loader)
+                return done.__spec__
+
+
+class _Imported(importlib.abc.Loader):
+    """A loader for a module that is imported already: loading returns it as it is, once."""
+
+    def __init__(self, module, loader):
+        self.module, self.loader = module, loader
+
+    def create_module(self, spec):
+        return self.module
+
+    def exec_module(self, module):
+        module.__spec__.loader = self.loader
 
 
 def _module_getattr(name):

@@ -51,6 +51,20 @@ def _tensor_from_list(batch: list):
     return _from_values(batch, np.int64)
 
 
+def _same_mapping(like, values: dict):
+    """values in a mapping of like's type, as PyTorch rebuilds one: a mutable mapping is copied and
+    updated (keeping its other state), another type is called on the dict, and where that fails
+    the plain dict is returned."""
+    try:
+        if isinstance(like, collections.abc.MutableMapping):
+            clone = copy.copy(like)
+            clone.update(values)
+            return clone
+        return type(like)(values)
+    except TypeError:
+        return values
+
+
 def collate(batch, *, collate_fn_map=None):
     """Mirrors `torch.utils.data._utils.collate.collate`."""
     elem = batch[0]
@@ -77,15 +91,8 @@ def collate(batch, *, collate_fn_map=None):
     if isinstance(elem, (str, bytes)):
         return batch
     if isinstance(elem, collections.abc.Mapping):
-        values = {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map) for key in elem}
-        try:
-            if isinstance(elem, collections.abc.MutableMapping):
-                clone = copy.copy(elem)
-                clone.update(values)
-                return clone
-            return elem_type(values)
-        except TypeError:
-            return values
+        return _same_mapping(elem, {key: collate([d[key] for d in batch], collate_fn_map=collate_fn_map)
+                                    for key in elem})
     if isinstance(elem, tuple) and hasattr(elem, "_fields"):
         return elem_type(*(collate(s, collate_fn_map=collate_fn_map) for s in zip(*batch)))
     if isinstance(elem, collections.abc.Sequence):
@@ -124,15 +131,7 @@ def default_convert(data):
             return data
         return to_tensor(np.asarray(data))
     if isinstance(data, collections.abc.Mapping):
-        values = {k: default_convert(v) for k, v in data.items()}
-        try:
-            if isinstance(data, collections.abc.MutableMapping):
-                clone = copy.copy(data)
-                clone.update(values)
-                return clone
-            return elem_type(values)
-        except TypeError:
-            return values
+        return _same_mapping(data, {k: default_convert(v) for k, v in data.items()})
     if isinstance(data, tuple) and hasattr(data, "_fields"):
         return elem_type(*(default_convert(d) for d in data))
     if isinstance(data, tuple):

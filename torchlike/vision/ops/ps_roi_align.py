@@ -10,7 +10,7 @@ from __future__ import annotations
 import jax.numpy as jnp
 
 import torchlike as torch
-from torchlike._ops.registry import T, op
+from torchlike._engine.op import T, op
 
 from ._utils import as_rois, bin_counts, pair
 from .roi_align import _bilinear_bins, _check, _grids

@@ -15,7 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import torchlike as torch
-from torchlike._ops.registry import T, op
+from torchlike._engine.op import T, op
 
 from ._utils import as_rois, bin_counts, pair
 from .ps_roi_align import _check_channels, _position_channels

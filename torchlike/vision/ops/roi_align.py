@@ -16,7 +16,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import torchlike as torch
-from torchlike._ops.registry import T, op
+from torchlike._engine.op import T, op
 from ._utils import as_rois, bin_counts, pair
 from .boxes import host_values
 

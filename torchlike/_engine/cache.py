@@ -25,6 +25,9 @@ REPLAY_SEEN = 4096       # tape shapes seen but not (yet) compiled
 LAZY_PROGRAMS = 512      # fused deferred traces and forward+backward programs
 LAZY_SEEN = 4096         # trace structures seen but not (yet) compiled
 COMPILE_PROGRAMS = 64    # torchlike.compile programs per compiled function
+SHARDINGS = 256          # distinct shardings deferred traces key by (one per placement in use)
+ONES = 64                # implicit 0-d loss gradients, one per dtype and placement
+COLLECTIVES = 256        # jitted collective kernels per (world, kernel, static arguments)
 
 _families: dict = {}     # family name -> (bound, {serial: cache}, held weakly)
 _serials = itertools.count()

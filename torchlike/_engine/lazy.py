@@ -34,7 +34,8 @@ from threading import get_ident
 
 import jax
 
-from .. import _cache, _interrupt, _tensor
+from . import cache as _cache
+from .. import _interrupt, _state
 from .._tensor import ARRAY, LazyStorage, Tensor, no_trace
 
 enabled = os.environ.get("TORCHLIKE_LAZY", "1") != "0"
@@ -181,15 +182,14 @@ _trace = _Trace()
 _WIRE = operator.attrgetter("wire")
 
 
-_SHARDINGS: dict = {}  # id -> (sharding, the first equal one seen): equal shardings compare by identity
+# id -> (sharding, the first equal one seen): equal shardings compare by identity
+_SHARDINGS = _cache.LRU(_cache.SHARDINGS, "shardings")
 
 
 def _canonical(sh):
     hit = _SHARDINGS.get(id(sh))
     if hit is None:
-        if len(_SHARDINGS) > 256:
-            _SHARDINGS.clear()
-        same = next((c for s, c in _SHARDINGS.values() if c == sh), sh)
+        same = next((c for s, c in list(_SHARDINGS.values()) if c == sh), sh)
         hit = _SHARDINGS[id(sh)] = (sh, same)  # (holding sh keeps its id from being reused)
     return hit[1]
 
@@ -296,7 +296,7 @@ def _joint(wiring, outs, refs, fn):
 def record(k, args, sources, metas, shapes, sites):
     """A deferred output for this fast-path call, or None to run it now. metas[j]: args[j]'s array
     or pending node; shapes: the tensor arguments' shapes, in order; sites: the entry's _Sites."""
-    if _tensor._observer is not None or get_ident() != _MAIN:
+    if _state.active and _state.modes.observer is not None or get_ident() != _MAIN:
         return None  # torchlike.compile must see every read; the trace belongs to one thread
     site = sites.get(tuple(shapes))
     if site is None:

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import jax
 
-from .. import _cache, _interrupt
+from . import cache as _cache
+from .. import _interrupt
+from .. import _autograd
 from .._autograd import AccumulateGrad, edge_of
 from .._tensor import Tensor
 from .lazy import resolve, run_joint
-from ._backward import vjp_of as _vjp_of
-from .registry import OpNode
+from .backward import vjp_of as _vjp_of
+from .kernel import OpNode
 
 MAX_NODES = 2000       # bigger tapes: tracing them would cost more than it saves
 REPLAY_AFTER = 2       # a tape shape is compiled the second time it is seen (one-off graphs never are)
@@ -56,7 +58,7 @@ def try_replay(roots, grads, retain_graph: bool) -> bool:
     if not retain_graph:  # (first: the intermediate tensors only the graph held are gone before it runs)
         for n in nodes:
             n.release()
-    # Deferred forward ops feeding this backward run with it, as one program (torchlike/_ops/lazy.py).
+    # Deferred forward ops feeding this backward run with it, as one program (torchlike/_engine/lazy.py).
     new = run_joint(key, program[1], args, not retain_graph)
     if new is None:
         # (SIGINT held: a KeyboardInterrupt inside its compile would spoil it; see _interrupt.py)
@@ -165,3 +167,6 @@ def _build(key):
                     buf[e] = g if e not in buf else buf[e] + g
         return out
     return program
+
+
+_autograd.install_replay(try_replay)

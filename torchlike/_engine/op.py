@@ -11,29 +11,29 @@ optional tensor, `TL` a sequence of tensors; `N` a Python number used only arith
 alpha, a slope, a probability): a float given there is a traced, weakly typed kernel input, so a
 new value never compiles a new kernel (ints, bools and None stay static); everything else is a
 static argument. Kernels and fast-path entries hold a scalar's Python type, not its value
-(`_scalars.py`). A call binds PyTorch's signature, promotes operands with PyTorch's table, runs
+(`scalars.py`). A call binds PyTorch's signature, promotes operands with PyTorch's table, runs
 a kernel `jax.jit`-compiled once per (op, static arguments, structure), wraps the outputs, and
 records a node on the tape whose backward is the kernel's cached, jitted `jax.vjp`.
 """
 from __future__ import annotations
 
 import inspect
-import math
 import numbers
 import weakref
+from typing import NamedTuple
 
 import jax
-import jax.numpy as jnp
 import numpy as np
 
 from .. import _dtype as D
-from .._autograd import Node, edge_of, is_grad_enabled
-from .._tensor import Tensor, no_trace
-from .. import _cache, _program_budget
-from . import lazy, placement
-from ._scalars import _call_scalars, _weak, scalar_array, scalar_input  # noqa: F401 (scalar_array: re-exported)
-from ._backward import backward_raw, graph_reads, vjp_of
-from ._grad_name import GradName, backward_name, backward_takes_inputs
+from .. import _program_budget, _state
+from .._autograd import is_grad_enabled
+from .._tensor import Tensor
+from . import cache as _cache, lazy, placement
+from .grad_name import GradName
+from .kernel import Kernel, attach_node, run_kernel
+from .out import check_out_dtype, check_out_overlap, check_resized_out_overlap, _write_out
+from .scalars import _call_scalars, _weak, scalar_array, scalar_input
 
 T, TS, TO, TL, N = "T", "TS", "TO", "TL", "N"
 # Ops PyTorch's argument parser lets take Python numbers for all their tensor operands (torch.add(2, 3));
@@ -41,12 +41,6 @@ T, TS, TO, TL, N = "T", "TS", "TO", "TL", "N"
 NUMBERS_AS_TENSORS = frozenset({"add", "sub", "mul", "div", "_div_rounding", "floor_divide", "true_divide"})
 KINDS = (T, TS, TO, TL)
 OPS: dict[str, "Op"] = {}
-kernels_built = [0]  # Kernel objects made so far (each jits its function: see torchlike.utils.debug)
-
-# Set by torchlike.amp while an autocast region is active: (op, bound arguments) -> bound arguments,
-# with floating tensors cast as autocast's op lists say. None costs one global read per call.
-autocast_hook = None
-
 
 class SparseArgument(NotImplementedError):
     """A sparse COO tensor's dense array was asked for: the op goes to `sparse_hook` (torchlike/sparse)."""
@@ -55,197 +49,27 @@ class SparseArgument(NotImplementedError):
 sparse_hook = None  # set by torchlike.sparse: (op, args, kwargs) -> result, for an op given a sparse tensor
 
 
-class Kernel:
-    """A jax function of flat arrays, its jitted form, and the facts autograd needs about it
-    (`rule`: the op's GradName, for its backward's node; None for view and internal kernels)."""
+class Plan(NamedTuple):
+    """A fast-path entry: how a call of a known form runs, without binding or promotion.
 
-    __slots__ = ("raw", "jit", "grad_name", "saves", "saves_output", "saves_inputs", "bwd", "rule", "__weakref__")
-
-    def __init__(self, raw, grad_name, saves: bool, saves_output: bool = False, saves_inputs: bool = False,
-                 rule: GradName | None = None):
-        self.raw, self.jit, self.grad_name, self.saves = raw, jax.jit(raw), grad_name, saves
-        kernels_built[0] += 1
-        self.saves_output, self.saves_inputs, self.rule = saves_output, saves_inputs, rule
-        self.bwd = _cache.LRU(_cache.VJPS_PER_KERNEL, "vjp")
-
-    def node_name(self, arrays) -> str:
-        """The grad_fn name of a call on these inputs (it may depend on their ranks: matmul is
-        MmBackward0, MvBackward0, ...)."""
-        g = self.grad_name
-        return g if g.__class__ is str else g(*arrays)
-
-    def backward_fn(self, diff: tuple, cts_mask: tuple):
-        """Jitted (arrays, cts) -> grads of the inputs at positions `diff`."""
-        key = (diff, cts_mask)
-        f = self.bwd.get(key)
-        if f is None:
-            f = self.bwd[key] = jax.jit(vjp_of(self.raw, diff))
-        return f
-
-    def backward_kernel(self, diff: tuple, n_arrays: int, cts_mask: tuple) -> "Kernel":
-        """The backward as a Kernel of (arrays..., present cts...), for create_graph=True."""
-        key = ("kernel", diff, n_arrays, cts_mask)
-        k = self.bwd.get(key)
-        if k is None:
-            no_double = self.rule.no_double() if self.rule is not None and self.rule.no_double else None
-            def name(*xs):  # PyTorch's name for the backward of the forward's node on these arrays
-                return backward_name(self.node_name(xs[:n_arrays]), self.rule)
-            k = self.bwd[key] = Kernel(backward_raw(self.raw, diff, n_arrays, cts_mask, no_double), name, True)
-        return k
+    - kernel: the Kernel to run;
+    - sources: per kernel input, an argument position (a tensor), `(constant,)` (a scalar the call
+      did not give) or `(position or keyword, dtype)` (a Python scalar of the call, converted per call);
+    - view_src: the argument position whose view the result is (view ops), else None;
+    - sites: the deferral sites learned per input shapes (lazy.py);
+    - scalars: (number of operand inputs, whether some come from the call), or None when every
+      input is a tensor argument."""
+    kernel: Kernel
+    sources: list
+    view_src: int | None
+    sites: dict
+    scalars: tuple | None
 
 
-class OpNode(Node):
-    """A node whose backward is a kernel's vjp at the recorded inputs."""
-
-    def __init__(self, k: Kernel, arrays, operands, diff: tuple, n_out: int, name: str | None = None):
-        super().__init__(k.node_name(arrays) if name is None else name, [edge_of(operands[i]) for i in diff], k.saves, n_out)
-        self.kernel, self.arrays, self.diff = k, arrays, diff
-        self.operands = [operands[i] for i in diff]
-        self.saved = [(t, t._version) for t in _saved_operands(k, operands, diff)]
-        self.saved_outputs = ()  # (tensor, version) for ops whose backward uses their output
-
-    def apply(self, grads, create_graph):
-        if self.saves:
-            for t, v in list(self.saved) + list(self.saved_outputs):
-                if t._version != v:
-                    raise RuntimeError(_modified_msg(t, v))
-        mask = tuple(g is not None for g in grads)
-        arrays = lazy.resolve(self.arrays)
-        if not create_graph:
-            res = self.kernel.backward_fn(self.diff, mask)(arrays, tuple(g._data if g is not None else None for g in grads))
-            return [Tensor._wrap(r) for r in res]
-        bk = self.kernel.backward_kernel(self.diff, len(arrays), mask)
-        operands = [None] * len(arrays)
-        for i, t in zip(self.diff, self.operands):
-            operands[i] = t
-        present = [g for g in grads if g is not None]
-        ins, operands = arrays + [g._data for g in present], operands + present
-        if backward_takes_inputs(self.name(), self.kernel.rule):
-            return list(run_kernel(bk, ins, operands))
-        # A formula's gradient requires grad only through what it is computed from (x * c: grad * c).
-        reads = graph_reads(bk, ins)
-        used = frozenset().union(*reads)
-        out = run_kernel(bk, ins, [t if i in used else None for i, t in enumerate(operands)])
-        for g, r in zip(out, reads):
-            if g.grad_fn is not None and not any(operands[i] is not None and operands[i]._requires_grad for i in r):
-                g._requires_grad, g.grad_fn = False, None
-        return list(out)
-
-    def release(self):
-        self.freed = True
-        if self.saves:  # (a node that saves nothing can run again, as PyTorch allows)
-            self.arrays, self.operands, self.saved, self.saved_outputs = None, (), (), ()
-
-    def rebase_versions(self, t) -> None:
-        """After an in-place op wrote its result into t. What it saved as self is PyTorch's copy of the
-        original self (and this node holds the pre-write arrays anyway): later writes to t do not touch it,
-        so it leaves the version checks. Other saved operands that alias t count from t's new version."""
-        kept, dropped_self = [], False
-        for x, v in self.saved:
-            if x is t and not dropped_self:
-                dropped_self = True
-            else:
-                kept.append((x, x._version if x._storage is t._storage else v))
-        self.saved = kept
-        if self.saved_outputs:  # the output it saved is t itself now (sigmoid_, relu_, ...), at its new version
-            out = _SavedOutput(t, self.name())
-            self.saved_outputs = [(out, out.expected)]
-
-
-def _saved_operands(k: Kernel, operands, diff: tuple) -> list:
-    """The inputs PyTorch's backward would save, for its "modified by an inplace operation" check.
-
-    Our nodes keep immutable arrays, so gradients are right either way; this only decides when
-    to refuse as PyTorch does. Ops that save their output, and scalar forms (x * 2, x / 2), save
-    no input; a unary op saves its input; a binary op saves an operand when another requires grad
-    (`diff`: the positions of those that do); an op registered with `saves_inputs` saves every tensor
-    input whatever the others are.
-    """
-    if not k.saves or k.saves_output:
-        return []
-    if k.saves_inputs:  # (y.pow(2), y.clamp(0, 1), atan2(y, c): PyTorch saves y though c is constant)
-        return [t for t in operands if t is not None]
-    for t in operands:
-        if t is None:
-            return []
-    if len(operands) == 1 or len(diff) > 1:
-        return list(operands)
-    return [t for i, t in enumerate(operands) if i != diff[0]]
-
-
-class _SavedOutput:
-    """What a node remembers of an output it saved: enough to detect and report a later
-    in-place write, without referencing the tensor (which would make a reference cycle)."""
-
-    __slots__ = ("_storage", "_output_nr", "grad_fn_name", "shape", "dtype", "expected")
-
-    def __init__(self, t, name: str):
-        self._storage, self._output_nr, self.grad_fn_name = t._storage, t._output_nr, name
-        self.shape, self.dtype, self.expected = tuple(t.shape), t.dtype, t._version
-
-    @property
-    def _version(self) -> int:
-        return self._storage.version - self._storage.hidden
-
-
-def _modified_msg(t, expected: int) -> str:
-    name = t.grad_fn_name if isinstance(t, _SavedOutput) else (t.grad_fn.name() if t.grad_fn is not None else None)
-    where = f", which is output {t._output_nr} of {name}," if name else ""
-    shape = ", ".join(str(s) for s in t.shape)
-    return (f"one of the variables needed for gradient computation has been modified by an inplace operation: "
-            f"[torch.{t.dtype.legacy}Tensor [{shape}]]{where} is at version {t._version}; expected version "
-            f"{expected} instead. Hint: the backtrace further above can show the operation that failed to compute "
-            f"its gradient. The variable in question was changed in there or anywhere later. Good luck!")
-
-
-def run_kernel(k: Kernel, arrays: list, operands: list):
-    """Run a kernel on arrays; wrap outputs; record a node if an operand requires grad."""
-    try:
-        out = k.jit(*arrays)
-    except Exception as e:
-        # Our checks raise PyTorch's errors at trace time; JAX's note about hidden frames would
-        # be the last line a user (or a script comparing errors) reads, so drop it.
-        notes = getattr(e, "__notes__", None)
-        if notes:
-            e.__notes__ = [n for n in notes if "JAX has removed its internal frames" not in n]
-        raise
-    if isinstance(out, tuple):  # also the named tuples some kernels return
-        outs = [Tensor._wrap(o) for o in out]
-        result = tuple(outs)
-    else:
-        result = Tensor._wrap(out)
-        outs = (result,)
-    if is_grad_enabled():
-        attach_node(k, arrays, operands, outs)
-    return result
-
-
-def attach_node(k: Kernel, arrays, operands, outs, name: str | None = None) -> OpNode | None:
-    """Record the tape node of a call whose inputs were `arrays` (the Tensors among them in
-    `operands`), if some operand requires grad, and make it the grad_fn of the floating outputs."""
-    diff = ()
-    for i, t in enumerate(operands):
-        if t is not None and t._requires_grad:
-            diff += (i,)
-    if not diff:
-        return None
-    float_outs = [t for t in outs if _floating(t._meta.dtype)]
-    if not float_outs:
-        return None
-    node = OpNode(k, arrays, operands, diff, len(float_outs), name)
-    for nr, t in enumerate(float_outs):
-        t._requires_grad, t.grad_fn, t._output_nr = True, node, nr
-    if k.saves_output:
-        node.saved_outputs = [(so, so.expected) for so in (_SavedOutput(t, node.name()) for t in float_outs)]
-    return node
-
-
-_BFLOAT16 = np.dtype(jnp.bfloat16)
-
-
-def _floating(d: np.dtype) -> bool:
-    """Whether outputs of this dtype get a grad_fn; a compiled forward may return a uint32 RNG key."""
-    return d.kind in "fc" or d == _BFLOAT16
+# Exceptions a kernel may raise on a call's values (JAX's shape and type errors, PyTorch's errors raised
+# at trace time): on the fast path they send the call down the full path, which raises PyTorch's error.
+_CALL_ERRORS = (TypeError, ValueError, RuntimeError, IndexError, NotImplementedError, OverflowError,
+                ZeroDivisionError)
 
 
 # Fast-key stand-ins for a Python scalar that becomes a kernel input (its value is not part of the key).
@@ -311,6 +135,9 @@ def clear_fast_paths() -> None:
         o.fast.clear()
 
 
+D.on_default_dtype_change(clear_fast_paths)
+
+
 def _freeze(v):
     """A hashable stand-in for a static argument (lists, slices, dicts). Bools and floats are
     tagged: False == 0 and 1.0 == 1 in Python, but `var(x, False)` and `var(x, 0)` differ."""
@@ -348,6 +175,7 @@ class Op:
         self.saves_output, self.saves_inputs = saves_output, saves_inputs
         self.differentiable = differentiable
         self.eager_forward = None  # f(**static) -> run the forward op by op in JAX, not jitted (indexing.py)
+        self.check = None  # check(bound arguments) before each call: PyTorch's value checks (set_check)
         sig = inspect.signature(fn)
         self.pos_names, self.names, self.defaults, self.required = [], set(), {}, []
         self.tensor_params, self.static_names, number_params = [], [], []
@@ -368,8 +196,8 @@ class Op:
         self.kernels = _cache.LRU(_cache.KERNELS_PER_OP, "kernels")
         # Fast path: a call whose tensors are positional and whose other arguments are plain
         # scalars, strings or None is keyed by the tensors' dtypes and those values (_fast_key). The
-        # first such call goes the full way and leaves (kernel, where each kernel input comes from,
-        # view source) here; later ones skip binding, promotion and the kernel key.
+        # first such call goes the full way and leaves a Plan here; later ones skip binding, promotion
+        # and the kernel key.
         self.fast = _cache.LRU(_cache.FAST_PER_OP, "fast_path")
         self.pos_index = {n: i for i, n in enumerate(self.pos_names)}
         self._set_numbers(tuple(number_params))
@@ -414,12 +242,24 @@ class Op:
             raise TypeError(f"{self.name}() missing required argument '{missing[0]}'")
         return vals
 
+    def set_check(self, check) -> "Op":
+        """Run check(bound arguments) before every call, for PyTorch errors that depend on values or on
+        dtypes that promotion hides; check may return another op to call instead (a separate overload)."""
+        if self.check is not None:
+            raise RuntimeError(f"{self.name} has a check already")
+        self.check = check
+        return self
+
     def __call__(self, *args, **kwargs):
         if _program_budget.pending:
             _program_budget.relieve()
+        if self.check is not None:
+            alt = self.check(self.bind(args, kwargs))
+            if alt is not None:
+                return alt(*args, **kwargs)
         if placement.checks_on:
             placement.check_same_device(args, kwargs)
-        if autocast_hook is None:
+        if not _state.active or _state.modes.autocast is None:  # (an autocast region casts in the full path)
             metas, shapes = [], []
             try:
                 key = _fast_key(args, kwargs, metas, shapes, self.free_pos, self.free_kw)
@@ -429,7 +269,7 @@ class Op:
                 entry = self.fast.get(key)
                 if entry is None:
                     return self._call(args, kwargs, key)
-                k, sources, view_src, sites, scalars = entry
+                k, sources, view_src, sites, scalars = entry  # (a Plan)
                 ins = sources
                 if scalars is not None:  # (number inputs, whether some come from this call's arguments)
                     if scalars[1]:
@@ -451,7 +291,7 @@ class Op:
                 arrays = [args[j]._data if j.__class__ is int else j[0] for j in sources]
                 try:
                     result = run_kernel(k, arrays, operands)
-                except Exception:
+                except _CALL_ERRORS:
                     return self._call(args, kwargs, None)  # raises as the full path does
                 if sites is not None:
                     lazy.learn(sites, shapes, result)
@@ -470,8 +310,8 @@ class Op:
 
     def _full_call(self, args, kwargs, fast_key):
         vals = self.bind(args, kwargs)
-        if autocast_hook is not None:
-            vals = autocast_hook(self, vals)
+        if _state.active and _state.modes.autocast is not None:
+            vals = _state.modes.autocast(self, vals)
         out = vals.pop("out", None) if "out" in self.names else None
         arrays, operands, struct, promo = [], [], [], []
         sources = [] if fast_key is not None else None  # per kernel input: its position in args, or a constant
@@ -551,7 +391,7 @@ class Op:
             # the kernel, which the fast key, holding only its dtype, could not tell apart)
             view_src = self.pos_index.get(self.tensor_params[0][0]) if self.view else None
             srcs, scalars = self._entry_sources(sources, arrays, args, kwargs)
-            self.fast[fast_key] = (k, srcs, view_src, {}, scalars)
+            self.fast[fast_key] = Plan(k, srcs, view_src, {}, scalars)
         if not self.differentiable:
             operands = [None] * len(operands)
         try:
@@ -643,126 +483,6 @@ def check_broadcast(shapes) -> None:
 def _cast(a, npdtype):
     return a if npdtype is None or a.dtype == npdtype else a.astype(npdtype)
 
-
-# Ops whose out= PyTorch checks against their inputs: "any" refuses an out sharing memory with an input
-# (assert_no_overlap), "partial" only one overlapping it without being it (assert_no_partial_overlap).
-OUT_OVERLAP = {
-    "cat": "any", "stack": "any", "index_select": "any", "gather": "any", "masked_select": "any", "take": "any",
-    "kthvalue": "any", "kron": "any", "outer": "any", "sort": "partial",
-}
-_INTERNAL_OVERLAP = ("unsupported operation: more than one element of the written-to tensor refers to a single "
-                     "memory location. Please clone() the tensor before performing the operation.")
-_INPUT_OVERLAP = ("unsupported operation: some elements of the input tensor and the written-to tensor refer to a "
-                  "single memory location. Please clone() the tensor before performing the operation.")
-
-
-def check_out_overlap(name: str, out, inputs) -> None:
-    """PyTorch's memory-overlap checks of an out= argument: an out whose elements alias each other (an
-    expanded view) is refused by every op, one aliasing an input by those OUT_OVERLAP names."""
-    rule = OUT_OVERLAP.get(name)
-    for o in out if isinstance(out, (tuple, list)) else (out,):
-        if not isinstance(o, Tensor):
-            continue
-        if o._chain is not None and o.numel() > 1:
-            strides, _ = _layout(o)
-            if any(st == 0 and n > 1 for st, n in zip(strides, o.shape)):
-                raise RuntimeError(_INTERNAL_OVERLAP)
-        if rule is not None:
-            for t in inputs:
-                status = _overlap(o, t) if t is not None else None
-                if status == "partial" or status == "full" and rule == "any":
-                    raise RuntimeError(_INPUT_OVERLAP)
-
-
-# Ops whose out= PyTorch does not cast into: "exact" needs the result's dtype, "input" the input's.
-OUT_DTYPE = {"aminmax": "exact", "sort": "exact", "argmax": "exact", "argmin": "exact", "mm": "exact",
-             "tril": "exact", "triu": "exact", "gather": "exact", "amax": "input", "amin": "input"}
-# PyTorch's C++ names of dtypes, as its messages print them.
-C_NAMES = {"Long": "long int", "Int": "int", "Short": "short int", "Char": "signed char", "Byte": "unsigned char",
-           "Float": "float", "Double": "double", "Half": "c10::Half", "BFloat16": "c10::BFloat16", "Bool": "bool",
-           "ComplexFloat": "c10::complex<float>", "ComplexDouble": "c10::complex<double>"}
-
-
-def check_out_dtype(name: str, out, result, inputs) -> None:
-    rule = OUT_DTYPE.get(name)
-    if rule is None:
-        return
-    pairs = zip(out, result) if isinstance(result, tuple) else ((out, result),)
-    for o, r in pairs:
-        if rule == "input" and inputs and inputs[0] is not None and o.dtype != inputs[0].dtype:
-            raise RuntimeError(f"Expected the dtype for input and out to match, but got {inputs[0].dtype.legacy} "
-                               f"for input's dtype and {o.dtype.legacy} for out's dtype.")
-        if rule == "exact" and o.dtype != r.dtype:
-            raise RuntimeError(f"Expected out tensor to have dtype {C_NAMES.get(r.dtype.legacy, r.dtype.legacy)}, "
-                               f"but got {C_NAMES.get(o.dtype.legacy, o.dtype.legacy)} instead")
-
-
-def _layout(t):
-    """(strides, storage offset) of t over its base's storage."""
-    if t._chain is None:
-        from .shape import _contiguous_strides
-        return _contiguous_strides(t.shape), 0
-    from .shape import strides_of
-    return strides_of(t)
-
-
-def _dense(shape, strides) -> bool:
-    """PyTorch's is_non_overlapping_and_dense: some order of the dims lays them out row-major."""
-    expected = 1
-    for st, n in sorted((st, n) for st, n in zip(strides, shape) if n != 1):
-        if st != expected:
-            return False
-        expected *= n
-    return True
-
-
-def check_resized_out_overlap(name: str, out, result, inputs) -> None:
-    """PyTorch resizes an out= of another shape before its overlap checks: an out view that grows
-    into an input's memory is refused although it did not overlap it as given."""
-    rule = OUT_OVERLAP.get(name)
-    if rule is None or not isinstance(out, Tensor) or isinstance(result, tuple) or out._chain is None:
-        return
-    if tuple(out.shape) == tuple(result.shape):
-        return
-    from .shape import _contiguous_strides
-    grown = (result.shape, (_contiguous_strides(result.shape), _layout(out)[1]))
-    for t in inputs:
-        status = _overlap(out, t, grown) if t is not None else None
-        if status == "partial" or status == "full" and rule == "any":
-            raise RuntimeError(_INPUT_OVERLAP)
-
-
-def _overlap(a, b, a_as=None):
-    """PyTorch's get_overlap_status of two tensors: "full", "partial", or None (none, or too hard to tell).
-    a_as: (shape, (strides, offset)) to use for a instead of its own."""
-    if a is b and a_as is None:
-        return "full"
-    shape_a, (sa, oa) = a_as if a_as is not None else (a.shape, _layout(a))
-    numel_a = math.prod(shape_a)
-    if a._storage is not b._storage or numel_a == 0 or b.numel() == 0:
-        return None
-    sb, ob = _layout(b)
-    if not _dense(shape_a, sa) or not _dense(b.shape, sb):
-        return None
-    ea, eb = oa + numel_a, ob + b.numel()
-    if oa == ob and ea == eb:
-        return "full" if tuple(sa) == tuple(sb) else "partial"
-    return "partial" if oa < eb and ob < ea else None
-
-
-def _write_out(out, result):
-    """Copy a result into a user-given out= tensor (resizing it as PyTorch does)."""
-    if isinstance(result, tuple):
-        for o, r in zip(out, result):
-            _write_out(o, r)
-        return out
-    if not D.can_cast(result.dtype, out.dtype):
-        raise RuntimeError(f"result type {result.dtype.legacy} can't be cast to the desired output type {out.dtype.legacy}")
-    if out.requires_grad and is_grad_enabled():
-        raise RuntimeError("out=... arguments don't support automatic differentiation, but one of the arguments "
-                           "requires grad.")
-    out._replace_data(result._data.astype(out.dtype.np))
-    return out
 
 
 def op(name: str | None = None, *, promote=None, varargs=None, method=True, inplace=False, function=True,

@@ -3,7 +3,7 @@ backward as a function of its own, which the registry runs as a kernel with a no
 import jax
 import jax.numpy as jnp
 
-from ._dataflow import float_reads
+from .dataflow import float_reads
 
 
 def vjp_of(raw, diff):

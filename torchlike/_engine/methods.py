@@ -1,10 +1,22 @@
-"""Attach registry operators to Tensor as methods, in-place methods and dunders."""
+"""Tensor's methods: the registry's operators as methods, in-place methods and dunders, and the
+hand-written methods operator families install, each set once.
+
+Every Tensor attribute defined outside `_tensor.py` goes through `install`, which refuses a
+name set twice (by two families, or over one `_tensor.py` defines), so no import order decides
+which definition wins. `attach_methods` then generates the methods of registry ops that no family
+wrote by hand."""
 from __future__ import annotations
+
+import sys
+
+import jax.numpy as jnp
 
 from .. import _autograd
 from .. import _dtype as D
+from .. import _views
 from .._tensor import Tensor
-from .registry import OPS
+from .op import OPS, T, op
+from .kernel import run_kernel
 
 
 def _method(o):
@@ -26,8 +38,7 @@ def has_internal_overlap(t: Tensor) -> bool:
     chain = t._chain
     if chain is None or not any(k.grad_name in _OVERLAPPING_VIEWS for k in chain):
         return False
-    from .shape import strides_of
-    strides, _ = strides_of(t)
+    strides, _ = _views.strides_of(t)
     return any(n > 1 and s == 0 for n, s in zip(t.shape, strides))
 
 
@@ -81,7 +92,6 @@ def assign(t: Tensor, result: Tensor) -> Tensor:
     recording = result.requires_grad and _autograd.is_grad_enabled()
     if recording and t._base is not None:
         # Writing through a view: the base's history becomes CopySlices(old base, result).
-        from .shape import copy_slices
         base = t._base
         new_base = copy_slices(base, result, t._chain)
         base._write(new_base._data)
@@ -96,10 +106,32 @@ def assign(t: Tensor, result: Tensor) -> Tensor:
     return t
 
 
+# ----- CopySlices: a write through a view, recorded on the base -----
+@op(method=False, linear=True, grad_name="CopySlices")
+def _copy_slices_op(base: T, src: T, chain_id):
+    chain = _CHAINS[chain_id]
+    if _views.reinterprets(chain):  # (a real/imag/conj view: positions within complex elements)
+        return _views.scatter_reinterpreted(base, _views.reinterpreting_index(chain, base), src)
+    index = _views.view_positions(chain, base)
+    return base.ravel().at[index.ravel()].set(jnp.broadcast_to(src, index.shape).ravel().astype(base.dtype)).reshape(
+        base.shape)
+
+
+# chain id -> chain, for the kernel (a static argument must be hashable). Entries hold the chain's
+# kernels alive, so an id is never reused while its entry (and a kernel traced with it) exists.
+_CHAINS: dict = {}
+
+
+def copy_slices(base, src, chain):
+    """The base after writing `src` through the view `chain`: PyTorch's CopySlices node."""
+    cid = tuple(id(k) for k in chain)
+    _CHAINS.setdefault(cid, chain)
+    return _copy_slices_op(base, src, cid)
+
+
 def _refresh_views(t: Tensor) -> None:
     """Other views of the storage now read values with a new history: re-derive their grad_fn
     from the base, as PyTorch regenerates a view's grad_fn after its base changed in place."""
-    from .registry import run_kernel
     views = t._storage.views
     if not views:
         return
@@ -115,15 +147,18 @@ def _refresh_views(t: Tensor) -> None:
         v._requires_grad, v.grad_fn, v._output_nr = True, cur.grad_fn, cur._output_nr
 
 
-def _inplace(o):
-    overlap_ok = o.name in OVERLAP_OK
+def inplace_method(fn, name: str | None = None):
+    """`Tensor.<name>_` from an out-of-place op or function: PyTorch's in-place refusals, the op, then
+    its result written into self (`assign`)."""
+    name = name or getattr(fn, "name", None) or fn.__name__
+    overlap_ok = name in OVERLAP_OK
 
     def method(self, *args, **kwargs):
         check_inplace(self, overlap_ok)
         if overlap_ok:
-            warn_if_expanded(self, o.name)
-        return assign(self, o(self, *args, **kwargs))
-    method.__name__ = o.name + "_"
+            warn_if_expanded(self, name)
+        return assign(self, fn(self, *args, **kwargs))
+    method.__name__ = name + "_"
     return method
 
 
@@ -155,27 +190,42 @@ _DUNDERS = {
 _COMPARE = {"eq": "eq", "ne": "ne", "lt": "lt", "le": "le", "gt": "gt", "ge": "ge"}
 
 
+_installed: dict = {}  # Tensor attribute -> the module that installed it
+
+
+def install(name: str, value) -> None:
+    """Set Tensor.<name>; a name already installed, or defined in `_tensor.py`, is an error."""
+    owner = sys._getframe(1).f_globals.get("__name__", "?")
+    if name in _installed:
+        raise RuntimeError(f"Tensor.{name} is installed twice: by {_installed[name]} and by {owner}")
+    if name in Tensor.__dict__:
+        raise RuntimeError(f"Tensor.{name} is defined in torchlike._tensor; {owner} may not replace it")
+    setattr(Tensor, name, value)
+    _installed[name] = owner
+
+
 def attach_methods() -> None:
+    """The generated methods: each registry op's method and in-place method unless a family wrote it
+    by hand, and the arithmetic, comparison and unary dunders."""
     for o in list(OPS.values()):
-        names = [o.name] + list(o.aliases)
-        for n in names:
-            if o.method and not hasattr(Tensor, n):
-                setattr(Tensor, n, _method(o))
-            if o.inplace and not hasattr(Tensor, n + "_"):
-                setattr(Tensor, n + "_", _inplace(o))
+        for n in [o.name] + list(o.aliases):
+            if o.method and n not in _installed and n not in Tensor.__dict__:
+                install(n, _method(o))
+            if o.inplace and n + "_" not in _installed and n + "_" not in Tensor.__dict__:
+                install(n + "_", inplace_method(o))
     for d, n in _DUNDERS.items():
         if n in OPS:
-            setattr(Tensor, f"__{d}__", _binary(n))
-            setattr(Tensor, f"__r{d}__", _binary(n, True, f"__r{d}__" if d in _C_REFLECTED else None))
+            install(f"__{d}__", _binary(n))
+            install(f"__r{d}__", _binary(n, True, f"__r{d}__" if d in _C_REFLECTED else None))
             if OPS[n].inplace:
-                setattr(Tensor, f"__i{d}__", getattr(Tensor, n + "_"))
+                install(f"__i{d}__", getattr(Tensor, n + "_"))
     for d, n in _COMPARE.items():
         if n in OPS:
-            setattr(Tensor, f"__{d}__", _binary(n))
-    for d, n in {"neg": "neg", "abs": "abs", "invert": "bitwise_not", "pos": "positive"}.items():
+            install(f"__{d}__", _binary(n))
+    for d, n in {"neg": "neg", "abs": "abs", "pos": "positive"}.items():
         if n in OPS:
-            setattr(Tensor, f"__{d}__", _method(OPS[n]))
-    Tensor.__invert__ = _invert
+            install(f"__{d}__", _method(OPS[n]))
+    install("__invert__", _invert)
 
 
 def _invert(self):
