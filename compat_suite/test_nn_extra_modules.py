@@ -1,6 +1,7 @@
 """CTC loss, multilabel margin loss, RReLU, triplet loss with a distance function, LPPool3d,
-fractional max pooling, linear_cross_entropy (plain and chunked) and the lazy convolutions against
-real PyTorch: values, gradients, double backward where PyTorch has one, state_dicts, reprs, errors."""
+fractional max pooling, linear_cross_entropy (plain and chunked), the lazy convolutions and norms,
+conv_tbc, CrossMapLRN2d and AdaptiveLogSoftmaxWithLoss against real PyTorch: values, gradients,
+double backward where PyTorch has one, state_dicts, reprs, errors."""
 import numpy as np
 import pytest
 import torch
@@ -326,3 +327,147 @@ def test_gumbel_softmax_samples_and_straight_through_gradient():
             t.nn.functional.gumbel_softmax(t.zeros(3), eps=1e-5)
         msgs.append(str(w[0].message))
     assert msgs[0] == msgs[1]
+
+
+# ----- conv_tbc, CrossMapLRN2d, the lazy norms, AdaptiveLogSoftmaxWithLoss -----
+
+@pytest.mark.parametrize("pad", [0, 2, -1])
+def test_conv_tbc(pad):
+    check(lambda t, x, w, b: t.nn.functional.conv_tbc(x, w, b, pad), randn(7, 2, 3, dtype=np.float64),
+          randn(3, 3, 4, seed=1, dtype=np.float64), randn(4, seed=2, dtype=np.float64), name=f"conv_tbc pad={pad}")
+
+
+@pytest.mark.parametrize("size,channels", [(3, 7), (4, 8), (5, 3), (2, 9)])
+def test_cross_map_lrn2d(size, channels):
+    # (PyTorch's legacy window keeps channel 0 in every later sum, and its backward is its own formula)
+    run_case(f"CrossMapLRN2d {size}", lambda t: t.nn.CrossMapLRN2d(size, alpha=0.5, beta=0.8, k=2),
+             [randn(2, channels, 3, 4, dtype=np.float64)])
+    run_case("CrossMapLRN2d defaults", lambda t: t.nn.CrossMapLRN2d(size), [randn(2, channels, 3, 3)])
+
+
+LAZY_NORMS = [
+    ("LazyBatchNorm1d", lambda t, **kw: t.nn.LazyBatchNorm1d(**kw), randn(6, 3)),
+    ("LazyBatchNorm1d 3-D", lambda t, **kw: t.nn.LazyBatchNorm1d(**kw), randn(4, 3, 5)),
+    ("LazyBatchNorm2d", lambda t, **kw: t.nn.LazyBatchNorm2d(**kw), randn(2, 3, 4, 4)),
+    ("LazyBatchNorm3d", lambda t, **kw: t.nn.LazyBatchNorm3d(**kw), randn(2, 3, 2, 3, 2)),
+    ("LazyInstanceNorm1d", lambda t, **kw: t.nn.LazyInstanceNorm1d(**kw), randn(2, 3, 5)),
+    ("LazyInstanceNorm2d", lambda t, **kw: t.nn.LazyInstanceNorm2d(**kw), randn(2, 3, 4, 4)),
+    ("LazyInstanceNorm3d", lambda t, **kw: t.nn.LazyInstanceNorm3d(**kw), randn(2, 3, 2, 3, 2)),
+]
+NORM_OPTIONS = [{}, {"affine": False}, {"track_running_stats": False}, {"bias": False}, {"momentum": None, "eps": 1e-3}]
+
+
+@pytest.mark.parametrize("kw", NORM_OPTIONS, ids=[str(k) for k in NORM_OPTIONS])
+@pytest.mark.parametrize("name,build,x", LAZY_NORMS, ids=[c[0] for c in LAZY_NORMS])
+def test_lazy_norm(name, build, x, kw):
+    tm, lm = build(torch, **kw), build(torchlike, **kw)
+    assert repr(tm) == repr(lm)
+    assert [(k, type(v).__name__) for k, v in tm.state_dict().items()] == \
+        [(k, type(v).__name__) for k, v in lm.state_dict().items()]
+    assert [(k, type(v).__name__) for k, v in tm.named_buffers()] == \
+        [(k, type(v).__name__) for k, v in lm.named_buffers()]
+    xt, xl = torch.tensor(x).requires_grad_(), torchlike.tensor(x).requires_grad_()
+    ot, ol = tm(xt), lm(xl)
+    assert type(lm).__name__ == type(tm).__name__ and repr(lm) == repr(tm) and lm.num_features == tm.num_features
+    assert len(lm._forward_pre_hooks) == 0
+    assert not any(isinstance(v, torchlike.nn.parameter.UninitializedTensorMixin) for v in lm.state_dict().values())
+    assert_close(ot, ol, name)
+    (ot * torch.tensor(x)).sum().backward()
+    (ol * torchlike.tensor(x)).sum().backward()
+    assert_close(xt.grad, xl.grad, name, "grad of input")
+    st, sl = tm.state_dict(), lm.state_dict()
+    assert list(st) == list(sl)
+    for k in st:
+        assert_close(st[k], sl[k], name, k)
+    if tm.affine:
+        assert_close(tm.weight.grad, lm.weight.grad, name, "grad of weight")
+    tm.eval(), lm.eval()
+    assert_close(tm(torch.tensor(x)), lm(torchlike.tensor(x)), name, "eval")
+
+
+def test_lazy_norm_loads_a_state_dict():
+    src = torch.nn.BatchNorm2d(3)
+    src(torch.tensor(randn(2, 3, 4, 4)))
+    for t, state in ((torch, src.state_dict()),
+                     (torchlike, {k: torchlike.tensor(v.numpy()) for k, v in src.state_dict().items()})):
+        m = t.nn.LazyBatchNorm2d()
+        m.load_state_dict(state)
+        assert not m.has_uninitialized_params() and tuple(m.running_mean.shape) == (3,)
+        assert type(m).__name__ == "LazyBatchNorm2d"
+    assert issubclass(torchlike.nn.LazyInstanceNorm1d, torchlike.nn.modules.instancenorm._InstanceNorm)
+    assert not issubclass(torchlike.nn.LazyBatchNorm1d, torchlike.nn.BatchNorm1d)  # (as in PyTorch)
+
+
+ALS_ARGS = (8, 20, [4, 10, 15])
+
+
+def _als(t, **kw):
+    kw = {"div_value": 2.0, "head_bias": True, **kw}
+    return t.nn.AdaptiveLogSoftmaxWithLoss(*ALS_ARGS, **kw)
+
+
+def _synced_als(**kw):
+    tm, lm = _als(torch, **kw), _als(torchlike, **kw)
+    lm.load_state_dict({k: torchlike.tensor(v.detach().numpy()) for k, v in tm.state_dict().items()})
+    return tm, lm
+
+
+@pytest.mark.parametrize("kw", [{}, {"head_bias": False, "div_value": 4.0}], ids=["head_bias", "defaults"])
+def test_adaptive_log_softmax(kw):
+    tm, lm = _synced_als(**kw)
+    assert repr(tm) == repr(lm) and list(tm.state_dict()) == list(lm.state_dict())
+    x, target = randn(12, 8, seed=4), np.array([0, 3, 4, 9, 10, 14, 15, 19, 1, 12, 5, 18])
+    xt, xl = torch.tensor(x).requires_grad_(), torchlike.tensor(x).requires_grad_()
+    rt, rl = tm(xt, torch.tensor(target)), lm(xl, torchlike.tensor(target))
+    assert type(rl).__name__ == "_ASMoutput" and rl._fields == ("output", "loss")
+    assert_close(rt.output, rl.output, "AdaptiveLogSoftmaxWithLoss", "output")
+    assert_close(rt.loss, rl.loss, "AdaptiveLogSoftmaxWithLoss", "loss")
+    rt.loss.backward()
+    rl.loss.backward()
+    assert_close(xt.grad, xl.grad, "AdaptiveLogSoftmaxWithLoss", "grad of input")
+    for (k, pt), (_, pl) in zip(tm.named_parameters(), lm.named_parameters()):
+        assert_close(pt.grad, pl.grad, "AdaptiveLogSoftmaxWithLoss", f"grad of {k}")
+    with torch.no_grad(), torchlike.no_grad():
+        assert_close(tm.log_prob(torch.tensor(x)), lm.log_prob(torchlike.tensor(x)), "log_prob", "value")
+        assert_close(tm.predict(torch.tensor(x)), lm.predict(torchlike.tensor(x)), "predict", "value")
+
+
+def test_adaptive_log_softmax_unbatched_and_predict_branches():
+    tm, lm = _synced_als()
+    x = randn(8, seed=5)
+    rt, rl = tm(torch.tensor(x), torch.tensor(16)), lm(torchlike.tensor(x), torchlike.tensor(16))
+    assert_close(rt.output, rl.output, "AdaptiveLogSoftmaxWithLoss unbatched", "output")
+    assert_close(rt.loss, rl.loss, "AdaptiveLogSoftmaxWithLoss unbatched", "loss")
+    with torch.no_grad(), torchlike.no_grad():  # every row in the shortlist, none there, and a mixture
+        for bias in ([5.0] * 4 + [-5.0] * 3, [-5.0] * 4 + [5.0] * 3, [5.0, -5, 5, -5, 5, -5, 5]):
+            tm.head.bias.copy_(torch.tensor(bias))
+            lm.head.bias.copy_(torchlike.tensor(bias))
+            xs = randn(6, 8, seed=6)
+            assert_close(tm.predict(torch.tensor(xs)), lm.predict(torchlike.tensor(xs)), "predict", str(bias))
+
+
+NEW_ERRORS = [
+    ("conv_tbc input rank", lambda t: t.nn.functional.conv_tbc(t.zeros(5, 2), t.zeros(3, 2, 4), t.zeros(4))),
+    ("conv_tbc weight rank", lambda t: t.nn.functional.conv_tbc(t.zeros(5, 2, 3), t.zeros(3, 3), t.zeros(4))),
+    ("conv_tbc bias rank", lambda t: t.nn.functional.conv_tbc(t.zeros(5, 2, 3), t.zeros(3, 3, 4), t.zeros(4, 1))),
+    ("conv_tbc channels", lambda t: t.nn.functional.conv_tbc(t.zeros(5, 2, 3), t.zeros(3, 2, 4), t.zeros(4))),
+    ("conv_tbc bias size", lambda t: t.nn.functional.conv_tbc(t.zeros(5, 2, 3), t.zeros(3, 3, 4), t.zeros(5))),
+    ("conv_tbc too short", lambda t: t.nn.functional.conv_tbc(t.zeros(2, 2, 3), t.zeros(4, 3, 4), t.zeros(4))),
+    ("conv_tbc float pad", lambda t: t.nn.functional.conv_tbc(t.zeros(5, 2, 3), t.zeros(3, 3, 4), t.zeros(4), 1.5)),
+    ("CrossMapLRN2d rank", lambda t: t.nn.CrossMapLRN2d(3)(t.zeros(2, 3, 4))),
+    ("LazyBatchNorm2d rank", lambda t: t.nn.LazyBatchNorm2d()(t.zeros(2, 3, 4))),
+    ("LazyInstanceNorm1d rank", lambda t: t.nn.LazyInstanceNorm1d()(t.zeros(2, 3, 4, 4))),
+    ("als no cutoffs", lambda t: t.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [])),
+    ("als unsorted cutoffs", lambda t: t.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [5, 3])),
+    ("als cutoff too large", lambda t: t.nn.AdaptiveLogSoftmaxWithLoss(8, 10, [10])),
+    ("als batch size", lambda t: _als(t)(t.zeros(3, 8), t.tensor([1, 2]))),
+    ("als 1-D target, 1-D input", lambda t: _als(t)(t.zeros(8), t.tensor([1]))),
+    ("als 0-D target, 2-D input", lambda t: _als(t)(t.zeros(1, 8), t.tensor(1))),
+    ("als 2-D target", lambda t: _als(t)(t.zeros(2, 8), t.tensor([[1], [2]]))),
+    ("als target range", lambda t: _als(t)(t.zeros(2, 8), t.tensor([0, 25]))),
+]
+
+
+@pytest.mark.parametrize("name,fn", NEW_ERRORS, ids=[e[0] for e in NEW_ERRORS])
+def test_new_module_errors(name, fn):
+    check_error(fn, name=name)

@@ -239,18 +239,14 @@ def test_share_memory_is_refused_by_name():
 # Public classes of these PyTorch modules that torchlike does not implement at all.
 NOT_IMPLEMENTED = {
     "torch.nn.modules.activation": {"RReLU"},
-    "torch.nn.modules.adaptive": {"AdaptiveLogSoftmaxWithLoss"},
-    "torch.nn.modules.batchnorm": {"LazyBatchNorm1d", "LazyBatchNorm2d", "LazyBatchNorm3d"},
     "torch.nn.modules.container": {"Container"},
     "torch.nn.modules.conv": {"LazyConv1d", "LazyConv2d", "LazyConv3d", "LazyConvTranspose1d",
                               "LazyConvTranspose2d", "LazyConvTranspose3d"},
-    "torch.nn.modules.instancenorm": {"LazyInstanceNorm1d", "LazyInstanceNorm2d", "LazyInstanceNorm3d"},
     "torch.nn.modules.lazy": {"LazyModuleMixin"},
     "torch.nn.modules.linear": {"LazyLinear"},
     "torch.nn.modules.linear_cross_entropy_options": {"LinearCrossEntropyOptions"},
     "torch.nn.modules.loss": {"NLLLoss2d", "MultiLabelMarginLoss", "LinearCrossEntropyLoss",
                               "TripletMarginWithDistanceLoss", "CTCLoss"},
-    "torch.nn.modules.normalization": {"CrossMapLRN2d"},
     "torch.nn.modules.pooling": {"FractionalMaxPool2d", "FractionalMaxPool3d", "LPPool3d"},
     "torch.nn.parameter": {"UninitializedTensorMixin", "UninitializedParameter", "UninitializedBuffer"},
     "torch.optim.asgd": {"ASGD"},

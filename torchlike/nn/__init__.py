@@ -3,7 +3,8 @@ from . import functional, init, utils  # noqa: F401
 from . import functional as F  # noqa: F401
 from .modules.activation import *
 from .modules.attention import *
-from .modules.batchnorm import SyncBatchNorm  # noqa: F401
+from .modules.adaptive import AdaptiveLogSoftmaxWithLoss  # noqa: F401
+from .modules.batchnorm import LazyBatchNorm1d, LazyBatchNorm2d, LazyBatchNorm3d, SyncBatchNorm  # noqa: F401
 from .modules.channelshuffle import *
 from .modules.container import ModuleDict, ModuleList, ParameterDict, ParameterList, Sequential  # noqa: F401
 from .modules.conv import *
@@ -11,6 +12,7 @@ from .modules.distance import CosineSimilarity, PairwiseDistance  # noqa: F401
 from .modules.dropout import *
 from .modules.flatten import Flatten, Unflatten  # noqa: F401
 from .modules.fold import *
+from .modules.instancenorm import LazyInstanceNorm1d, LazyInstanceNorm2d, LazyInstanceNorm3d  # noqa: F401
 from .modules.lazy import LazyModuleMixin  # noqa: F401
 from .modules.linear import Bilinear, Identity, LazyLinear, Linear  # noqa: F401
 from .modules.linear_cross_entropy_options import LinearCrossEntropyOptions  # noqa: F401

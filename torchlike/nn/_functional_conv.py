@@ -300,3 +300,32 @@ def fractional_max_pool2d(input: Tensor, kernel_size, output_size=None, output_r
 def fractional_max_pool3d(input: Tensor, kernel_size, output_size=None, output_ratio=None,
                           return_indices: bool = False, _random_samples: Tensor | None = None):
     return _pick(_fractional(3, input, kernel_size, output_size, output_ratio, _random_samples), return_indices)
+
+
+def conv_tbc(input: Tensor, weight: Tensor, bias: Tensor, pad: int = 0) -> Tensor:
+    """Mirrors `torch.nn.functional.conv_tbc`: a 1-d convolution of a (time, batch, in_channels) input with a
+    (kernel_width, in_channels, out_channels) weight, `pad` steps of zeros at both ends of time (a negative `pad`
+    crops them), giving (time + 2 * pad - kernel_width + 1, batch, out_channels)."""
+    if isinstance(pad, bool) or not isinstance(pad, int):
+        raise TypeError(f"conv_tbc(): argument 'pad' (position 4) must be int, not {type(pad).__name__}")
+    if input.dim() != 3:
+        raise RuntimeError("Input must have 3 dims: time, batch, in_channel")
+    if weight.dim() != 3:
+        raise RuntimeError("Weight tensor must have 3 dims: kernel_width, in_channels, out_channels.")
+    if bias.dim() != 1:
+        raise RuntimeError("Bias must be 1-D")
+    if input.shape[2] != weight.shape[1]:
+        raise RuntimeError("Input dim 2 (input channels) is not == dim 1 in the weight tensor")
+    if bias.shape[0] != weight.shape[2]:
+        raise RuntimeError("Bias size must equal dim 2 in the weight tensor (output channels).")
+    time, batch, out_channels = input.shape[0], input.shape[1], weight.shape[2]
+    out_time = time + 2 * pad - weight.shape[0] + 1
+    if out_time < 0:
+        raise RuntimeError(f"Trying to create tensor with negative dimension {out_time}: "
+                           f"[{out_time}, {batch}, {out_channels}]")
+    if pad < 0:
+        input, pad = input[-pad:time + pad], 0
+    if out_time == 0:
+        return input.new_zeros((0, batch, out_channels)) + bias
+    out = _C.conv1d(input.permute(1, 2, 0), weight.permute(2, 1, 0), bias, 1, pad)
+    return out.permute(2, 0, 1)

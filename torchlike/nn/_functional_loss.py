@@ -13,11 +13,11 @@ from .._ops import nn_loss as _L
 from .._tensor import Tensor, concrete
 
 
-def _legacy_reduction(size_average, reduce, reduction: str) -> str:
+def _legacy_reduction(size_average, reduce, reduction: str, stacklevel: int = 3) -> str:
     """PyTorch's mapping of the deprecated size_average/reduce arguments onto reduction."""
     if size_average is None and reduce is None:
         return reduction
-    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{_legacy_string(size_average, reduce)}' instead.", stacklevel=3)
+    warnings.warn(f"size_average and reduce args will be deprecated, please use reduction='{_legacy_string(size_average, reduce)}' instead.", stacklevel=stacklevel)
     return _legacy_string(size_average, reduce)
 
 
@@ -34,22 +34,28 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
-def _warn_size(input: Tensor, target: Tensor) -> None:
+def _warn_size(input: Tensor, target: Tensor, stacklevel: int = 3) -> None:
     if tuple(target.shape) != tuple(input.shape):
         warnings.warn(f"Using a target size ({target.shape}) that is different to the input size ({input.shape}). "
                       "This will likely lead to incorrect results due to broadcasting. Please ensure they have the "
-                      "same size.", stacklevel=3)
+                      "same size.", stacklevel=stacklevel)
+
+
+def _pointwise_loss(op, input: Tensor, target: Tensor, size_average, reduce, reduction: str,
+                    weight: Tensor | None) -> Tensor:
+    # mse_loss's and l1_loss's common body (their warnings name their caller's line)
+    _warn_size(input, target, stacklevel=4)
+    reduction = _legacy_reduction(size_average, reduce, reduction, stacklevel=4)
+    _check_reduction(reduction)
+    if weight is not None:
+        return _weighted(op(input, target, "none"), weight, reduction)
+    return op(input, target, reduction)
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
              weight: Tensor | None = None) -> Tensor:
     """Mirrors `torch.nn.functional.mse_loss` (broadcasts a differently-sized target, with PyTorch's warning)."""
-    _warn_size(input, target)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    if weight is not None:
-        return _weighted(_L.mse_loss(input, target, "none"), weight, reduction)
-    return _L.mse_loss(input, target, reduction)
+    return _pointwise_loss(_L.mse_loss, input, target, size_average, reduce, reduction, weight)
 
 
 def _weighted(loss: Tensor, weight: Tensor, reduction: str) -> Tensor:
@@ -59,12 +65,7 @@ def _weighted(loss: Tensor, weight: Tensor, reduction: str) -> Tensor:
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
             weight: Tensor | None = None) -> Tensor:
-    _warn_size(input, target)
-    reduction = _legacy_reduction(size_average, reduce, reduction)
-    _check_reduction(reduction)
-    if weight is not None:
-        return _weighted(_L.l1_loss(input, target, "none"), weight, reduction)
-    return _L.l1_loss(input, target, reduction)
+    return _pointwise_loss(_L.l1_loss, input, target, size_average, reduce, reduction, weight)
 
 
 def smooth_l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",

@@ -5,6 +5,7 @@ from ..._ops.creation import empty
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ._utils import _LayerFamily, _OptionsLayer
 from .module import Module
 
 __all__ = [
@@ -43,32 +44,28 @@ def _inplace_repr(inplace: bool) -> str:
     return "inplace=True" if inplace else ""
 
 
-class _Inplace(Module):
+class _Inplace(_LayerFamily, Module):
     """An activation whose only option is `inplace`."""
-
-    fn = None
 
     def __init__(self, inplace: bool = False) -> None:
         super().__init__()
         self.inplace = inplace
 
     def forward(self, input):
-        return type(self).fn(input, inplace=self.inplace)
+        return type(self)._fn(input, inplace=self.inplace)
 
     def extra_repr(self) -> str:
         return _inplace_repr(self.inplace)
 
 
-class _Stateless(Module):
+class _Stateless(_LayerFamily, Module):
     """An activation without options (constructor arguments are accepted and ignored, as in PyTorch)."""
-
-    fn = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__()
 
     def forward(self, input):
-        return type(self).fn(input)
+        return type(self)._fn(input)
 
 
 class Threshold(Module):
@@ -85,65 +82,54 @@ class Threshold(Module):
         return f"threshold={self.threshold}, value={self.value}" + (", inplace=True" if self.inplace else "")
 
 
-class ReLU(_Inplace):
+class ReLU(_Inplace, fn=F.relu):
     """Mirrors `torch.nn.ReLU`."""
-    fn = staticmethod(F.relu)
 
 
-class SELU(_Inplace):
+class SELU(_Inplace, fn=F.selu):
     """Mirrors `torch.nn.SELU`."""
-    fn = staticmethod(F.selu)
 
 
-class SiLU(_Inplace):
+class SiLU(_Inplace, fn=F.silu):
     """Mirrors `torch.nn.SiLU`."""
-    fn = staticmethod(F.silu)
 
 
-class Mish(_Inplace):
+class Mish(_Inplace, fn=F.mish):
     """Mirrors `torch.nn.Mish`."""
-    fn = staticmethod(F.mish)
 
 
-class Hardswish(_Inplace):
+class Hardswish(_Inplace, fn=F.hardswish):
     """Mirrors `torch.nn.Hardswish`."""
-    fn = staticmethod(F.hardswish)
 
     def extra_repr(self) -> str:
         return ""
 
 
-class Hardsigmoid(_Inplace):
+class Hardsigmoid(_Inplace, fn=F.hardsigmoid):
     """Mirrors `torch.nn.Hardsigmoid`."""
-    fn = staticmethod(F.hardsigmoid)
 
     def extra_repr(self) -> str:
         return ""
 
 
-class Sigmoid(_Stateless):
+class Sigmoid(_Stateless, fn=F.sigmoid):
     """Mirrors `torch.nn.Sigmoid`."""
-    fn = staticmethod(F.sigmoid)
 
 
-class Tanh(_Stateless):
+class Tanh(_Stateless, fn=F.tanh):
     """Mirrors `torch.nn.Tanh`."""
-    fn = staticmethod(F.tanh)
 
 
-class Softsign(_Stateless):
+class Softsign(_Stateless, fn=F.softsign):
     """Mirrors `torch.nn.Softsign`."""
-    fn = staticmethod(F.softsign)
 
 
-class Tanhshrink(_Stateless):
+class Tanhshrink(_Stateless, fn=F.tanhshrink):
     """Mirrors `torch.nn.Tanhshrink`."""
-    fn = staticmethod(F.tanhshrink)
 
 
-class LogSigmoid(_Stateless):
+class LogSigmoid(_Stateless, fn=F.logsigmoid):
     """Mirrors `torch.nn.LogSigmoid`."""
-    fn = staticmethod(F.logsigmoid)
 
 
 class Hardtanh(Module):
@@ -177,53 +163,32 @@ class ReLU6(Hardtanh):
         return _inplace_repr(self.inplace)
 
 
-class LeakyReLU(Module):
+class LeakyReLU(_OptionsLayer, fn=F.leaky_relu, options=("negative_slope", "inplace")):
     """Mirrors `torch.nn.LeakyReLU`."""
 
     def __init__(self, negative_slope: float = 1e-2, inplace: bool = False) -> None:
-        super().__init__()
-        self.negative_slope, self.inplace = negative_slope, inplace
-
-    def forward(self, input):
-        return F.leaky_relu(input, self.negative_slope, self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+        super().__init__(negative_slope, inplace)
 
 
-class RReLU(Module):
+class RReLU(_OptionsLayer, options=("lower", "upper", "inplace")):
     """Mirrors `torch.nn.RReLU` (slopes drawn from torchlike's random stream in training)."""
 
     def __init__(self, lower: float = 1.0 / 8, upper: float = 1.0 / 3, inplace: bool = False) -> None:
-        super().__init__()
-        self.lower, self.upper, self.inplace = lower, upper, inplace
+        super().__init__(lower, upper, inplace)
 
     def forward(self, input):
         return F.rrelu(input, self.lower, self.upper, self.training, self.inplace)
 
-    def extra_repr(self) -> str:
-        return f"lower={self.lower}, upper={self.upper}" + (", inplace=True" if self.inplace else "")
 
-
-class ELU(Module):
+class ELU(_OptionsLayer, fn=F.elu, options=("alpha", "inplace")):
     """Mirrors `torch.nn.ELU`."""
 
     def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
-        super().__init__()
-        self.alpha, self.inplace = alpha, inplace
-
-    def forward(self, input):
-        return F.elu(input, self.alpha, self.inplace)
-
-    def extra_repr(self) -> str:
-        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+        super().__init__(alpha, inplace)
 
 
-class CELU(ELU):
+class CELU(ELU, fn=F.celu):
     """Mirrors `torch.nn.CELU`."""
-
-    def forward(self, input):
-        return F.celu(input, self.alpha, self.inplace)
 
 
 class GELU(Module):
@@ -240,39 +205,25 @@ class GELU(Module):
         return f"approximate={self.approximate!r}"
 
 
-class Softplus(Module):
+class Softplus(_OptionsLayer, fn=F.softplus, options=("beta", "threshold")):
     """Mirrors `torch.nn.Softplus`."""
 
     def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
-        super().__init__()
-        self.beta, self.threshold = beta, threshold
-
-    def forward(self, input):
-        return F.softplus(input, self.beta, self.threshold)
-
-    def extra_repr(self) -> str:
-        return f"beta={self.beta}, threshold={self.threshold}"
+        super().__init__(beta, threshold)
 
 
-class Hardshrink(Module):
+class Hardshrink(_OptionsLayer, fn=F.hardshrink, options=("lambd",)):
     """Mirrors `torch.nn.Hardshrink`."""
 
     def __init__(self, lambd: float = 0.5) -> None:
-        super().__init__()
-        self.lambd = lambd
-
-    def forward(self, input):
-        return F.hardshrink(input, self.lambd)
+        super().__init__(lambd)
 
     def extra_repr(self) -> str:
         return f"{self.lambd}"
 
 
-class Softshrink(Hardshrink):
+class Softshrink(Hardshrink, fn=F.softshrink):
     """Mirrors `torch.nn.Softshrink`."""
-
-    def forward(self, input):
-        return F.softshrink(input, self.lambd)
 
 
 class PReLU(Module):
@@ -294,9 +245,7 @@ class PReLU(Module):
         return f"num_parameters={self.num_parameters}"
 
 
-class _SoftmaxBase(Module):
-    fn = None
-
+class _SoftmaxBase(_LayerFamily, Module):
     def __init__(self, dim: int | None = None) -> None:
         super().__init__()
         self.dim = dim
@@ -307,25 +256,22 @@ class _SoftmaxBase(Module):
             self.dim = None
 
     def forward(self, input):
-        return type(self).fn(input, self.dim, _stacklevel=5)
+        return type(self)._fn(input, self.dim, _stacklevel=5)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"
 
 
-class Softmax(_SoftmaxBase):
+class Softmax(_SoftmaxBase, fn=F.softmax):
     """Mirrors `torch.nn.Softmax`."""
-    fn = staticmethod(F.softmax)
 
 
-class LogSoftmax(_SoftmaxBase):
+class LogSoftmax(_SoftmaxBase, fn=F.log_softmax):
     """Mirrors `torch.nn.LogSoftmax`."""
-    fn = staticmethod(F.log_softmax)
 
 
-class Softmin(_SoftmaxBase):
+class Softmin(_SoftmaxBase, fn=F.softmin):
     """Mirrors `torch.nn.Softmin`."""
-    fn = staticmethod(F.softmin)
 
 
 class Softmax2d(_Stateless):

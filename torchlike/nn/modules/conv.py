@@ -1,12 +1,9 @@
 """Conv1d/2d/3d and ConvTranspose1d/2d/3d."""
 from __future__ import annotations
 
-import math
-
-from ..._ops.creation import empty
 from .. import functional as F
-from .. import init
-from ..parameter import Parameter, UninitializedParameter
+from ..parameter import UninitializedParameter
+from ._utils import _changed_options, _init_kaiming_, _LayerFamily, _register_weight_and_bias, _tuple
 from .lazy import LazyModuleMixin
 from .module import Module
 
@@ -16,14 +13,10 @@ __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "
 _PADDING_MODES = ("zeros", "reflect", "replicate", "circular")
 
 
-def _tuple(v, n: int) -> tuple:
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,) * n
+class _ConvNd(_LayerFamily, Module):
+    """The parameters and checks shared by every convolution layer (a member gives its functional and number of
+    spatial dimensions in its class statement: `class Conv2d(_Conv, fn=F.conv2d, dims=2)`)."""
 
-
-class _ConvNd(Module):
-    """The parameters and checks shared by every convolution layer."""
-
-    _n = 2
     transposed = False
 
     def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed, output_padding,
@@ -59,32 +52,17 @@ class _ConvNd(Module):
         else:
             self._reversed_padding_repeated_twice = [p for p in reversed(self.padding) for _ in range(2)]
         shape = ((in_channels, out_channels // groups) if transposed else (out_channels, in_channels // groups))
-        self.weight = Parameter(empty(shape + self.kernel_size, device=device, dtype=dtype))
-        if bias:
-            self.bias = Parameter(empty(out_channels, device=device, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
+        _register_weight_and_bias(self, shape + self.kernel_size, out_channels, bias=bias, device=device, dtype=dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
-            if fan_in != 0:
-                bound = 1 / math.sqrt(fan_in)
-                init.uniform_(self.bias, -bound, bound)
+        _init_kaiming_(self.weight, self.bias, bias_without_fan_in=False)
 
     def extra_repr(self) -> str:
         n = self._n
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
-        if self.padding != (0,) * n:
-            s += f", padding={self.padding}"
-        if self.dilation != (1,) * n:
-            s += f", dilation={self.dilation}"
-        if self.output_padding != (0,) * n:
-            s += f", output_padding={self.output_padding}"
-        if self.groups != 1:
-            s += f", groups={self.groups}"
+        s += _changed_options(self, {"padding": (0,) * n, "dilation": (1,) * n, "output_padding": (0,) * n,
+                                     "groups": 1})
         if self.bias is None:
             s += ", bias=False"
         if self.padding_mode != "zeros":
@@ -98,15 +76,13 @@ class _ConvNd(Module):
 
 
 class _Conv(_ConvNd):
-    _conv = None
-
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, dilation=1,
                  groups: int = 1, bias: bool = True, padding_mode: str = "zeros", device=None, dtype=None) -> None:
         super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, False, 0, groups, bias,
                          padding_mode, device, dtype)
 
     def _conv_forward(self, input, weight, bias):
-        conv = type(self)._conv
+        conv = type(self)._fn
         if self.padding_mode != "zeros":
             padded = F.pad(input, self._reversed_padding_repeated_twice, mode=self.padding_mode)
             return conv(padded, weight, bias, self.stride, 0, self.dilation, self.groups)
@@ -116,27 +92,19 @@ class _Conv(_ConvNd):
         return self._conv_forward(input, self.weight, self.bias)
 
 
-class Conv1d(_Conv):
+class Conv1d(_Conv, fn=F.conv1d, dims=1):
     """Mirrors `torch.nn.Conv1d`."""
 
-    _n, _conv = 1, staticmethod(F.conv1d)
 
-
-class Conv2d(_Conv):
+class Conv2d(_Conv, fn=F.conv2d, dims=2):
     """Mirrors `torch.nn.Conv2d`."""
 
-    _n, _conv = 2, staticmethod(F.conv2d)
 
-
-class Conv3d(_Conv):
+class Conv3d(_Conv, fn=F.conv3d, dims=3):
     """Mirrors `torch.nn.Conv3d`."""
-
-    _n, _conv = 3, staticmethod(F.conv3d)
 
 
 class _ConvTranspose(_ConvNd):
-    _conv = None
-
     def __init__(self, in_channels: int, out_channels: int, kernel_size, stride=1, padding=0, output_padding=0,
                  groups: int = 1, bias: bool = True, dilation=1, padding_mode: str = "zeros", device=None,
                  dtype=None) -> None:
@@ -170,26 +138,20 @@ class _ConvTranspose(_ConvNd):
     def forward(self, input, output_size=None):
         opad = self._output_padding(input, output_size, self.stride, self.padding, self.kernel_size, self._n,
                                     self.dilation)
-        return type(self)._conv(input, self.weight, self.bias, self.stride, self.padding, opad, self.groups,
-                                self.dilation)
+        return type(self)._fn(input, self.weight, self.bias, self.stride, self.padding, opad, self.groups,
+                              self.dilation)
 
 
-class ConvTranspose1d(_ConvTranspose):
+class ConvTranspose1d(_ConvTranspose, fn=F.conv_transpose1d, dims=1):
     """Mirrors `torch.nn.ConvTranspose1d`."""
 
-    _n, _conv = 1, staticmethod(F.conv_transpose1d)
 
-
-class ConvTranspose2d(_ConvTranspose):
+class ConvTranspose2d(_ConvTranspose, fn=F.conv_transpose2d, dims=2):
     """Mirrors `torch.nn.ConvTranspose2d`."""
 
-    _n, _conv = 2, staticmethod(F.conv_transpose2d)
 
-
-class ConvTranspose3d(_ConvTranspose):
+class ConvTranspose3d(_ConvTranspose, fn=F.conv_transpose3d, dims=3):
     """Mirrors `torch.nn.ConvTranspose3d`."""
-
-    _n, _conv = 3, staticmethod(F.conv_transpose3d)
 
 
 class _LazyConvXdMixin(LazyModuleMixin):
@@ -243,37 +205,25 @@ class _LazyConvTranspose(_LazyConvXdMixin):
         _lazy_params(self, out_channels, bias, device, dtype)
 
 
-class LazyConv1d(_LazyConv, Conv1d):
+class LazyConv1d(_LazyConv, Conv1d, becomes=Conv1d):
     """Mirrors `torch.nn.LazyConv1d`: a Conv1d whose in_channels comes from the first input."""
 
-    cls_to_become = Conv1d
 
-
-class LazyConv2d(_LazyConv, Conv2d):
+class LazyConv2d(_LazyConv, Conv2d, becomes=Conv2d):
     """Mirrors `torch.nn.LazyConv2d`."""
 
-    cls_to_become = Conv2d
 
-
-class LazyConv3d(_LazyConv, Conv3d):
+class LazyConv3d(_LazyConv, Conv3d, becomes=Conv3d):
     """Mirrors `torch.nn.LazyConv3d`."""
 
-    cls_to_become = Conv3d
 
-
-class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d):
+class LazyConvTranspose1d(_LazyConvTranspose, ConvTranspose1d, becomes=ConvTranspose1d):
     """Mirrors `torch.nn.LazyConvTranspose1d`."""
 
-    cls_to_become = ConvTranspose1d
 
-
-class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d):
+class LazyConvTranspose2d(_LazyConvTranspose, ConvTranspose2d, becomes=ConvTranspose2d):
     """Mirrors `torch.nn.LazyConvTranspose2d`."""
 
-    cls_to_become = ConvTranspose2d
 
-
-class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d):
+class LazyConvTranspose3d(_LazyConvTranspose, ConvTranspose3d, becomes=ConvTranspose3d):
     """Mirrors `torch.nn.LazyConvTranspose3d`."""
-
-    cls_to_become = ConvTranspose3d

@@ -2,14 +2,13 @@
 from __future__ import annotations
 
 from .. import functional as F
+from ._utils import _LayerFamily
 from .module import Module
 
 __all__ = ["AlphaDropout", "Dropout", "Dropout1d", "Dropout2d", "Dropout3d", "FeatureAlphaDropout"]
 
 
-class _DropoutNd(Module):
-    fn = None
-
+class _DropoutNd(_LayerFamily, Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if p < 0 or p > 1:
@@ -17,37 +16,31 @@ class _DropoutNd(Module):
         self.p, self.inplace = p, inplace
 
     def forward(self, input):
-        return type(self).fn(input, self.p, self.training, self.inplace)
+        return type(self)._fn(input, self.p, self.training, self.inplace)
 
     def extra_repr(self) -> str:
         return f"p={self.p}, inplace={self.inplace}"
 
 
-class Dropout(_DropoutNd):
+class Dropout(_DropoutNd, fn=F.dropout):
     """Mirrors `torch.nn.Dropout`."""
-    fn = staticmethod(F.dropout)
 
 
-class Dropout1d(_DropoutNd):
+class Dropout1d(_DropoutNd, fn=F.dropout1d):
     """Mirrors `torch.nn.Dropout1d`."""
-    fn = staticmethod(F.dropout1d)
 
 
-class Dropout2d(_DropoutNd):
+class Dropout2d(_DropoutNd, fn=F.dropout2d):
     """Mirrors `torch.nn.Dropout2d`."""
-    fn = staticmethod(F.dropout2d)
 
 
-class Dropout3d(_DropoutNd):
+class Dropout3d(_DropoutNd, fn=F.dropout3d):
     """Mirrors `torch.nn.Dropout3d`."""
-    fn = staticmethod(F.dropout3d)
 
 
-class AlphaDropout(_DropoutNd):
+class AlphaDropout(_DropoutNd, fn=F.alpha_dropout):
     """Mirrors `torch.nn.AlphaDropout`."""
-    fn = staticmethod(F.alpha_dropout)
 
 
-class FeatureAlphaDropout(_DropoutNd):
+class FeatureAlphaDropout(_DropoutNd, fn=F.feature_alpha_dropout):
     """Mirrors `torch.nn.FeatureAlphaDropout`."""
-    fn = staticmethod(F.feature_alpha_dropout)

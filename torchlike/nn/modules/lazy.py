@@ -17,6 +17,12 @@ class LazyModuleMixin:
 
     cls_to_become = None
 
+    def __init_subclass__(cls, becomes=None, **kwargs) -> None:
+        # (`class LazyConv2d(_LazyConv, Conv2d, becomes=Conv2d)` names its cls_to_become)
+        super().__init_subclass__(**kwargs)
+        if becomes is not None:
+            cls.cls_to_become = becomes
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._load_hook = self._register_load_state_dict_pre_hook(self._lazy_load_hook)

@@ -1,4 +1,5 @@
-"""Normalization layers: BatchNorm, InstanceNorm, LayerNorm, GroupNorm, LocalResponseNorm, RMSNorm."""
+"""Normalization layers: BatchNorm, InstanceNorm, LayerNorm, GroupNorm, LocalResponseNorm, CrossMapLRN2d,
+RMSNorm."""
 from __future__ import annotations
 
 import numbers
@@ -9,12 +10,15 @@ from ..._ops.creation import empty, ones, tensor, zeros
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ._functions import CrossMapLRN2d as _cross_map_lrn2d
+from ._utils import _init_affine_, _LayerFamily, _register_affine
 from .module import Module
 
 __all__ = [
     "BatchNorm1d",
     "BatchNorm2d",
     "BatchNorm3d",
+    "CrossMapLRN2d",
     "GroupNorm",
     "InstanceNorm1d",
     "InstanceNorm2d",
@@ -25,8 +29,9 @@ __all__ = [
 ]
 
 
-class _NormBase(Module):
-    """Affine parameters and running statistics shared by batch and instance norm."""
+class _NormBase(_LayerFamily, Module):
+    """Affine parameters and running statistics shared by batch and instance norm (a member of a family gives its
+    number of spatial dimensions in its class statement: `class BatchNorm2d(_BatchNorm, dims=2)`)."""
 
     _version = 2
 
@@ -35,15 +40,7 @@ class _NormBase(Module):
         super().__init__()
         self.num_features, self.eps, self.momentum = num_features, eps, momentum
         self.affine, self.track_running_stats = affine, track_running_stats
-        if affine:
-            self.weight = Parameter(empty(num_features, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(empty(num_features, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, num_features, affine, bias, device, dtype)
         if track_running_stats:
             self.register_buffer("running_mean", zeros(num_features, device=device, dtype=dtype))
             self.register_buffer("running_var", ones(num_features, device=device, dtype=dtype))
@@ -63,9 +60,7 @@ class _NormBase(Module):
     def reset_parameters(self) -> None:
         self.reset_running_stats()
         if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+            _init_affine_(self.weight, self.bias)
 
     def _check_input_dim(self, input) -> None:
         raise NotImplementedError
@@ -88,11 +83,10 @@ class _NormBase(Module):
 
 
 class _BatchNorm(_NormBase):
-    _dims = ()
-
     def _check_input_dim(self, input) -> None:
-        if input.ndim not in self._dims:
-            want = " or ".join(f"{d}D" for d in self._dims)
+        dims = (2, 3) if self._n == 1 else (self._n + 2,)
+        if input.ndim not in dims:
+            want = " or ".join(f"{d}D" for d in dims)
             raise ValueError(f"expected {want} input (got {input.ndim}D input)")
 
     def forward(self, input):
@@ -107,36 +101,34 @@ class _BatchNorm(_NormBase):
                             self.weight, self.bias, bn_training, factor, self.eps)
 
 
-class BatchNorm1d(_BatchNorm):
+class BatchNorm1d(_BatchNorm, dims=1):
     """Mirrors `torch.nn.BatchNorm1d`."""
-    _dims = (2, 3)
 
 
-class BatchNorm2d(_BatchNorm):
+class BatchNorm2d(_BatchNorm, dims=2):
     """Mirrors `torch.nn.BatchNorm2d`."""
-    _dims = (4,)
 
 
-class BatchNorm3d(_BatchNorm):
+class BatchNorm3d(_BatchNorm, dims=3):
     """Mirrors `torch.nn.BatchNorm3d`."""
-    _dims = (5,)
 
 
 class _InstanceNorm(_NormBase):
-    _no_batch_dim = 2
-
     def __init__(self, num_features: int, eps: float = 1e-5, momentum: float = 0.1, affine: bool = False,
                  track_running_stats: bool = False, device=None, dtype=None, *, bias: bool = True) -> None:
         super().__init__(num_features, eps, momentum, affine, track_running_stats, device, dtype, bias=bias)
 
+    def _get_no_batch_dim(self) -> int:
+        return self._n + 1
+
     def _check_input_dim(self, input) -> None:
-        n = self._no_batch_dim
+        n = self._get_no_batch_dim()
         if input.ndim not in (n, n + 1):
             raise ValueError(f"expected {n}D or {n + 1}D input (got {input.ndim}D input)")
 
     def forward(self, input):
         self._check_input_dim(input)
-        feature_dim = input.ndim - self._no_batch_dim
+        feature_dim = input.ndim - self._get_no_batch_dim()
         if input.shape[feature_dim] != self.num_features:
             if self.affine:
                 raise ValueError(f"expected input's size at dim={feature_dim} to match num_features "
@@ -144,7 +136,7 @@ class _InstanceNorm(_NormBase):
             warnings.warn(f"input's size at dim={feature_dim} does not match num_features. You can silence this "
                           "warning by not passing in num_features, which is not used because affine=False",
                           stacklevel=2)
-        unbatched = input.ndim == self._no_batch_dim
+        unbatched = input.ndim == self._get_no_batch_dim()
         x = input.unsqueeze(0) if unbatched else input
         out = F.instance_norm(x, self.running_mean, self.running_var, self.weight, self.bias,
                               self.training or not self.track_running_stats,
@@ -152,19 +144,16 @@ class _InstanceNorm(_NormBase):
         return out.squeeze(0) if unbatched else out
 
 
-class InstanceNorm1d(_InstanceNorm):
+class InstanceNorm1d(_InstanceNorm, dims=1):
     """Mirrors `torch.nn.InstanceNorm1d`."""
-    _no_batch_dim = 2
 
 
-class InstanceNorm2d(_InstanceNorm):
+class InstanceNorm2d(_InstanceNorm, dims=2):
     """Mirrors `torch.nn.InstanceNorm2d`."""
-    _no_batch_dim = 3
 
 
-class InstanceNorm3d(_InstanceNorm):
+class InstanceNorm3d(_InstanceNorm, dims=3):
     """Mirrors `torch.nn.InstanceNorm3d`."""
-    _no_batch_dim = 4
 
 
 def _shape_tuple(normalized_shape) -> tuple:
@@ -181,22 +170,12 @@ class LayerNorm(Module):
         super().__init__()
         self.normalized_shape = _shape_tuple(normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
-        if elementwise_affine:
-            self.weight = Parameter(empty(self.normalized_shape, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(empty(self.normalized_shape, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, self.normalized_shape, elementwise_affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         if self.elementwise_affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+            _init_affine_(self.weight, self.bias)
 
     def forward(self, input):
         return F.layer_norm(input, self.normalized_shape, self.weight, self.bias, self.eps)
@@ -215,22 +194,12 @@ class GroupNorm(Module):
         if num_channels % num_groups != 0:
             raise ValueError(f"num_channels ({num_channels}) must be divisible by num_groups ({num_groups})")
         self.num_groups, self.num_channels, self.eps, self.affine = num_groups, num_channels, eps, affine
-        if affine:
-            self.weight = Parameter(empty(num_channels, device=device, dtype=dtype))
-            if bias:
-                self.bias = Parameter(empty(num_channels, device=device, dtype=dtype))
-            else:
-                self.register_parameter("bias", None)
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
+        _register_affine(self, num_channels, affine, bias, device, dtype)
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
         if self.affine:
-            init.ones_(self.weight)
-            if self.bias is not None:
-                init.zeros_(self.bias)
+            _init_affine_(self.weight, self.bias)
 
     def forward(self, input):
         return F.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
@@ -240,18 +209,33 @@ class GroupNorm(Module):
                 f"bias={self.bias is not None}")
 
 
-class LocalResponseNorm(Module):
-    """Mirrors `torch.nn.LocalResponseNorm`."""
+class _ResponseNorm(Module):
+    """The options of LocalResponseNorm and CrossMapLRN2d."""
 
     def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
         super().__init__()
         self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
 
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+
+class LocalResponseNorm(_ResponseNorm):
+    """Mirrors `torch.nn.LocalResponseNorm`."""
+
     def forward(self, input):
         return F.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
 
-    def extra_repr(self) -> str:
-        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"
+
+class CrossMapLRN2d(_ResponseNorm):
+    """Mirrors `torch.nn.CrossMapLRN2d`: the legacy response normalisation across channels of a 4-D input (its
+    window and gradient are PyTorch's own, which differ from LocalResponseNorm's)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1) -> None:
+        super().__init__(size, alpha, beta, k)
+
+    def forward(self, input):
+        return _cross_map_lrn2d.apply(input, self.size, self.alpha, self.beta, self.k)
 
 
 class RMSNorm(Module):

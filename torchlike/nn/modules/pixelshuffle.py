@@ -2,34 +2,20 @@
 from __future__ import annotations
 
 from .. import functional as F
-from .module import Module
+from ._utils import _OptionsLayer
 
 __all__ = ["PixelShuffle", "PixelUnshuffle"]
 
 
-class PixelShuffle(Module):
+class PixelShuffle(_OptionsLayer, fn=F.pixel_shuffle, options=("upscale_factor",)):
     """Mirrors `torch.nn.PixelShuffle`."""
 
     def __init__(self, upscale_factor: int) -> None:
-        super().__init__()
-        self.upscale_factor = upscale_factor
-
-    def forward(self, input):
-        return F.pixel_shuffle(input, self.upscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"upscale_factor={self.upscale_factor}"
+        super().__init__(upscale_factor)
 
 
-class PixelUnshuffle(Module):
+class PixelUnshuffle(_OptionsLayer, fn=F.pixel_unshuffle, options=("downscale_factor",)):
     """Mirrors `torch.nn.PixelUnshuffle`."""
 
     def __init__(self, downscale_factor: int) -> None:
-        super().__init__()
-        self.downscale_factor = downscale_factor
-
-    def forward(self, input):
-        return F.pixel_unshuffle(input, self.downscale_factor)
-
-    def extra_repr(self) -> str:
-        return f"downscale_factor={self.downscale_factor}"
+        super().__init__(downscale_factor)

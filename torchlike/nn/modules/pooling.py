@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .. import functional as F
+from ._utils import _LayerFamily, _tuple
 from .module import Module
 
 __all__ = [
@@ -28,13 +29,7 @@ __all__ = [
 ]
 
 
-def _tuple(v, n: int) -> tuple:
-    return tuple(v) if isinstance(v, (list, tuple)) else (v,) * n
-
-
-class _MaxPoolNd(Module):
-    _fn = None
-
+class _MaxPoolNd(_LayerFamily, Module):
     def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices: bool = False,
                  ceil_mode: bool = False) -> None:
         super().__init__()
@@ -52,22 +47,16 @@ class _MaxPoolNd(Module):
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
 
 
-class MaxPool1d(_MaxPoolNd):
+class MaxPool1d(_MaxPoolNd, fn=F.max_pool1d):
     """Mirrors `torch.nn.MaxPool1d`."""
 
-    _fn = staticmethod(F.max_pool1d)
 
-
-class MaxPool2d(_MaxPoolNd):
+class MaxPool2d(_MaxPoolNd, fn=F.max_pool2d):
     """Mirrors `torch.nn.MaxPool2d`."""
 
-    _fn = staticmethod(F.max_pool2d)
 
-
-class MaxPool3d(_MaxPoolNd):
+class MaxPool3d(_MaxPoolNd, fn=F.max_pool3d):
     """Mirrors `torch.nn.MaxPool3d`."""
-
-    _fn = staticmethod(F.max_pool3d)
 
 
 class AvgPool1d(Module):
@@ -89,9 +78,7 @@ class AvgPool1d(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class _AvgPoolNd(Module):
-    _fn = None
-
+class _AvgPoolNd(_LayerFamily, Module):
     def __init__(self, kernel_size, stride=None, padding=0, ceil_mode: bool = False, count_include_pad: bool = True,
                  divisor_override: int | None = None) -> None:
         super().__init__()
@@ -108,21 +95,15 @@ class _AvgPoolNd(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class AvgPool2d(_AvgPoolNd):
+class AvgPool2d(_AvgPoolNd, fn=F.avg_pool2d):
     """Mirrors `torch.nn.AvgPool2d`."""
 
-    _fn = staticmethod(F.avg_pool2d)
 
-
-class AvgPool3d(_AvgPoolNd):
+class AvgPool3d(_AvgPoolNd, fn=F.avg_pool3d):
     """Mirrors `torch.nn.AvgPool3d`."""
 
-    _fn = staticmethod(F.avg_pool3d)
 
-
-class _AdaptiveAvgPoolNd(Module):
-    _fn = None
-
+class _AdaptiveAvgPoolNd(_LayerFamily, Module):
     def __init__(self, output_size) -> None:
         super().__init__()
         self.output_size = output_size
@@ -134,27 +115,19 @@ class _AdaptiveAvgPoolNd(Module):
         return f"output_size={self.output_size}"
 
 
-class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
+class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd, fn=F.adaptive_avg_pool1d):
     """Mirrors `torch.nn.AdaptiveAvgPool1d`."""
 
-    _fn = staticmethod(F.adaptive_avg_pool1d)
 
-
-class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
+class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd, fn=F.adaptive_avg_pool2d):
     """Mirrors `torch.nn.AdaptiveAvgPool2d`."""
 
-    _fn = staticmethod(F.adaptive_avg_pool2d)
 
-
-class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd):
+class AdaptiveAvgPool3d(_AdaptiveAvgPoolNd, fn=F.adaptive_avg_pool3d):
     """Mirrors `torch.nn.AdaptiveAvgPool3d`."""
 
-    _fn = staticmethod(F.adaptive_avg_pool3d)
 
-
-class _AdaptiveMaxPoolNd(Module):
-    _fn = None
-
+class _AdaptiveMaxPoolNd(_LayerFamily, Module):
     def __init__(self, output_size, return_indices: bool = False) -> None:
         super().__init__()
         self.output_size, self.return_indices = output_size, return_indices
@@ -162,31 +135,22 @@ class _AdaptiveMaxPoolNd(Module):
     def forward(self, input):
         return type(self)._fn(input, self.output_size, self.return_indices)
 
-    def extra_repr(self) -> str:
-        return f"output_size={self.output_size}"
+    extra_repr = _AdaptiveAvgPoolNd.extra_repr
 
 
-class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
+class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd, fn=F.adaptive_max_pool1d):
     """Mirrors `torch.nn.AdaptiveMaxPool1d`."""
 
-    _fn = staticmethod(F.adaptive_max_pool1d)
 
-
-class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
+class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd, fn=F.adaptive_max_pool2d):
     """Mirrors `torch.nn.AdaptiveMaxPool2d`."""
 
-    _fn = staticmethod(F.adaptive_max_pool2d)
 
-
-class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd):
+class AdaptiveMaxPool3d(_AdaptiveMaxPoolNd, fn=F.adaptive_max_pool3d):
     """Mirrors `torch.nn.AdaptiveMaxPool3d`."""
 
-    _fn = staticmethod(F.adaptive_max_pool3d)
 
-
-class _LPPoolNd(Module):
-    _fn = None
-
+class _LPPoolNd(_LayerFamily, Module):
     def __init__(self, norm_type: float, kernel_size, stride=None, ceil_mode: bool = False) -> None:
         super().__init__()
         self.norm_type, self.kernel_size, self.stride, self.ceil_mode = norm_type, kernel_size, stride, ceil_mode
@@ -199,27 +163,19 @@ class _LPPoolNd(Module):
                 f"ceil_mode={self.ceil_mode}")
 
 
-class LPPool1d(_LPPoolNd):
+class LPPool1d(_LPPoolNd, fn=F.lp_pool1d):
     """Mirrors `torch.nn.LPPool1d`."""
 
-    _fn = staticmethod(F.lp_pool1d)
 
-
-class LPPool2d(_LPPoolNd):
+class LPPool2d(_LPPoolNd, fn=F.lp_pool2d):
     """Mirrors `torch.nn.LPPool2d`."""
 
-    _fn = staticmethod(F.lp_pool2d)
 
-
-class LPPool3d(_LPPoolNd):
+class LPPool3d(_LPPoolNd, fn=F.lp_pool3d):
     """Mirrors `torch.nn.LPPool3d`."""
 
-    _fn = staticmethod(F.lp_pool3d)
 
-
-class _FractionalMaxPoolNd(Module):
-    _n = 2
-
+class _FractionalMaxPoolNd(_LayerFamily, Module):
     def __init__(self, kernel_size, output_size=None, output_ratio=None, return_indices: bool = False,
                  _random_samples=None) -> None:
         super().__init__()
@@ -240,27 +196,20 @@ class _FractionalMaxPoolNd(Module):
             raise ValueError(f"output_ratio must be between 0 and 1 (got {output_ratio})")
 
     def forward(self, input):
-        fn = F.fractional_max_pool2d if self._n == 2 else F.fractional_max_pool3d
-        return fn(input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices,
-                  _random_samples=self._random_samples)
+        return type(self)._fn(input, self.kernel_size, self.output_size, self.output_ratio, self.return_indices,
+                              _random_samples=self._random_samples)
 
 
-class FractionalMaxPool2d(_FractionalMaxPoolNd):
+class FractionalMaxPool2d(_FractionalMaxPoolNd, fn=F.fractional_max_pool2d, dims=2):
     """Mirrors `torch.nn.FractionalMaxPool2d` (window starts drawn from torchlike's random stream unless
     _random_samples is given)."""
 
-    _n = 2
 
-
-class FractionalMaxPool3d(_FractionalMaxPoolNd):
+class FractionalMaxPool3d(_FractionalMaxPoolNd, fn=F.fractional_max_pool3d, dims=3):
     """Mirrors `torch.nn.FractionalMaxPool3d`."""
 
-    _n = 3
 
-
-class _MaxUnpoolNd(Module):
-    _fn, _n = None, 2
-
+class _MaxUnpoolNd(_LayerFamily, Module):
     def __init__(self, kernel_size, stride=None, padding=0) -> None:
         super().__init__()
         n = self._n
@@ -275,19 +224,13 @@ class _MaxUnpoolNd(Module):
         return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
 
 
-class MaxUnpool1d(_MaxUnpoolNd):
+class MaxUnpool1d(_MaxUnpoolNd, fn=F.max_unpool1d, dims=1):
     """Mirrors `torch.nn.MaxUnpool1d`."""
 
-    _fn, _n = staticmethod(F.max_unpool1d), 1
 
-
-class MaxUnpool2d(_MaxUnpoolNd):
+class MaxUnpool2d(_MaxUnpoolNd, fn=F.max_unpool2d, dims=2):
     """Mirrors `torch.nn.MaxUnpool2d`."""
 
-    _fn, _n = staticmethod(F.max_unpool2d), 2
 
-
-class MaxUnpool3d(_MaxUnpoolNd):
+class MaxUnpool3d(_MaxUnpoolNd, fn=F.max_unpool3d, dims=3):
     """Mirrors `torch.nn.MaxUnpool3d`."""
-
-    _fn, _n = staticmethod(F.max_unpool3d), 3

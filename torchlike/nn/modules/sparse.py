@@ -6,6 +6,7 @@ from ..._ops.creation import empty
 from .. import functional as F
 from .. import init
 from ..parameter import Parameter
+from ._utils import _changed_options
 from .module import Module
 
 __all__ = ["Embedding", "EmbeddingBag"]
@@ -58,15 +59,8 @@ class Embedding(Module):
                            self.scale_grad_by_freq, self.sparse)
 
     def extra_repr(self) -> str:
-        s = f"{self.num_embeddings}, {self.embedding_dim}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq}"
+        s = f"{self.num_embeddings}, {self.embedding_dim}" + _changed_options(
+            self, {"padding_idx": None, "max_norm": None, "norm_type": 2, "scale_grad_by_freq": False})
         if self.sparse is not False:
             s += ", sparse=True"
         return s
@@ -113,17 +107,9 @@ class EmbeddingBag(Module):
                                self.padding_idx)
 
     def extra_repr(self) -> str:
-        s = f"{self.num_embeddings!r}, {self.embedding_dim!r}"
-        if self.max_norm is not None:
-            s += f", max_norm={self.max_norm!r}"
-        if self.norm_type != 2:
-            s += f", norm_type={self.norm_type!r}"
-        if self.scale_grad_by_freq is not False:
-            s += f", scale_grad_by_freq={self.scale_grad_by_freq!r}"
-        s += f", mode={self.mode!r}"
-        if self.padding_idx is not None:
-            s += f", padding_idx={self.padding_idx!r}"
-        return s
+        s = f"{self.num_embeddings!r}, {self.embedding_dim!r}" + _changed_options(
+            self, {"max_norm": None, "norm_type": 2, "scale_grad_by_freq": False}, quote=True)
+        return s + f", mode={self.mode!r}" + _changed_options(self, {"padding_idx": None}, quote=True)
 
     @classmethod
     def from_pretrained(cls, embeddings, freeze: bool = True, max_norm: float | None = None, norm_type: float = 2.0,
