@@ -7,9 +7,9 @@ import math
 import jax.numpy as jnp
 
 from .. import _ops
-from .._tensor import Tensor
 from ._exact import fma, lerp, mul, refuse_complex, refuse_sparse, rsqrt
-from .optimizer import Optimizer, scalar_dtype
+from ._family import PerParamOptimizer, check_lr, require
+from .optimizer import scalar_dtype
 
 __all__ = ["Adafactor"]
 
@@ -22,135 +22,72 @@ def _norm(a, axis=None):
     return out.astype(jnp.float64) if axis is None else out
 
 
-def adafactor_update(params, grads, states, h, *, decay, maximize, eps1_from_dtype):
-    """PyTorch's single-tensor Adafactor step on lists of arrays. What PyTorch computes on the host with
+def adafactor_init(p, group) -> dict:
+    g = p.grad
+    st = {"step": _ops.creation.tensor(0.0, dtype=scalar_dtype())}
+    if g.ndim > 1:
+        st["row_var"] = _ops.creation.zeros(tuple(g.shape[:-1]) + (1,), dtype=g.dtype)
+        st["col_var"] = _ops.creation.zeros(tuple(g.shape[:-2]) + (1, g.shape[-1]), dtype=g.dtype)
+    else:
+        st["variance"] = _ops.creation.zeros_like(g)
+    return st
+
+
+def adafactor_update(p, g, state, h, *, decay):
+    """PyTorch's single-tensor Adafactor step for one parameter. What PyTorch computes on the host with
     `.item()` (step, rho, alpha, the clipping denominator) is computed here in float64."""
-    out = {"step": [], "row_var": [], "col_var": [], "variance": []}
-    new_p = []
-    lr, d = h["lr"], h["d"]
-    # PyTorch fills a missing eps1 from the first parameter's dtype and keeps it for the whole group
-    eps1 = jnp.float64(jnp.finfo(params[0].dtype).eps) if eps1_from_dtype else h["eps1"]
-    for i, (p, g) in enumerate(zip(params, grads)):
-        dt = p.dtype
-        g = -g if maximize else g
-        step = states["step"][i] + 1
-        n = step.astype(jnp.float64)
-        one_minus_beta2 = n ** h["beta2_decay"]
-        rho = jnp.minimum(lr, 1 / jnp.sqrt(n))
-        alpha = jnp.maximum(h["eps2"], _norm(p) / math.sqrt(p.size)) * rho
-        if decay:
-            p = mul(p, 1 - lr * h["weight_decay"])
-        if g.ndim > 1:
-            row_mean = jnp.square(_norm(g, -1)) / g.shape[-1]
-            row = lerp(states["row_var"][i], row_mean, one_minus_beta2)
-            col_mean = jnp.square(_norm(g, -2)) / g.shape[-2]
-            col = lerp(states["col_var"][i], col_mean, one_minus_beta2)
-            out["row_var"].append(row)
-            out["col_var"].append(col)
-            out["variance"].append(None)
-            # (row @ col has an inner dimension of 1: each entry is one product)
-            var = (row * col) / jnp.maximum(jnp.mean(row, axis=-2, keepdims=True), eps1.astype(dt))
-        else:
-            var = lerp(states["variance"][i], g * g, one_minus_beta2)
-            out["variance"].append(var)
-            out["row_var"].append(None)
-            out["col_var"].append(None)
-        update = rsqrt(jnp.maximum(var, (eps1 * eps1).astype(dt))) * g
-        denom = jnp.maximum(1.0, _norm(update) / (math.sqrt(update.size) * d))
-        new_p.append(fma(p, -alpha / denom, update))
-        out["step"].append(step)
-    return new_p, out
+    dt = p.dtype
+    lr, eps1 = h["lr"], h["eps1"]
+    step = state["step"] + 1
+    n = step.astype(jnp.float64)
+    one_minus_beta2 = n ** h["beta2_decay"]
+    rho = jnp.minimum(lr, 1 / jnp.sqrt(n))
+    alpha = jnp.maximum(h["eps2"], _norm(p) / math.sqrt(p.size)) * rho
+    if decay:
+        p = mul(p, 1 - lr * h["weight_decay"])
+    new = {"step": step}
+    if g.ndim > 1:
+        row_mean = jnp.square(_norm(g, -1)) / g.shape[-1]
+        row = new["row_var"] = lerp(state["row_var"], row_mean, one_minus_beta2)
+        col_mean = jnp.square(_norm(g, -2)) / g.shape[-2]
+        col = new["col_var"] = lerp(state["col_var"], col_mean, one_minus_beta2)
+        # (row @ col has an inner dimension of 1: each entry is one product)
+        var = (row * col) / jnp.maximum(jnp.mean(row, axis=-2, keepdims=True), eps1.astype(dt))
+    else:
+        var = new["variance"] = lerp(state["variance"], g * g, one_minus_beta2)
+    update = rsqrt(jnp.maximum(var, (eps1 * eps1).astype(dt))) * g
+    denom = jnp.maximum(1.0, _norm(update) / (math.sqrt(update.size) * h["d"]))
+    return fma(p, -alpha / denom, update), new
 
 
-class Adafactor(Optimizer):
+class Adafactor(PerParamOptimizer):
     """Mirrors `torch.optim.Adafactor`."""
 
-    _kernel = staticmethod(adafactor_update)
+    _init_state = staticmethod(adafactor_init)
+    _update = staticmethod(adafactor_update)
     _state_keys = ("step", "row_var", "col_var", "variance")
     _hyper_keys = ("lr", "beta2_decay", "eps1", "eps2", "d", "weight_decay")
+    _pairs = {"eps2": ("eps", 1)}
+    _flags = ("decay", "maximize")
+    _defaults_order = ("lr", "beta2_decay", "eps", "d", "weight_decay", "foreach", "maximize")
+    _group_fallbacks = {"foreach": None}
+    _param_checks = (refuse_complex, refuse_sparse)
 
-    def __init__(
-        self,
-        params,
-        lr=1e-2,
-        beta2_decay: float = -0.8,
-        eps: tuple = (None, 1e-3),
-        d: float = 1.0,
-        weight_decay: float = 0.0,
-        *,
-        foreach: bool | None = None,
-        maximize: bool = False,
-    ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Learning rate should be >= 0 but is: {lr}")
-        if not 0.0 >= beta2_decay:
-            raise ValueError(f"beta2_decay should be <= 0 but is: {beta2_decay}")
-        if eps[0] is not None and not 0.0 <= eps[0]:
-            raise ValueError(f"epsilon1 should be >= 0 but is: {eps[0]}")
-        if not 0.0 <= eps[1]:
-            raise ValueError(f"epsilon2 should be >= 0 but is: {eps[1]}")
-        if not 1.0 <= d:
-            raise ValueError(f"Clipping threshold d should be >= 1 but is: {d}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"weight_decay should be >= 0 but is: {weight_decay}")
-        defaults = {
-            "lr": lr,
-            "beta2_decay": beta2_decay,
-            "eps": eps,
-            "d": d,
-            "weight_decay": weight_decay,
-            "foreach": foreach,
-            "maximize": maximize,
-        }
-        super().__init__(params, defaults)
+    def __init__(self, params, lr=1e-2, beta2_decay: float = -0.8, eps: tuple = (None, 1e-3), d: float = 1.0,
+                 weight_decay: float = 0.0, *, foreach: bool | None = None, maximize: bool = False) -> None:
+        self._setup(params, locals())
 
-    def __setstate__(self, state):
-        super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
+    def _validate(self, args):
+        check_lr(args["lr"], "Learning rate should be >= 0 but is: {}")
+        require(0.0 >= args["beta2_decay"], f"beta2_decay should be <= 0 but is: {args['beta2_decay']}")
+        eps1, eps2 = args["eps"][0], args["eps"][1]
+        require(eps1 is None or 0.0 <= eps1, f"epsilon1 should be >= 0 but is: {eps1}")
+        require(0.0 <= eps2, f"epsilon2 should be >= 0 but is: {eps2}")
+        require(1.0 <= args["d"], f"Clipping threshold d should be >= 1 but is: {args['d']}")
+        require(0.0 <= args["weight_decay"], f"weight_decay should be >= 0 but is: {args['weight_decay']}")
 
-    def _hyper_value(self, group, key):
-        if key in ("eps1", "eps2"):
-            e = group["eps"][0 if key == "eps1" else 1]
-            return 0.0 if e is None else e
-        return group[key]
-
-    def _update_group(self, group, params):
-        refuse_complex(self, params)
-        refuse_sparse(self, params)
-        super()._update_group(group, params)
-
-    def _store(self, params, new_params, new_states):
-        # (a group mixes factored and unfactored parameters: None marks a state a parameter has not)
-        super()._store(params, new_params, {})
-        for k, arrays in new_states.items():
-            for p, a in zip(params, arrays):
-                if a is not None:
-                    t = self.state[p].get(k)
-                    if isinstance(t, Tensor):
-                        t._write(a)
-                    else:
-                        self.state[p][k] = Tensor._wrap(a)
-
-    def _static(self, group):
-        return (
-            ("decay", group["weight_decay"] != 0),
-            ("maximize", bool(group["maximize"])),
-            ("eps1_from_dtype", group["eps"][0] is None),
-        )
-
-    def _init_state(self, p, group):
-        g = p.grad
-        st = {"step": _ops.creation.tensor(0.0, dtype=scalar_dtype())}
-        if g.ndim > 1:
-            st["row_var"] = _ops.creation.zeros(tuple(g.shape[:-1]) + (1,), dtype=g.dtype)
-            st["col_var"] = _ops.creation.zeros(tuple(g.shape[:-2]) + (1, g.shape[-1]), dtype=g.dtype)
-        else:
-            st["variance"] = _ops.creation.zeros_like(g)
-        return st
-
-    def step(self, closure=None):
-        """Mirrors `torch.optim.Adafactor.step`."""
-        return self._step_groups(closure)
+    def _hypers(self, group, params):
+        eps1 = group["eps"][0]
+        if eps1 is None:  # PyTorch fills a missing eps1 from the first parameter's dtype, for the whole group
+            eps1 = float(jnp.finfo(params[0]._meta.dtype).eps)
+        return super()._hypers(dict(group, eps1=eps1), params)

@@ -10,7 +10,8 @@ import numpy as np
 
 from .. import _autograd
 from .._tensor import Tensor
-from .optimizer import Optimizer, check_lr
+from ._family import check_lr
+from .optimizer import Optimizer
 
 __all__ = ["LBFGS"]
 

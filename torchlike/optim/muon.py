@@ -8,9 +8,8 @@ import jax
 import jax.numpy as jnp
 
 from .. import _ops
-from .._tensor import Tensor
 from ._exact import fma, lerp, mul, refuse_complex, refuse_sparse
-from .optimizer import Optimizer
+from ._family import PerParamOptimizer, check_lr, require
 
 __all__ = ["Muon"]
 
@@ -57,62 +56,37 @@ def adjusted_lr_ratio(adjust_lr_fn, shape) -> float:
     return 1.0
 
 
-def muon_update(params, grads, states, h, *, nesterov, coefficients, ns_steps, adjust_lr_fn):
-    """PyTorch's Muon step on lists of arrays (decoupled weight decay, then the orthogonalized update)."""
-    bufs, new_p = [], []
+def muon_init(p, group) -> dict:
+    return {"momentum_buffer": _ops.creation.zeros_like(p.grad)}
+
+
+def muon_update(p, g, state, h, *, nesterov, coefficients, ns_steps, adjust_lr_fn):
+    """PyTorch's Muon step for one parameter (decoupled weight decay, then the orthogonalized update)."""
     lr, momentum = h["lr"], h["momentum"]
-    for i, (p, g) in enumerate(zip(params, grads)):
-        dt = p.dtype
-        buf = lerp(states["momentum_buffer"][i], g, 1 - momentum)
-        bufs.append(buf)
-        update = lerp(g, buf, momentum) if nesterov else buf
-        update = newton_schulz(update, coefficients, ns_steps, h["eps"])
-        step = lr * adjusted_lr_ratio(adjust_lr_fn, p.shape)
-        p = mul(p, 1 - lr * h["weight_decay"])
-        new_p.append(fma(p, -step, update.astype(dt)))
-    return new_p, {"momentum_buffer": bufs}
+    buf = lerp(state["momentum_buffer"], g, 1 - momentum)
+    update = lerp(g, buf, momentum) if nesterov else buf
+    update = newton_schulz(update, coefficients, ns_steps, h["eps"])
+    step = lr * adjusted_lr_ratio(adjust_lr_fn, p.shape)
+    p = mul(p, 1 - lr * h["weight_decay"])
+    return fma(p, -step, update.astype(p.dtype)), {"momentum_buffer": buf}
 
 
-class Muon(Optimizer):
+class Muon(PerParamOptimizer):
     """Mirrors `torch.optim.Muon`: 2-D parameters only."""
 
-    _kernel = staticmethod(muon_update)
+    _init_state = staticmethod(muon_init)
+    _update = staticmethod(muon_update)
     _state_keys = ("momentum_buffer",)
     _hyper_keys = ("lr", "weight_decay", "momentum", "eps")
+    _flags = ()
+    _defaults_order = ("lr", "weight_decay", "momentum", "nesterov", "ns_coefficients", "eps", "ns_steps",
+                       "adjust_lr_fn")
+    _param_checks = (refuse_complex, refuse_sparse)
 
-    def __init__(
-        self,
-        params,
-        lr=1e-3,
-        weight_decay: float = 0.1,
-        momentum: float = 0.95,
-        nesterov: bool = True,
-        ns_coefficients: tuple = (DEFAULT_A, DEFAULT_B, DEFAULT_C),
-        eps: float = EPS,
-        ns_steps: int = DEFAULT_NS_STEPS,
-        adjust_lr_fn: str | None = None,
-    ) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Learning rate should be >= 0 but is: {lr}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"momentum should be >= 0 but is: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"weight decay should be >= 0 but is: {weight_decay}")
-        if adjust_lr_fn is not None and adjust_lr_fn not in ("original", "match_rms_adamw"):
-            raise ValueError(f"Adjust learning rate function {adjust_lr_fn} is not supported")
-        defaults = {
-            "lr": lr,
-            "weight_decay": weight_decay,
-            "momentum": momentum,
-            "nesterov": nesterov,
-            "ns_coefficients": ns_coefficients,
-            "eps": eps,
-            "ns_steps": ns_steps,
-            "adjust_lr_fn": adjust_lr_fn,
-        }
-        super().__init__(params, defaults)
+    def __init__(self, params, lr=1e-3, weight_decay: float = 0.1, momentum: float = 0.95, nesterov: bool = True,
+                 ns_coefficients: tuple = (DEFAULT_A, DEFAULT_B, DEFAULT_C), eps: float = EPS,
+                 ns_steps: int = DEFAULT_NS_STEPS, adjust_lr_fn: str | None = None) -> None:
+        self._setup(params, locals())
         for group in self.param_groups:
             for p in group["params"]:
                 if p.ndim != 2:
@@ -120,9 +94,16 @@ class Muon(Optimizer):
                         f"Muon only supports 2D parameters whereas we found a parameter with size: {p.size()}"
                     )
 
-    def _update_group(self, group, params):
-        refuse_complex(self, params)
-        refuse_sparse(self, params)
+    def _validate(self, args):
+        check_lr(args["lr"], "Learning rate should be >= 0 but is: {}")
+        require(0.0 <= args["momentum"], f"momentum should be >= 0 but is: {args['momentum']}")
+        require(0.0 <= args["weight_decay"], f"weight decay should be >= 0 but is: {args['weight_decay']}")
+        fn = args["adjust_lr_fn"]
+        if fn is not None and fn not in ("original", "match_rms_adamw"):
+            raise ValueError(f"Adjust learning rate function {fn} is not supported")
+
+    def _check_group(self, group, params):
+        super()._check_group(group, params)
         for p in params:
             if p.grad.ndim != 2:
                 raise ValueError("Param gradient must be a 2D matrix")
@@ -130,7 +111,6 @@ class Muon(Optimizer):
             raise ValueError("Number of steps must be less than 100 for computational efficiency")
         if len(group["ns_coefficients"]) != 3:
             raise ValueError("Coefficients must be a tuple of exactly 3 values")
-        super()._update_group(group, params)
 
     def _static(self, group):
         return (
@@ -139,10 +119,3 @@ class Muon(Optimizer):
             ("ns_steps", int(group["ns_steps"])),
             ("adjust_lr_fn", group["adjust_lr_fn"]),
         )
-
-    def _init_state(self, p, group):
-        return {"momentum_buffer": _ops.creation.zeros_like(p.grad)}
-
-    def step(self, closure=None):
-        """Mirrors `torch.optim.Muon.step`."""
-        return self._step_groups(closure)

@@ -18,7 +18,7 @@ import numpy as np
 from .. import _autograd, _interrupt
 from .. import _dtype as D
 from .._tensor import ARRAY, Tensor, no_trace
-from ..nn.modules.module import RemovableHandle
+from .._hooks import RemovableHandle
 
 __all__ = ["Optimizer", "register_optimizer_step_post_hook", "register_optimizer_step_pre_hook", "required"]
 
@@ -83,6 +83,14 @@ def _hooked_step(func):
     return wrapper
 
 
+def _call_closure(closure):
+    """A step's closure called with gradients on (None without one): it usually runs backward."""
+    if closure is None:
+        return None
+    with _autograd.enable_grad():
+        return closure()
+
+
 def _without_grad(func, args, kwargs):
     """func(*args, **kwargs) in no_grad mode. Grad mode is set and restored by plain attribute
     stores (no call, so no point where Python runs a signal handler) and restored twice, so that
@@ -97,25 +105,6 @@ def _without_grad(func, args, kwargs):
             state.enabled = prev
     finally:
         state.enabled = prev
-
-
-def check_lr(lr) -> None:
-    if isinstance(lr, Tensor) and lr.numel() != 1:
-        raise ValueError("Tensor lr must be 1-element")
-    if not 0.0 <= lr:
-        raise ValueError(f"Invalid learning rate: {lr}")
-
-
-def check_common(eps=None, betas=None, weight_decay=None) -> None:
-    """PyTorch's argument checks shared by the Adam family, in its order."""
-    if eps is not None and not 0.0 <= eps:
-        raise ValueError(f"Invalid epsilon value: {eps}")
-    if betas is not None:
-        for i in (0, 1):
-            if not 0.0 <= betas[i] < 1.0:
-                raise ValueError(f"Invalid beta parameter at index {i}: {betas[i]}")
-    if weight_decay is not None and not 0.0 <= weight_decay:
-        raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
 
 def scalar_dtype():
@@ -181,7 +170,8 @@ class Optimizer:
     """Mirrors `torch.optim.Optimizer`.
 
     Subclasses supply `_kernel` (a pure jax update over lists of arrays), `_state_keys`, `_hyper_keys`,
-    `_static(group)` and `_init_state(p, group)`; `_step_groups` runs one jitted call per group."""
+    `_static(group)` and `_init_state(p, group)`; `_step_groups` runs one jitted call per group.
+    `_family.PerParamOptimizer` builds all of these from per-parameter functions."""
 
     _instances: ClassVar[weakref.WeakSet] = weakref.WeakSet()  # torchlike.compile traces lrs of live optimizers
     _kernel = None
@@ -301,27 +291,15 @@ class Optimizer:
         """Mirrors `torch.optim.Optimizer.zero_grad`."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    g = p.grad
-                    if g.grad_fn is not None:
-                        g.detach_()
-                    else:
-                        g.requires_grad_(False)
-                    g._write(jax.numpy.zeros_like(g._data))
+                if p.grad is not None:
+                    _clear_grad(p, set_to_none)
 
     def step(self, closure: Callable[[], float] | None = None):
         """Mirrors `torch.optim.Optimizer.step` (abstract)."""
         raise NotImplementedError
 
     def _step_groups(self, closure=None):
-        loss = None
-        if closure is not None:
-            with _autograd.enable_grad():
-                loss = closure()
+        loss = _call_closure(closure)
         for group in self.param_groups:
             params = [p for p in group["params"] if p.grad is not None]
             if params:
@@ -348,7 +326,7 @@ class Optimizer:
         donate = (0,) if _sole_owner(params) else ()
         donate += (2,) if state_tensors and _sole_owner(state_tensors) else ()
         states = {k: [self._state_array(p, k) for p in params] for k in self._state_keys}
-        hyper = {k: _hyper(self._hyper_value(group, k)) for k in self._hyper_keys}
+        hyper = self._hypers(group, params)
         fn = _jitted(type(self)._kernel, self._static(group), donate)
         args = ([p._data for p in params], [p.grad._data for p in params], states, hyper)
         if donate:  # the old arrays die when fn runs: an interrupt must not come between it and the store
@@ -375,6 +353,8 @@ class Optimizer:
             p._write(a)
         for k, arrays in new_states.items():
             for p, a in zip(params, arrays):
+                if a is None:  # (that parameter has no such state: a group may mix shapes)
+                    continue
                 t = self.state[p].get(k)
                 if isinstance(t, Tensor):
                     t._write(a)
@@ -385,9 +365,11 @@ class Optimizer:
         t = self.state[p].get(key)
         return t._data if isinstance(t, Tensor) else None
 
+    def _hypers(self, group: dict, params: list) -> dict:
+        """The group's hyperparameters as traced jit arguments."""
+        return {k: _hyper(self._hyper_value(group, k)) for k in self._hyper_keys}
+
     def _hyper_value(self, group: dict, key: str):
-        if key in ("beta1", "beta2"):
-            return group["betas"][0 if key == "beta1" else 1]
         return group[key]
 
     def _static(self, group: dict) -> tuple:
@@ -499,6 +481,19 @@ class Optimizer:
                 from .._ops.creation import tensor
 
                 st["step"] = tensor(float(st["step"]), dtype=scalar_dtype())
+
+
+def _clear_grad(p: Tensor, set_to_none: bool) -> None:
+    """Drop p's gradient, or zero it in place (first cut from any graph it was part of)."""
+    if set_to_none:
+        p.grad = None
+        return
+    g = p.grad
+    if g.grad_fn is not None:
+        g.detach_()
+    else:
+        g.requires_grad_(False)
+    g._write(jax.numpy.zeros_like(g._data))
 
 
 def _cast(param: Tensor, value, key=None):

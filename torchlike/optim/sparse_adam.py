@@ -11,7 +11,7 @@ import numpy as np
 from .. import _ops
 from .._tensor import Tensor
 from ._exact import mul
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _call_closure
 
 __all__ = ["SparseAdam"]
 
@@ -76,12 +76,7 @@ class SparseAdam(Optimizer):
 
     def step(self, closure=None):
         """Mirrors `torch.optim.SparseAdam.step`."""
-        loss = None
-        if closure is not None:
-            from .._autograd import enable_grad
-
-            with enable_grad():
-                loss = closure()
+        loss = _call_closure(closure)
         for group in self.param_groups:
             beta1, beta2 = group["betas"]
             lr = group["lr"]
