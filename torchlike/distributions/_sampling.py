@@ -1,6 +1,6 @@
-"""The two kernels the distributions need that torchlike has no operator for: standard gamma draws
-(differentiable in the concentration, by implicit reparameterization) and the regularized lower
-incomplete gamma function (Gamma.cdf)."""
+"""The kernels the distributions need that torchlike has no operator for: standard gamma draws
+(differentiable in the concentration, by implicit reparameterization), binomial draws and the
+regularized lower incomplete gamma function (Gamma.cdf)."""
 from __future__ import annotations
 
 import jax
@@ -38,16 +38,21 @@ def _gamma_build():
     return raw
 
 
-def _blocked_draws(a, w, generator, device):
-    """Draws made flat in blocks of two fixed lengths (padding with 1s), so that XLA's gamma sampler,
-    slow to compile, is compiled at most twice per dtype rather than once per shape."""
-    n = a.size
+def _blocked_draws(sampler, arrays, pads, w, generator, device):
+    """sampler(key, *arrays) made flat in blocks of two fixed lengths (each array padded with its
+    entry of `pads`), so that XLA's samplers, slow to compile, are compiled at most twice per dtype
+    rather than once per shape."""
+    shape, n = arrays[0].shape, arrays[0].size
     block = _SMALL if n <= _SMALL else _BLOCK
-    flat = np.ones(-(-max(n, 1) // block) * block, w)
-    flat[:n] = np.asarray(a, w).reshape(-1)
-    parts = [_gamma_flat(_key(generator, device), jax.device_put(flat[i:i + block], next(iter(a.devices()))))
-             for i in range(0, flat.size, block)]
-    return (parts[0] if len(parts) == 1 else jnp.concatenate(parts))[:n].reshape(a.shape)
+    flats = []
+    for a, pad in zip(arrays, pads):
+        flat = np.full(-(-max(n, 1) // block) * block, pad, w)
+        flat[:n] = np.asarray(a, w).reshape(-1)
+        flats.append(flat)
+    place = next(iter(arrays[0].devices()))
+    parts = [sampler(_key(generator, device), *(jax.device_put(f[i:i + block], place) for f in flats))
+             for i in range(0, flats[0].size, block)]
+    return (parts[0] if len(parts) == 1 else jnp.concatenate(parts))[:n].reshape(shape)
 
 
 def standard_gamma(alpha, generator=None):
@@ -57,9 +62,32 @@ def standard_gamma(alpha, generator=None):
     if isinstance(a, jax.core.Tracer):  # inside torchlike.compile or a transform: one traced draw
         draws = jax.random.gamma(_key(generator), a.astype(w), a.shape, w)
     else:
-        draws = _blocked_draws(a, w, generator, alpha.device)
+        draws = _blocked_draws(_gamma_flat, [a], [1], w, generator, alpha.device)
     k = _kernel("distributions.standard_gamma", "StandardGammaBackward0", _gamma_build)
     return run_kernel(k, [a, draws], [alpha, None])
+
+
+@jax.jit
+def _binomial_flat(key, count, probs):
+    return jax.random.binomial(key, count, probs, count.shape, count.dtype)
+
+
+def _as_dtype_build(dtype):
+    def raw(x):
+        return x.astype(dtype)
+    return raw
+
+
+def binomial(count, probs, generator=None):
+    """Binomial(count, probs) draws, elementwise (count and probs of one shape); no gradient."""
+    c, p = count.detach()._data, probs.detach()._data
+    w = _work(c.dtype)
+    if isinstance(c, jax.core.Tracer) or isinstance(p, jax.core.Tracer):
+        draws = jax.random.binomial(_key(generator), c.astype(w), p.astype(w), c.shape, w)
+    else:
+        draws = _blocked_draws(_binomial_flat, [c, p], [1, 0.5], w, generator, count.device)
+    k = _kernel("distributions.binomial", "BinomialBackward0", _as_dtype_build, count.dtype.np)
+    return run_kernel(k, [draws], [None])
 
 
 def _gammainc_build():

@@ -1,7 +1,7 @@
 """`biject_to(constraint)` and `transform_to(constraint)`: a transform from the real line onto a
 constraint's region (to optimize a constrained parameter unconstrained). Mirrors
 `torch.distributions.constraint_registry` for the real, half-line, interval, independent and
-(transform_to only) simplex constraints."""
+simplex constraints."""
 from __future__ import annotations
 
 import numbers
@@ -87,4 +87,5 @@ for _registry in (biject_to, transform_to):
     _registry.register(constraints.half_open_interval, _interval)
 biject_to.register(constraints.independent, _independent_biject)
 transform_to.register(constraints.independent, _independent_transform)
+biject_to.register(constraints.simplex, lambda c: transforms.StickBreakingTransform())
 transform_to.register(constraints.simplex, lambda c: transforms.SoftmaxTransform())

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import torchlike as torch
 
-__all__ = ["Constraint", "boolean", "cat", "corr_cholesky", "dependent", "dependent_property", "greater_than",
-           "greater_than_eq", "independent", "integer_interval", "interval", "half_open_interval", "is_dependent",
-           "less_than", "lower_cholesky", "lower_triangular", "multinomial", "nonnegative", "nonnegative_integer",
-           "one_hot", "positive", "positive_semidefinite", "positive_definite", "positive_integer", "real",
-           "real_vector", "simplex", "square", "stack", "symmetric", "unit_interval"]
+__all__ = ["Constraint", "MixtureSameFamilyConstraint", "boolean", "cat", "corr_cholesky", "dependent",
+           "dependent_property", "greater_than", "greater_than_eq", "independent", "integer_interval",
+           "interval", "half_open_interval", "is_dependent", "less_than", "lower_cholesky",
+           "lower_triangular", "multinomial", "nonnegative", "nonnegative_integer", "one_hot", "positive",
+           "positive_semidefinite", "positive_definite", "positive_integer", "real", "real_vector", "simplex",
+           "square", "stack", "symmetric", "unit_interval"]
 
 
 class Constraint:
@@ -71,25 +72,32 @@ class _DependentProperty(property, _Dependent):
         return _DependentProperty(fn, is_discrete=self._is_discrete, event_dim=self._event_dim)
 
 
-class _IndependentConstraint(Constraint):
-    """A base constraint whose `reinterpreted_batch_ndims` rightmost batch dimensions are folded into
-    the event: an event is valid only if every entry is."""
+class _OverBase(Constraint):
+    """A constraint built on `base_constraint` (discrete when it is)."""
 
-    def __init__(self, base_constraint, reinterpreted_batch_ndims):
+    def __init__(self, base_constraint):
         if not isinstance(base_constraint, Constraint):
             raise AssertionError(f"base_constraint must be a Constraint, got {type(base_constraint).__name__}")
-        if not isinstance(reinterpreted_batch_ndims, int):
-            raise AssertionError("reinterpreted_batch_ndims must be an int, got "
-                                 f"{type(reinterpreted_batch_ndims).__name__}")
-        if reinterpreted_batch_ndims < 0:
-            raise AssertionError(f"reinterpreted_batch_ndims must be >= 0, got {reinterpreted_batch_ndims}")
         self.base_constraint = base_constraint
-        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
         super().__init__()
 
     @property
     def is_discrete(self):
         return self.base_constraint.is_discrete
+
+
+class _IndependentConstraint(_OverBase):
+    """A base constraint whose `reinterpreted_batch_ndims` rightmost batch dimensions are folded into
+    the event: an event is valid only if every entry is."""
+
+    def __init__(self, base_constraint, reinterpreted_batch_ndims):
+        super().__init__(base_constraint)
+        if not isinstance(reinterpreted_batch_ndims, int):
+            raise AssertionError("reinterpreted_batch_ndims must be an int, got "
+                                 f"{type(reinterpreted_batch_ndims).__name__}")
+        if reinterpreted_batch_ndims < 0:
+            raise AssertionError(f"reinterpreted_batch_ndims must be >= 0, got {reinterpreted_batch_ndims}")
+        self.reinterpreted_batch_ndims = reinterpreted_batch_ndims
 
     @property
     def event_dim(self):
@@ -104,6 +112,25 @@ class _IndependentConstraint(Constraint):
 
     def __repr__(self):
         return f"{type(self).__name__[1:]}({self.base_constraint!r}, {self.reinterpreted_batch_ndims})"
+
+
+class MixtureSameFamilyConstraint(_OverBase):
+    """A mixture's support: its component's, checked with the components' dimension added back
+    (a value is valid when it is valid for every component)."""
+
+    @property
+    def event_dim(self):
+        return self.base_constraint.event_dim
+
+    def check(self, value):
+        result = self.base_constraint.check(value.unsqueeze(-1 - self.event_dim))
+        if value.dim() < self.event_dim:
+            raise ValueError(f"Expected value.dim() >= {self.event_dim} but got {value.dim()}")
+        keep = value.dim() - self.event_dim
+        return result.reshape(tuple(result.shape[:keep]) + (-1,)).all(-1)
+
+    def __repr__(self):
+        return f"{self.__class__.__name__}({self.base_constraint!r})"
 
 
 class _Boolean(Constraint):
@@ -131,37 +158,51 @@ class _Bounds(Constraint):
         return f"{type(self).__name__[1:]}({args})"
 
 
-class _IntegerInterval(_Bounds):
-    is_discrete = True
-    _names = ("lower_bound", "upper_bound")
-
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-
-    def check(self, value):
-        return (value % 1 == 0) & (self.lower_bound <= value) & (value <= self.upper_bound)
-
-
-class _IntegerLessThan(_Bounds):
-    is_discrete = True
-    _names = ("upper_bound",)
-
-    def __init__(self, upper_bound):
-        self.upper_bound = upper_bound
-
-    def check(self, value):
-        return (value % 1 == 0) & (value <= self.upper_bound)
-
-
-class _IntegerGreaterThan(_Bounds):
-    is_discrete = True
+# the three ways of being bounded, each shared by a real and an integer constraint
+class _LowerBounded(_Bounds):
     _names = ("lower_bound",)
 
     def __init__(self, lower_bound):
         self.lower_bound = lower_bound
 
+
+class _UpperBounded(_Bounds):
+    _names = ("upper_bound",)
+
+    def __init__(self, upper_bound):
+        self.upper_bound = upper_bound
+
+
+class _BoundedBothSides(_Bounds):
+    _names = ("lower_bound", "upper_bound")
+
+    def __init__(self, lower_bound, upper_bound):
+        self.lower_bound, self.upper_bound = lower_bound, upper_bound
+
+
+def _is_integer(value):
+    return value % 1 == 0
+
+
+class _IntegerInterval(_BoundedBothSides):
+    is_discrete = True
+
     def check(self, value):
-        return (value % 1 == 0) & (value >= self.lower_bound)
+        return _is_integer(value) & (self.lower_bound <= value) & (value <= self.upper_bound)
+
+
+class _IntegerLessThan(_UpperBounded):
+    is_discrete = True
+
+    def check(self, value):
+        return _is_integer(value) & (value <= self.upper_bound)
+
+
+class _IntegerGreaterThan(_LowerBounded):
+    is_discrete = True
+
+    def check(self, value):
+        return _is_integer(value) & (value >= self.lower_bound)
 
 
 class _Real(Constraint):
@@ -169,12 +210,7 @@ class _Real(Constraint):
         return value == value  # the extended real line: only NaN fails
 
 
-class _GreaterThan(_Bounds):
-    _names = ("lower_bound",)
-
-    def __init__(self, lower_bound):
-        self.lower_bound = lower_bound
-
+class _GreaterThan(_LowerBounded):
     def check(self, value):
         return self.lower_bound < value
 
@@ -184,22 +220,12 @@ class _GreaterThanEq(_GreaterThan):
         return self.lower_bound <= value
 
 
-class _LessThan(_Bounds):
-    _names = ("upper_bound",)
-
-    def __init__(self, upper_bound):
-        self.upper_bound = upper_bound
-
+class _LessThan(_UpperBounded):
     def check(self, value):
         return value < self.upper_bound
 
 
-class _Interval(_Bounds):
-    _names = ("lower_bound", "upper_bound")
-
-    def __init__(self, lower_bound, upper_bound):
-        self.lower_bound, self.upper_bound = lower_bound, upper_bound
-
+class _Interval(_BoundedBothSides):
     def check(self, value):
         return (self.lower_bound <= value) & (value <= self.upper_bound)
 
@@ -299,19 +325,26 @@ def _check_dim(dim, value):
         raise AssertionError(f"dim {dim} out of range for value with {value.dim()} dimensions")
 
 
-class _Cat(Constraint):
-    """Constraints applied to consecutive slices of `lengths` along `dim` (as torch.cat joins them)."""
+class _Joined(Constraint):
+    """What cat and stack share: constraints applied to parts of a value taken along `dim`."""
 
-    def __init__(self, cseq, dim=0, lengths=None):
+    def __init__(self, cseq, dim=0):
         self.cseq = _check_constraints(cseq)
-        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
-        if len(self.lengths) != len(self.cseq):
-            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
         self.dim = dim
 
     @property
     def is_discrete(self):
         return any(c.is_discrete for c in self.cseq)
+
+
+class _Cat(_Joined):
+    """Constraints applied to consecutive slices of `lengths` along `dim` (as torch.cat joins them)."""
+
+    def __init__(self, cseq, dim=0, lengths=None):
+        super().__init__(cseq, dim)
+        self.lengths = [1] * len(self.cseq) if lengths is None else list(lengths)
+        if len(self.lengths) != len(self.cseq):
+            raise AssertionError(f"lengths ({len(self.lengths)}) must match cseq ({len(self.cseq)})")
 
     @property
     def event_dim(self):
@@ -326,16 +359,8 @@ class _Cat(Constraint):
         return torch.cat(out, self.dim)
 
 
-class _Stack(Constraint):
+class _Stack(_Joined):
     """Constraints applied to the entries along `dim` (as torch.stack joins them)."""
-
-    def __init__(self, cseq, dim=0):
-        self.cseq = _check_constraints(cseq)
-        self.dim = dim
-
-    @property
-    def is_discrete(self):
-        return any(c.is_discrete for c in self.cseq)
 
     @property
     def event_dim(self):

@@ -7,7 +7,7 @@ import warnings
 import torchlike as torch
 from .._tensor import concrete
 from . import constraints
-from .utils import lazy_property
+from .utils import broadcast_all, lazy_property
 
 __all__ = ["Distribution"]
 
@@ -18,6 +18,14 @@ def _all_true(valid) -> bool:
     if isinstance(valid, torch.Tensor):
         return not concrete(valid) or bool(valid.all())
     return bool(valid)
+
+
+def _expand_batch(param, batch_shape, batch_ndim: int):
+    """param (a tensor, or a distribution held as a parameter) with its `batch_ndim` leading batch
+    dimensions expanded to batch_shape."""
+    if isinstance(param, Distribution):
+        return param.expand(batch_shape + param.batch_shape[batch_ndim:])
+    return param.expand(tuple(batch_shape) + tuple(param.shape[batch_ndim:]))
 
 
 class Distribution:
@@ -60,17 +68,28 @@ class Distribution:
                                      f"{constraint!r}, but found invalid values:\n{value}")
         super().__init__()
 
+    # A family whose `expand` need only expand its parameters names them in `_batch_params` (and the
+    # attributes to share as they are in `_expand_keep`); the others define `expand` themselves.
+    _batch_params = None
+    _expand_keep = ()
+
     def expand(self, batch_shape, _instance=None):
         """A new distribution whose batch is expanded to batch_shape (parameters are expanded views)."""
-        raise NotImplementedError
+        if self._batch_params is None:
+            raise NotImplementedError
+        return self._expanded(self._family(), batch_shape, _instance, params=self._batch_params,
+                              keep=self._expand_keep)
 
-    @property
-    def batch_shape(self):
-        return self._batch_shape
+    def _family(self):
+        """The family class expand treats this instance as: the nearest in its MRO whose __init__ is
+        that of the class declaring `_batch_params` (a subclass with an __init__ of its own is then
+        refused, as PyTorch refuses it)."""
+        mro = type(self).__mro__
+        owner = next(c for c in mro if "_batch_params" in c.__dict__)
+        return next(c for c in mro if c.__init__ is owner.__init__)
 
-    @property
-    def event_shape(self):
-        return self._event_shape
+    batch_shape = property(lambda self: self._batch_shape, doc="The shape indexing independent distributions.")
+    event_shape = property(lambda self: self._event_shape, doc="The shape of one draw.")
 
     @property
     def arg_constraints(self) -> dict:
@@ -124,6 +143,13 @@ class Distribution:
     def entropy(self):
         raise NotImplementedError
 
+    def _support_over_batch(self, values, expand: bool):
+        """enumerate_support from the support's points stacked along dimension 0: the batch
+        dimensions go between that and the event's, expanded over the batch or of size 1."""
+        batch, event = tuple(self._batch_shape), tuple(values.shape[1:])
+        values = values.view((values.shape[0],) + (1,) * len(batch) + event)
+        return values.expand((-1,) + batch + event) if expand else values
+
     def perplexity(self):
         return torch.exp(self.entropy())
 
@@ -160,13 +186,31 @@ class Distribution:
                              f"within the support ({support!r}) of the distribution {self!r}, but found invalid "
                              f"values:\n{value}")
 
-    def _expand_params(self, cls, batch_shape, _instance, names):
-        """`expand` for a family whose parameters `names` all have the batch shape: each one expanded."""
+    def _broadcast_params(self, **params):
+        """Store the named parameters (tensors or Python numbers) broadcast to one shape, and return
+        that shape: the batch shape of the scalar-parameter families."""
+        values = broadcast_all(*params.values())
+        for name, value in zip(params, values):
+            setattr(self, name, value)
+        return values[0].size()
+
+    def _expanded(self, cls, batch_shape, _instance=None, params=(), keep=(), **given):
+        """What every `expand` does: a new `cls` (or _instance) with batch shape batch_shape and this
+        one's event shape and validation setting. Of the tensors and distributions named in `params`,
+        each one this instance holds (a lazily derived one may not be computed yet) is expanded over
+        the new batch, keeping its own trailing dimensions; attributes in `keep` are shared as they
+        are, and `given` ones set."""
         new = self._get_checked_instance(cls, _instance)
         batch_shape = torch.Size(batch_shape)
-        for name in names:
-            setattr(new, name, getattr(self, name).expand(batch_shape))
-        super(cls, new).__init__(batch_shape, validate_args=False)
+        for name in params:
+            if name in self.__dict__:
+                setattr(new, name, _expand_batch(self.__dict__[name], batch_shape, len(self._batch_shape)))
+        for name in keep:
+            setattr(new, name, getattr(self, name))
+        for name, value in given.items():
+            setattr(new, name, value)
+        # (the base initializer: a family's own takes its parameters, which are already set)
+        Distribution.__init__(new, batch_shape, self._event_shape, validate_args=False)
         new._validate_args = self._validate_args
         return new
 

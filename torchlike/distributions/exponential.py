@@ -1,12 +1,9 @@
 """The exponential distribution with rate `rate`. Mirrors `torch.distributions.exponential`."""
 from __future__ import annotations
 
-from numbers import Number
-
 import torchlike as torch
 from . import constraints
 from .exp_family import ExponentialFamily
-from .utils import broadcast_all
 
 __all__ = ["Exponential"]
 
@@ -16,14 +13,10 @@ class Exponential(ExponentialFamily):
     support = constraints.nonnegative
     has_rsample = True
     _mean_carrier_measure = 0
+    _batch_params = ("rate",)
 
     def __init__(self, rate, validate_args=None):
-        (self.rate,) = broadcast_all(rate)
-        batch_shape = () if isinstance(rate, Number) else self.rate.size()
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_params(Exponential, batch_shape, _instance, ('rate',))
+        super().__init__(self._broadcast_params(rate=rate), validate_args=validate_args)
 
     @property
     def mean(self):

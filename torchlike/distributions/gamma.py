@@ -1,13 +1,10 @@
 """The gamma distribution with shape `concentration` and `rate`. Mirrors `torch.distributions.gamma`."""
 from __future__ import annotations
 
-from numbers import Number
-
 import torchlike as torch
 from . import constraints
 from ._sampling import gammainc, standard_gamma
 from .exp_family import ExponentialFamily
-from .utils import broadcast_all
 
 __all__ = ["Gamma"]
 
@@ -23,14 +20,10 @@ class Gamma(ExponentialFamily):
     support = constraints.nonnegative
     has_rsample = True
     _mean_carrier_measure = 0
+    _batch_params = ("concentration", "rate")
 
     def __init__(self, concentration, rate, validate_args=None):
-        self.concentration, self.rate = broadcast_all(concentration, rate)
-        scalar = isinstance(concentration, Number) and isinstance(rate, Number)
-        super().__init__(() if scalar else self.concentration.size(), validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_params(Gamma, batch_shape, _instance, ('concentration', 'rate'))
+        super().__init__(self._broadcast_params(concentration=concentration, rate=rate), validate_args=validate_args)
 
     @property
     def mean(self):

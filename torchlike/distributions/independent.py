@@ -2,16 +2,17 @@
 diagonal Normal as one multivariate event). Mirrors `torch.distributions.independent`."""
 from __future__ import annotations
 
-import torchlike as torch
 from . import constraints
 from .distribution import Distribution
-from .utils import _sum_rightmost
+from .utils import _delegate, _sum_rightmost
 
 __all__ = ["Independent"]
 
 
 class Independent(Distribution):
     arg_constraints: dict = {}
+    _batch_params = ("base_dist",)
+    _expand_keep = ("reinterpreted_batch_ndims",)
 
     def __init__(self, base_distribution, reinterpreted_batch_ndims, validate_args=None):
         n = reinterpreted_batch_ndims
@@ -25,19 +26,7 @@ class Independent(Distribution):
         super().__init__(shape[:len(shape) - event_dim], shape[len(shape) - event_dim:],
                          validate_args=validate_args)
 
-    def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(Independent, _instance)
-        batch_shape = torch.Size(batch_shape)
-        n = self.reinterpreted_batch_ndims
-        new.base_dist = self.base_dist.expand(tuple(batch_shape) + tuple(self.event_shape[:n]))
-        new.reinterpreted_batch_ndims = n
-        super(Independent, new).__init__(batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
-
-    @property
-    def has_rsample(self):
-        return self.base_dist.has_rsample
+    has_rsample = _delegate("base_dist", "has_rsample")
 
     @property
     def has_enumerate_support(self):
@@ -48,17 +37,9 @@ class Independent(Distribution):
         s = self.base_dist.support
         return constraints.independent(s, self.reinterpreted_batch_ndims) if self.reinterpreted_batch_ndims else s
 
-    @property
-    def mean(self):
-        return self.base_dist.mean
-
-    @property
-    def mode(self):
-        return self.base_dist.mode
-
-    @property
-    def variance(self):
-        return self.base_dist.variance
+    mean = _delegate("base_dist", "mean")
+    mode = _delegate("base_dist", "mode")
+    variance = _delegate("base_dist", "variance")
 
     def sample(self, sample_shape=()):
         return self.base_dist.sample(sample_shape)

@@ -96,6 +96,23 @@ def _infinite_like(t):
     return torch.full_like(t, math.inf)
 
 
+_INFINITE_KL: dict = {}  # type_p -> its function returning inf
+
+
+def _register_infinite(type_p, *types_q):
+    """KL(p || q) = inf for p of type_p and q of each of types_q: q's support misses part of p's
+    (one function per type_p, shared by all its pairs, as one function under stacked decorators is)."""
+    kl_infinite = _INFINITE_KL.get(type_p)
+    if kl_infinite is None:
+        def kl_infinite(p, q):
+            return _infinite_like(p.mean)  # (any parameter-shaped tensor of p's dtype would do)
+
+        kl_infinite.__name__ = f"_kl_{type_p.__name__.lower()}_infinity"
+        _INFINITE_KL[type_p] = kl_infinite
+    for type_q in types_q:
+        register_kl(type_p, type_q)(kl_infinite)
+
+
 def _set_where(mask, value, t):
     """t with `value` where mask holds (mask broadcast to t's shape)."""
     return torch.where(mask, torch.full_like(t, value), t)
@@ -280,12 +297,6 @@ def _kl_beta_uniform(p, q):
     return _set_where((q.low > p.support.lower_bound) | (q.high < p.support.upper_bound), math.inf, result)
 
 
-@register_kl(Exponential, Beta)
-@register_kl(Exponential, Uniform)
-def _kl_exponential_infinity(p, q):
-    return _infinite_like(p.rate)
-
-
 @register_kl(Exponential, Gamma)
 def _kl_exponential_gamma(p, q):
     ratio = q.rate / p.rate
@@ -299,12 +310,6 @@ def _kl_exponential_normal(p, q):
     rate_sq = p.rate.pow(2)
     t1 = 0.5 * torch.log(rate_sq * var * 2 * math.pi)
     return t1 - 1 + (rate_sq.reciprocal() - q.loc / p.rate + q.loc.pow(2) * 0.5) / var
-
-
-@register_kl(Gamma, Beta)
-@register_kl(Gamma, Uniform)
-def _kl_gamma_infinity(p, q):
-    return _infinite_like(p.concentration)
 
 
 @register_kl(Gamma, Exponential)
@@ -323,28 +328,12 @@ def _kl_gamma_normal(p, q):
     return t1 + (c - 1) * c.digamma() + (t2 - t3 + 0.5 * q.loc.pow(2)) / var
 
 
-@register_kl(Laplace, Beta)
-@register_kl(Laplace, Exponential)
-@register_kl(Laplace, Gamma)
-@register_kl(Laplace, Uniform)
-def _kl_laplace_infinity(p, q):
-    return _infinite_like(p.loc)
-
-
 @register_kl(Laplace, Normal)
 def _kl_laplace_normal(p, q):
     var = q.scale.pow(2)
     ratio = p.scale.pow(2) / var
     t1 = 0.5 * torch.log(2 * ratio / math.pi)
     return -t1 + ratio + (0.5 * p.loc.pow(2) - p.loc * q.loc + 0.5 * q.loc.pow(2)) / var - 1
-
-
-@register_kl(Normal, Beta)
-@register_kl(Normal, Exponential)
-@register_kl(Normal, Gamma)
-@register_kl(Normal, Uniform)
-def _kl_normal_infinity(p, q):
-    return _infinite_like(p.loc)
 
 
 @register_kl(Normal, Laplace)
@@ -354,11 +343,6 @@ def _kl_normal_laplace(p, q):
     t2 = math.sqrt(2 / math.pi) * p.scale * torch.exp(-0.5 * z.pow(2))
     t3 = d * torch.erf(math.sqrt(0.5) * z)
     return -torch.log(p.scale / q.scale) + (t2 + t3) / q.scale - (0.5 * (1 + math.log(0.5 * math.pi)))
-
-
-@register_kl(Poisson, Bernoulli)
-def _kl_poisson_infinity(p, q):
-    return _infinite_like(p.rate)
 
 
 @register_kl(Uniform, Beta)
@@ -391,3 +375,14 @@ def _kl_uniform_normal(p, q):
     w = p.high - p.low
     t1 = (math.sqrt(math.pi * 2) * q.scale / w).log()
     return t1 + 0.5 * (w.pow(2) / 12 + ((p.high + p.low - 2 * q.loc) / 2).pow(2)) / q.scale.pow(2)
+
+
+# ----- p's support not within q's -----
+
+_register_infinite(Exponential, Beta, Uniform)
+_register_infinite(Gamma, Beta, Uniform)
+_register_infinite(Laplace, Beta, Exponential, Gamma, Uniform)
+_register_infinite(Normal, Beta, Exponential, Gamma, Uniform)
+_register_infinite(Poisson, Bernoulli)
+
+from . import _kl_more  # noqa: E402,F401  (the other families' divergences, registered on import)

@@ -1,37 +1,14 @@
 """The Laplace distribution with location loc and scale scale. Mirrors `torch.distributions.laplace`."""
 from __future__ import annotations
 
-from numbers import Number
-
 import torchlike as torch
-from . import constraints
+from ._loc_scale import LocScaleMixin
 from .distribution import Distribution
-from .utils import broadcast_all
 
 __all__ = ["Laplace"]
 
 
-class Laplace(Distribution):
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
-    support = constraints.real
-    has_rsample = True
-
-    def __init__(self, loc, scale, validate_args=None):
-        self.loc, self.scale = broadcast_all(loc, scale)
-        batch_shape = () if isinstance(loc, Number) and isinstance(scale, Number) else self.loc.size()
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_params(Laplace, batch_shape, _instance, ('loc', 'scale'))
-
-    @property
-    def mean(self):
-        return self.loc
-
-    @property
-    def mode(self):
-        return self.loc
-
+class Laplace(LocScaleMixin, Distribution):
     @property
     def variance(self):
         return 2 * self.scale.pow(2)

@@ -2,32 +2,19 @@
 from __future__ import annotations
 
 from . import constraints
-from .normal import Normal
-from .transformed_distribution import TransformedDistribution
+from ._transformed_normal import TransformedNormal
 from .transforms import ExpTransform
 
 __all__ = ["LogNormal"]
 
 
-class LogNormal(TransformedDistribution):
-    arg_constraints = {"loc": constraints.real, "scale": constraints.positive}
+class LogNormal(TransformedNormal):
+    """X with log X ~ Normal(loc, scale)."""
+
     support = constraints.positive
-    has_rsample = True
 
-    def __init__(self, loc, scale, validate_args=None):
-        super().__init__(Normal(loc, scale, validate_args=validate_args), ExpTransform(),
-                         validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return super().expand(batch_shape, _instance=self._get_checked_instance(LogNormal, _instance))
-
-    @property
-    def loc(self):
-        return self.base_dist.loc
-
-    @property
-    def scale(self):
-        return self.base_dist.scale
+    def _make_transform(self):
+        return ExpTransform()
 
     @property
     def mean(self):

@@ -42,51 +42,45 @@ def _matrix_arg(name, m, loc):
     return torch.broadcast_shapes(tuple(m.shape[:-2]), tuple(loc.shape[:-1]))
 
 
-class MultivariateNormal(Distribution):
-    arg_constraints = {"loc": constraints.real_vector, "covariance_matrix": constraints.positive_definite,
-                       "precision_matrix": constraints.positive_definite, "scale_tril": constraints.lower_cholesky}
-    support = constraints.real_vector
-    has_rsample = True
+class GaussianVectorMixin:
+    """What the multivariate normals (full and low-rank covariance) share: the density peaks at its
+    mean `loc`, and the shapes of per-distribution matrices and scalars over the batch."""
 
-    def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None, validate_args=None):
-        if loc.dim() < 1:
-            raise ValueError("loc must be at least one-dimensional.")
-        if (covariance_matrix is not None) + (scale_tril is not None) + (precision_matrix is not None) != 1:
-            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
-        if scale_tril is not None:
-            batch_shape = _matrix_arg("scale_tril", scale_tril, loc)
-            self.scale_tril = scale_tril.expand(tuple(batch_shape) + (-1, -1))
-        elif covariance_matrix is not None:
-            batch_shape = _matrix_arg("covariance_matrix", covariance_matrix, loc)
-            self.covariance_matrix = covariance_matrix.expand(tuple(batch_shape) + (-1, -1))
-        else:
-            batch_shape = _matrix_arg("precision_matrix", precision_matrix, loc)
-            self.precision_matrix = precision_matrix.expand(tuple(batch_shape) + (-1, -1))
-        self.loc = loc.expand(tuple(batch_shape) + (-1,))
-        super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)
-        if scale_tril is not None:
-            self._unbroadcasted_scale_tril = scale_tril
-        elif covariance_matrix is not None:
-            self._unbroadcasted_scale_tril = torch.linalg.cholesky(covariance_matrix)
-        else:
-            self._unbroadcasted_scale_tril = _precision_to_scale_tril(precision_matrix)
+    @property
+    def mean(self):
+        return self.loc
 
-    def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(MultivariateNormal, _instance)
-        batch_shape = torch.Size(batch_shape)
-        loc_shape = tuple(batch_shape) + tuple(self.event_shape)
-        cov_shape = loc_shape + tuple(self.event_shape)
-        new.loc = self.loc.expand(loc_shape)
-        new._unbroadcasted_scale_tril = self._unbroadcasted_scale_tril
-        for name in ("covariance_matrix", "scale_tril", "precision_matrix"):
-            if name in self.__dict__:
-                setattr(new, name, getattr(self, name).expand(cov_shape))
-        super(MultivariateNormal, new).__init__(batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+    mode = mean
 
     def _matrix_shape(self):
-        return tuple(self._batch_shape) + tuple(self._event_shape) + tuple(self._event_shape)
+        return tuple(self._batch_shape) + tuple(self._event_shape) * 2
+
+    def _over_batch(self, value):
+        """A per-distribution value computed once for all (a scalar when nothing varies), over the batch."""
+        return value if len(self._batch_shape) == 0 else value.expand(self._batch_shape)
+
+
+def _given_matrix(covariance_matrix, precision_matrix, scale_tril):
+    """(name, matrix) of the one given (the caller has checked that exactly one is)."""
+    if scale_tril is not None:
+        return "scale_tril", scale_tril
+    if covariance_matrix is not None:
+        return "covariance_matrix", covariance_matrix
+    return "precision_matrix", precision_matrix
+
+
+def _scale_tril_of(name, matrix):
+    """The lower Cholesky factor of the covariance, from the matrix given as `name`."""
+    if name == "scale_tril":
+        return matrix
+    if name == "covariance_matrix":
+        return torch.linalg.cholesky(matrix)
+    return _precision_to_scale_tril(matrix)
+
+
+class ScaleTrilMixin:
+    """For the families given by one of covariance_matrix, precision_matrix or scale_tril: the other
+    two, derived on first use from `_unbroadcasted_scale_tril` and expanded to `_matrix_shape()`."""
 
     @lazy_property
     def scale_tril(self):
@@ -101,13 +95,26 @@ class MultivariateNormal(Distribution):
     def precision_matrix(self):
         return torch.cholesky_inverse(self._unbroadcasted_scale_tril).expand(self._matrix_shape())
 
-    @property
-    def mean(self):
-        return self.loc
 
-    @property
-    def mode(self):
-        return self.loc
+class MultivariateNormal(ScaleTrilMixin, GaussianVectorMixin, Distribution):
+    arg_constraints = {"loc": constraints.real_vector, "covariance_matrix": constraints.positive_definite,
+                       "precision_matrix": constraints.positive_definite, "scale_tril": constraints.lower_cholesky}
+    support = constraints.real_vector
+    has_rsample = True
+    _batch_params = ("loc", "covariance_matrix", "scale_tril", "precision_matrix")
+    _expand_keep = ("_unbroadcasted_scale_tril",)
+
+    def __init__(self, loc, covariance_matrix=None, precision_matrix=None, scale_tril=None, validate_args=None):
+        if loc.dim() < 1:
+            raise ValueError("loc must be at least one-dimensional.")
+        if (covariance_matrix is not None) + (scale_tril is not None) + (precision_matrix is not None) != 1:
+            raise ValueError("Exactly one of covariance_matrix or precision_matrix or scale_tril may be specified.")
+        name, matrix = _given_matrix(covariance_matrix, precision_matrix, scale_tril)
+        batch_shape = _matrix_arg(name, matrix, loc)
+        setattr(self, name, matrix.expand(tuple(batch_shape) + (-1, -1)))
+        self.loc = loc.expand(tuple(batch_shape) + (-1,))
+        super().__init__(batch_shape, self.loc.shape[-1:], validate_args=validate_args)
+        self._unbroadcasted_scale_tril = _scale_tril_of(name, matrix)
 
     @property
     def variance(self):
@@ -130,4 +137,4 @@ class MultivariateNormal(Distribution):
 
     def entropy(self):
         H = 0.5 * self._event_shape[0] * (1.0 + math.log(2 * math.pi)) + self._half_log_det()
-        return H if len(self._batch_shape) == 0 else H.expand(self._batch_shape)
+        return self._over_batch(H)

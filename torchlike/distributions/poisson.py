@@ -1,8 +1,6 @@
 """The Poisson distribution with rate `rate`. Mirrors `torch.distributions.poisson`."""
 from __future__ import annotations
 
-from numbers import Number
-
 import torchlike as torch
 from . import constraints
 from .exp_family import ExponentialFamily
@@ -14,14 +12,10 @@ __all__ = ["Poisson"]
 class Poisson(ExponentialFamily):
     arg_constraints = {"rate": constraints.nonnegative}
     support = constraints.nonnegative_integer
+    _batch_params = ("rate",)
 
     def __init__(self, rate, validate_args=None):
-        (self.rate,) = broadcast_all(rate)
-        batch_shape = () if isinstance(rate, Number) else self.rate.size()
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_params(Poisson, batch_shape, _instance, ('rate',))
+        super().__init__(self._broadcast_params(rate=rate), validate_args=validate_args)
 
     @property
     def mean(self):

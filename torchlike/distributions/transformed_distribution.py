@@ -7,13 +7,14 @@ from . import constraints
 from .distribution import Distribution
 from .independent import Independent
 from .transforms import ComposeTransform, Transform
-from .utils import _sum_rightmost
+from .utils import _delegate, _sum_rightmost
 
 __all__ = ["TransformedDistribution"]
 
 
 class TransformedDistribution(Distribution):
     arg_constraints: dict = {}
+    _batch_params = ()  # a family built on this one names its own parameters, expanded with the base
 
     def __init__(self, base_distribution, transforms, validate_args=None):
         if isinstance(transforms, Transform):
@@ -45,17 +46,12 @@ class TransformedDistribution(Distribution):
         super().__init__(forward_shape[:cut], forward_shape[cut:], validate_args=validate_args)
 
     def expand(self, batch_shape, _instance=None):
-        new = self._get_checked_instance(TransformedDistribution, _instance)
-        batch_shape = torch.Size(batch_shape)
         shape = tuple(batch_shape) + tuple(self.event_shape)
         for t in reversed(self.transforms):
             shape = tuple(t.inverse_shape(shape))
         base_batch = shape[:len(shape) - len(self.base_dist.event_shape)]
-        new.base_dist = self.base_dist.expand(base_batch)
-        new.transforms = self.transforms
-        super(TransformedDistribution, new).__init__(batch_shape, self.event_shape, validate_args=False)
-        new._validate_args = self._validate_args
-        return new
+        return self._expanded(self._family(), batch_shape, _instance, params=self._batch_params,
+                              keep=("transforms",) + self._expand_keep, base_dist=self.base_dist.expand(base_batch))
 
     @constraints.dependent_property(is_discrete=False)
     def support(self):
@@ -66,9 +62,7 @@ class TransformedDistribution(Distribution):
             support = constraints.independent(support, len(self.event_shape) - support.event_dim)
         return support
 
-    @property
-    def has_rsample(self):
-        return self.base_dist.has_rsample
+    has_rsample = _delegate("base_dist", "has_rsample")
 
     def sample(self, sample_shape=()):
         with torch.no_grad():

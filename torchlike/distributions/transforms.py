@@ -1,6 +1,7 @@
 """Invertible maps between constrained spaces, with their log |det J|, for TransformedDistribution.
 Mirrors part of `torch.distributions.transforms`: Transform, ComposeTransform, ExpTransform,
-AffineTransform, SigmoidTransform, TanhTransform, SoftmaxTransform, AbsTransform, PowerTransform."""
+AffineTransform, SigmoidTransform, TanhTransform, SoftmaxTransform, StickBreakingTransform, AbsTransform,
+PowerTransform."""
 from __future__ import annotations
 
 import math
@@ -8,10 +9,11 @@ from numbers import Number
 
 import torchlike as torch
 from . import constraints
-from .utils import _sum_rightmost, broadcast_all, lazy_property
+from .utils import _delegate, _sum_rightmost, broadcast_all, lazy_property
 
 __all__ = ["AbsTransform", "AffineTransform", "ComposeTransform", "ExpTransform", "IndependentTransform",
-           "PowerTransform", "SigmoidTransform", "SoftmaxTransform", "TanhTransform", "Transform", "identity_transform"]
+           "PowerTransform", "SigmoidTransform", "SoftmaxTransform", "StickBreakingTransform",
+           "TanhTransform", "Transform", "identity_transform"]
 
 
 class Transform:
@@ -65,24 +67,22 @@ class Transform:
     __hash__ = object.__hash__
 
     def __call__(self, x):
-        if self._cache_size == 0:
-            return self._call(x)
-        x_old, y_old = self._cached_x_y
-        if x is x_old:
-            return y_old
-        y = self._call(x)
-        self._cached_x_y = x, y
-        return y
+        return self._through_cache(x, self._call, inverse=False)
 
     def _inv_call(self, y):
+        return self._through_cache(y, self._inverse, inverse=True)
+
+    def _through_cache(self, value, compute, inverse: bool):
+        """compute(value), unless value is the end of the cached (x, y) pair it would be computed
+        from: then the other end, exactly (a y this transform produced maps back to its very x)."""
         if self._cache_size == 0:
-            return self._inverse(y)
+            return compute(value)
         x_old, y_old = self._cached_x_y
-        if y is y_old:
-            return x_old
-        x = self._inverse(y)
-        self._cached_x_y = x, y
-        return x
+        if value is (y_old if inverse else x_old):
+            return x_old if inverse else y_old
+        result = compute(value)
+        self._cached_x_y = (result, value) if inverse else (value, result)
+        return result
 
     def _call(self, x):
         raise NotImplementedError
@@ -118,13 +118,8 @@ class _InverseTransform(Transform):
     def codomain(self):
         return self._inv.domain
 
-    @property
-    def bijective(self):
-        return self._inv.bijective
-
-    @property
-    def sign(self):
-        return self._inv.sign
+    bijective = _delegate("_inv", "bijective")
+    sign = _delegate("_inv", "sign")
 
     @property
     def inv(self):
@@ -247,16 +242,31 @@ class ComposeTransform(Transform):
 identity_transform = ComposeTransform([])
 
 
-class ExpTransform(Transform):
-    domain = constraints.real
-    codomain = constraints.positive
+class _ParameterFreeTransform(Transform):
+    """A transform without parameters: any two instances of its class are equal. As with an
+    `isinstance(other, ExpTransform)` test written in ExpTransform itself, a subclass instance
+    compares equal to the class's, whichever side it is on."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.__module__ == __name__:
+            cls._equal_to = cls  # a subclass defined elsewhere inherits its base's
+
+    def __eq__(self, other):
+        return isinstance(other, self._equal_to)
+
+    __hash__ = object.__hash__
+
+
+class _IncreasingBijection(_ParameterFreeTransform):
+    """A parameter-free, strictly increasing bijection."""
     bijective = True
     sign = +1
 
-    def __eq__(self, other):
-        return isinstance(other, ExpTransform)
 
-    __hash__ = object.__hash__
+class ExpTransform(_IncreasingBijection):
+    domain = constraints.real
+    codomain = constraints.positive
 
     def _call(self, x):
         return x.exp()
@@ -309,16 +319,9 @@ def _clipped_sigmoid(x):
     return torch.clamp(torch.sigmoid(x), min=finfo.tiny, max=1.0 - finfo.eps)
 
 
-class SigmoidTransform(Transform):
+class SigmoidTransform(_IncreasingBijection):
     domain = constraints.real
     codomain = constraints.unit_interval
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other):
-        return isinstance(other, SigmoidTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return _clipped_sigmoid(x)
@@ -333,16 +336,9 @@ class SigmoidTransform(Transform):
         return -sp(-x) - sp(x)
 
 
-class TanhTransform(Transform):
+class TanhTransform(_IncreasingBijection):
     domain = constraints.real
     codomain = constraints.interval(-1.0, 1.0)
-    bijective = True
-    sign = +1
-
-    def __eq__(self, other):
-        return isinstance(other, TanhTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.tanh()
@@ -355,14 +351,9 @@ class TanhTransform(Transform):
         return 2.0 * (math.log(2.0) - x - torch.nn.functional.softplus(-2.0 * x))
 
 
-class AbsTransform(Transform):
+class AbsTransform(_ParameterFreeTransform):
     domain = constraints.real
     codomain = constraints.positive
-
-    def __eq__(self, other):
-        return isinstance(other, AbsTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         return x.abs()
@@ -436,15 +427,10 @@ class AffineTransform(Transform):
     inverse_shape = forward_shape
 
 
-class SoftmaxTransform(Transform):
+class SoftmaxTransform(_ParameterFreeTransform):
     """Unconstrained vectors to the simplex by exp and normalisation (not bijective)."""
     domain = constraints.real_vector
     codomain = constraints.simplex
-
-    def __eq__(self, other):
-        return isinstance(other, SoftmaxTransform)
-
-    __hash__ = object.__hash__
 
     def _call(self, x):
         probs = (x - x.max(-1, True)[0]).exp()
@@ -459,6 +445,48 @@ class SoftmaxTransform(Transform):
         return shape
 
     inverse_shape = forward_shape
+
+
+def _stick_offset(x):
+    """log(K - k) for k = 1 .. K-1 over x's last dimension of K-1 (K - 1 - cumsum of ones, +1):
+    the shift that makes x = 0 the simplex's centre."""
+    ones = torch.ones(x.shape[-1], dtype=x.dtype, device=x.device)
+    return (x.shape[-1] + 1 - ones.cumsum(-1)).log()
+
+
+class StickBreakingTransform(_ParameterFreeTransform):
+    """Unconstrained vectors of K - 1 to the simplex of K by stick breaking: each sigmoid takes its
+    share of what the previous ones left."""
+    domain = constraints.real_vector
+    codomain = constraints.simplex
+    bijective = True
+
+    def _call(self, x):
+        z = _clipped_sigmoid(x - _stick_offset(x))
+        z_cumprod = (1 - z).cumprod(-1)
+        pad = torch.nn.functional.pad
+        return pad(z, [0, 1], value=1) * pad(z_cumprod, [1, 0], value=1)
+
+    def _inverse(self, y):
+        y_crop = y[..., :-1]
+        # the stick left, kept positive where rounding leaves y[..., :-1] summing to about 1
+        left = torch.clamp(1 - y_crop.cumsum(-1), min=torch.finfo(y.dtype).tiny)
+        return y_crop.log() - left.log() + _stick_offset(y_crop)
+
+    def log_abs_det_jacobian(self, x, y):
+        x = x - _stick_offset(x)
+        # 1 - sigmoid(x) = exp(-x) sigmoid(x)
+        return (-x + torch.nn.functional.logsigmoid(x) + y[..., :-1].log()).sum(-1)
+
+    def forward_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        return tuple(shape[:-1]) + (shape[-1] + 1,)
+
+    def inverse_shape(self, shape):
+        if len(shape) < 1:
+            raise ValueError("Too few dimensions on input")
+        return tuple(shape[:-1]) + (shape[-1] - 1,)
 
 
 class IndependentTransform(Transform):
@@ -483,13 +511,8 @@ class IndependentTransform(Transform):
     def codomain(self):
         return constraints.independent(self.base_transform.codomain, self.reinterpreted_batch_ndims)
 
-    @property
-    def bijective(self):
-        return self.base_transform.bijective
-
-    @property
-    def sign(self):
-        return self.base_transform.sign
+    bijective = _delegate("base_transform", "bijective")
+    sign = _delegate("base_transform", "sign")
 
     def _call(self, x):
         if x.dim() < self.domain.event_dim:

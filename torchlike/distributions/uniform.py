@@ -1,30 +1,23 @@
 """The continuous uniform distribution on [low, high). Mirrors `torch.distributions.uniform`."""
 from __future__ import annotations
 
-from numbers import Number
-
 import torchlike as torch
 from . import constraints
 from .distribution import Distribution
-from .utils import broadcast_all
 
 __all__ = ["Uniform"]
 
 
 class Uniform(Distribution):
     has_rsample = True
+    _batch_params = ("low", "high")
 
     @property
     def arg_constraints(self):
         return {"low": constraints.less_than(self.high), "high": constraints.greater_than(self.low)}
 
     def __init__(self, low, high, validate_args=None):
-        self.low, self.high = broadcast_all(low, high)
-        batch_shape = () if isinstance(low, Number) and isinstance(high, Number) else self.low.size()
-        super().__init__(batch_shape, validate_args=validate_args)
-
-    def expand(self, batch_shape, _instance=None):
-        return self._expand_params(Uniform, batch_shape, _instance, ('low', 'high'))
+        super().__init__(self._broadcast_params(low=low, high=high), validate_args=validate_args)
 
     @property
     def mean(self):

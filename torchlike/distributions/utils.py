@@ -27,6 +27,12 @@ def broadcast_all(*values):
     return tuple(v if v.shape == shape else v.expand(shape) for v in values)
 
 
+def _delegate(via: str, name: str):
+    """A read-only property reading `name` from the object held in attribute `via`: how a wrapper
+    (a one-hot categorical over its categorical, a log-normal over its normal) exposes what it wraps."""
+    return property(lambda self: getattr(getattr(self, via), name), doc=f"`{via}.{name}`")
+
+
 def _standard_normal(shape, dtype, device):
     return torch.randn(tuple(shape), dtype=dtype, device=device)
 
