@@ -7,7 +7,7 @@
 - `lazy.py`, `replay.py`: deferred eager ops run as one program; the one-call backward;
 - `methods.py`: Tensor methods, in-place variants and dunders generated from the registry;
 - `out.py`, `placement.py`: out= checks and writes; same-device checks;
-- `cache.py`: the one bounded-cache policy every engine cache uses.
+- `cache.py`: the one bounded-cache policy every cache uses (the engine's, the optimizers' jitted steps and hyperparameters, collectives).
 
 Operator definitions live in `torchlike/_ops/`; the tensor, dtypes, devices and the tape live
 below this package (`_tensor.py`, `_dtype.py`, `_device.py`, `_autograd.py`).

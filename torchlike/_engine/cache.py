@@ -28,6 +28,8 @@ COMPILE_PROGRAMS = 64    # torchlike.compile programs per compiled function
 SHARDINGS = 256          # distinct shardings deferred traces key by (one per placement in use)
 ONES = 64                # implicit 0-d loss gradients, one per dtype and placement
 COLLECTIVES = 256        # jitted collective kernels per (world, kernel, static arguments)
+HYPERPARAMETERS = 1024   # optimizer hyperparameter values kept on the device
+OPTIMIZER_STEPS = 256    # jitted optimizer updates per (update function, options, donated arguments)
 
 _families: dict = {}     # family name -> (bound, {serial: cache}, held weakly)
 _serials = itertools.count()

@@ -17,6 +17,7 @@ import numpy as np
 
 from .. import _autograd, _interrupt
 from .. import _dtype as D
+from .._engine import cache as _cache
 from .._tensor import ARRAY, Tensor, no_trace
 from .._hooks import RemovableHandle
 
@@ -122,13 +123,11 @@ def _hyper(value):
     if a is None:
         a = np.float64(value)
         if no_trace():  # a device array: a host scalar would be copied over at every step
-            if len(_HYPERS) > 1000:  # (a schedule that never repeats a value)
-                _HYPERS.clear()
             a = _HYPERS[value] = jax.device_put(a)
     return a
 
 
-_HYPERS: dict = {}
+_HYPERS = _cache.LRU(_cache.HYPERPARAMETERS, "hyperparameters")  # (a schedule may never repeat a value)
 
 
 def lerp(start, end, weight):
@@ -139,7 +138,7 @@ def lerp(start, end, weight):
     )
 
 
-_JITS: dict = {}
+_JITS = _cache.LRU(_cache.OPTIMIZER_STEPS, "optimizer_steps")
 
 
 def _jitted(kernel, static: tuple, donate: tuple = ()):
