@@ -122,6 +122,30 @@ _export_ops()  # (registry ops those modules define: angle, polar, complex, conj
 # ----- sparse COO tensors (torch.sparse_coo_tensor, torch.spmm, layouts; torchlike/sparse) -----
 from ._dtype import layout, sparse_coo, strided  # noqa: E402,F401
 from .sparse import sparse_coo_tensor, spmm  # noqa: E402,F401
+# ----- runtime settings and the remaining top-level functions PyTorch exports -----
+from ._runtime_flags import *  # noqa: E402,F401,F403
+from .nn.functional import celu_, conv_tbc, relu_, rrelu_, selu_, threshold_  # noqa: E402,F401
+from ._ops.nn_misc import channel_shuffle as native_channel_shuffle  # noqa: E402,F401
+
+
+def is_nonzero(input):
+    """Mirrors `torch.is_nonzero`: the truth of a one-element tensor."""
+    n = input.numel()
+    if n != 1:
+        raise RuntimeError("Boolean value of Tensor with no values is ambiguous" if n == 0 else
+                           "Boolean value of Tensor with more than one value is ambiguous")
+    return input.item() != 0  # (torchlike.bool is the dtype here)
+
+
+def typename(obj) -> str:
+    """Mirrors `torch.typename`: 'torch.FloatTensor' for a tensor, else the qualified name of its type."""
+    if isinstance(obj, Tensor):
+        return f"torch.{obj.dtype.legacy}Tensor"
+    module = type(obj).__module__
+    name = type(obj).__qualname__
+    return name if module in (None, "builtins") else f"{module}.{name}"
+
+
 from . import storage  # noqa: E402
 from .storage import TypedStorage, UntypedStorage  # noqa: E402,F401
 storage.install(Tensor)

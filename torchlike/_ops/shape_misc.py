@@ -20,12 +20,12 @@ from .._dtype import C_NAMES
 from .._engine.op import OPS, TL, T, TO, TS, op
 from .shape import broadcast_shapes, chunk, expand, reshape, split, tensor_split, unbind, wrap_dim
 from .._autograd import no_grad
-from .creation import empty
+from .creation import empty, ones_like
 from .linalg_decomp import _vector_norm
 
 __all__ = ["meshgrid", "atleast_1d", "atleast_2d", "atleast_3d", "hsplit", "vsplit", "dsplit", "split_with_sizes",
            "unsafe_split", "unsafe_chunk", "cartesian_prod", "combinations", "block_diag",
-           "cov", "corrcoef", "trapezoid", "trapz", "cumulative_trapezoid", "fill", "cdist"]
+           "cov", "corrcoef", "trapezoid", "trapz", "cumulative_trapezoid", "fill", "cdist", "vander"]
 
 
 def _tensors_arg(tensors):
@@ -607,3 +607,18 @@ def _install():
 
 
 _install()
+
+
+def vander(x, N=None, increasing=False):
+    """Mirrors `torch.vander`: columns x**(N-1), ..., x**0 (or increasing powers), as running products;
+    integer and bool inputs give int64."""
+    if x.ndim != 1:
+        raise RuntimeError("x must be a one-dimensional tensor.")
+    n = x.shape[0] if N is None else N
+    if n < 0:
+        raise RuntimeError("N must be non-negative.")
+    if not (x.dtype.is_floating_point or x.dtype.is_complex):
+        x = x.to(D.int64)
+    ones = ones_like(x).unsqueeze(1)
+    powers = OPS["cat"]([ones, x.unsqueeze(1).expand(x.shape[0], max(n - 1, 0))], 1).cumprod(1)[:, :n]
+    return powers if increasing else powers.flip(1)
