@@ -7,10 +7,10 @@ import pickle
 import numpy as np
 
 from .utils import check_integrity, download_and_extract_archive
-from .vision import VisionDataset
+from .vision import _SplitDataset
 
 
-class CIFAR10(VisionDataset):
+class CIFAR10(_SplitDataset):
     """Mirrors `torchvision.datasets.CIFAR10`: items are (uint8 32 x 32 x 3 numpy image, int label)."""
 
     base_folder = "cifar-10-batches-py"
@@ -25,13 +25,10 @@ class CIFAR10(VisionDataset):
     test_list = (("test_batch", "40351d587109b95175f43aff81a1287e"),)
     meta = {"filename": "batches.meta", "key": "label_names", "md5": "5ff9c542aee3614f3951f8cda6e48888"}  # noqa: RUF012
 
+    _not_found = "Dataset not found or corrupted. You can use download=True to download it"
+
     def __init__(self, root, train: bool = True, transform=None, target_transform=None, download: bool = False):
-        super().__init__(root, transform=transform, target_transform=target_transform)
-        self.train = train
-        if download:
-            self.download()
-        if not self._check_integrity():
-            raise RuntimeError("Dataset not found or corrupted. You can use download=True to download it")
+        super().__init__(root, train, transform, target_transform, download)
         data, targets = [], []
         for name, _ in self.train_list if train else self.test_list:
             with open(os.path.join(self.root, self.base_folder, name), "rb") as f:
@@ -48,24 +45,19 @@ class CIFAR10(VisionDataset):
         return all(check_integrity(os.path.join(self.root, self.base_folder, name), md5)
                    for name, md5 in self.train_list + self.test_list)
 
+    def _files_found(self) -> bool:
+        return self._check_integrity()
+
     def download(self) -> None:
         if self._check_integrity():
             return
         download_and_extract_archive(self.url, self.root, filename=self.filename, md5=self.tgz_md5)
 
     def __getitem__(self, index: int):
-        img, target = self.data[index], self.targets[index]
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._transformed(self.data[index], self.targets[index])
 
     def __len__(self) -> int:
         return len(self.data)
-
-    def extra_repr(self) -> str:
-        return f"Split: {'Train' if self.train else 'Test'}"
 
 
 class CIFAR100(CIFAR10):

@@ -25,12 +25,7 @@ class FakeData(VisionDataset):
         c, h, w = self.image_size
         img = (np.clip(rng.standard_normal((h, w, c)), 0, 1) * 255).astype(np.uint8)
         img = img[:, :, 0] if c == 1 else img
-        target = int(rng.integers(0, self.num_classes))
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._transformed(img, int(rng.integers(0, self.num_classes)))
 
     def __len__(self) -> int:
         return self.size

@@ -9,7 +9,7 @@ import numpy as np
 
 from ...utils.data._common import to_tensor
 from .utils import check_integrity, download_and_extract_archive
-from .vision import VisionDataset
+from .vision import _SplitDataset
 
 _IDX_DTYPES = {8: np.uint8, 9: np.int8, 11: np.dtype(">i2"), 12: np.dtype(">i4"), 13: np.dtype(">f4"),
                14: np.dtype(">f8")}
@@ -31,6 +31,13 @@ def _open_idx(path: str):
     return arr, False
 
 
+def _idx_resources(*md5s: str) -> tuple:
+    """(file name, md5) of the four gzipped idx files every MNIST-style dataset has, in this order."""
+    names = ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-images-idx3-ubyte.gz",
+             "t10k-labels-idx1-ubyte.gz")
+    return tuple(zip(names, md5s))
+
+
 def read_image_file(path: str) -> np.ndarray:
     return np.asarray(_open_idx(path)[0])
 
@@ -39,7 +46,7 @@ def read_label_file(path: str) -> np.ndarray:
     return np.asarray(_open_idx(path)[0]).astype(np.int64)
 
 
-class MNIST(VisionDataset):
+class MNIST(_SplitDataset):
     """Mirrors `torchvision.datasets.MNIST`.
 
     Reads root/<ClassName>/raw/{train,t10k}-{images-idx3,labels-idx1}-ubyte (or the .gz files).
@@ -48,20 +55,13 @@ class MNIST(VisionDataset):
     """
 
     mirrors = ("https://ossci-datasets.s3.amazonaws.com/mnist/", "http://yann.lecun.com/exdb/mnist/")
-    resources = (("train-images-idx3-ubyte.gz", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-                 ("train-labels-idx1-ubyte.gz", "d53e105ee54ea40749a09fcbcd1e9432"),
-                 ("t10k-images-idx3-ubyte.gz", "9fb629c4189551a2d022fa330f9573f3"),
-                 ("t10k-labels-idx1-ubyte.gz", "ec29112dd5afa0611ce80d1b7f02629c"))
+    resources = _idx_resources("f68b3c2dcbeaaa9fbdd348bbdeb94873", "d53e105ee54ea40749a09fcbcd1e9432",
+                               "9fb629c4189551a2d022fa330f9573f3", "ec29112dd5afa0611ce80d1b7f02629c")
     classes = ("0 - zero", "1 - one", "2 - two", "3 - three", "4 - four", "5 - five", "6 - six", "7 - seven",
                "8 - eight", "9 - nine")
 
     def __init__(self, root, train: bool = True, transform=None, target_transform=None, download: bool = False):
-        super().__init__(root, transform=transform, target_transform=target_transform)
-        self.train = train
-        if download:
-            self.download()
-        if not self._check_exists():
-            raise RuntimeError("Dataset not found. You can use download=True to download it")
+        super().__init__(root, train, transform, target_transform, download)
         self._load()
 
     @property
@@ -81,6 +81,9 @@ class MNIST(VisionDataset):
         return all(check_integrity(os.path.join(self.raw_folder, os.path.splitext(os.path.basename(url))[0]))
                    or check_integrity(os.path.join(self.raw_folder, os.path.basename(url)))
                    for url, _ in self.resources)
+
+    def _files_found(self) -> bool:
+        return self._check_exists()
 
     def _load(self) -> None:
         images, labels = self._files()
@@ -106,27 +109,13 @@ class MNIST(VisionDataset):
     def targets(self):
         return to_tensor(self._labels)
 
-    @property
-    def train_labels(self):
-        return self.targets
-
-    @property
-    def test_labels(self):
-        return self.targets
+    train_labels = test_labels = targets  # the names torchvision kept from its early releases
 
     def __getitem__(self, index: int):
-        img, target = np.array(self._images[index]), int(self._labels[index])
-        if self.transform is not None:
-            img = self.transform(img)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return img, target
+        return self._transformed(np.array(self._images[index]), int(self._labels[index]))
 
     def __len__(self) -> int:
         return len(self._labels)
-
-    def extra_repr(self) -> str:
-        return f"Split: {'Train' if self.train else 'Test'}"
 
     def download(self) -> None:
         if self._check_exists():
@@ -149,10 +138,8 @@ class FashionMNIST(MNIST):
     """Mirrors `torchvision.datasets.FashionMNIST`."""
 
     mirrors = ("http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",)
-    resources = (("train-images-idx3-ubyte.gz", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
-                 ("train-labels-idx1-ubyte.gz", "25c81989df183df01b3e8a0aad5dffbe"),
-                 ("t10k-images-idx3-ubyte.gz", "bef4ecab320f06d8554ea6380940ec79"),
-                 ("t10k-labels-idx1-ubyte.gz", "bb300cfdad3c16e7a12a480ee83cd310"))
+    resources = _idx_resources("8d4fb7e6c68d591d4c3dfef9ec88bf0d", "25c81989df183df01b3e8a0aad5dffbe",
+                               "bef4ecab320f06d8554ea6380940ec79", "bb300cfdad3c16e7a12a480ee83cd310")
     classes = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
                "Ankle boot")
 
@@ -161,8 +148,6 @@ class KMNIST(MNIST):
     """Mirrors `torchvision.datasets.KMNIST`."""
 
     mirrors = ("http://codh.rois.ac.jp/kmnist/dataset/kmnist/",)
-    resources = (("train-images-idx3-ubyte.gz", "bdb82020997e1d708af4cf47b453dcf7"),
-                 ("train-labels-idx1-ubyte.gz", "e144d726b3acfaa3e44228e80efcd344"),
-                 ("t10k-images-idx3-ubyte.gz", "5c965bf0a639b31b8f53240b1b52f4d7"),
-                 ("t10k-labels-idx1-ubyte.gz", "7320c461ea6c1c855c0b718fb2a4b134"))
+    resources = _idx_resources("bdb82020997e1d708af4cf47b453dcf7", "e144d726b3acfaa3e44228e80efcd344",
+                               "5c965bf0a639b31b8f53240b1b52f4d7", "7320c461ea6c1c855c0b718fb2a4b134")
     classes = ("o", "ki", "su", "tsu", "na", "ha", "ma", "ya", "re", "wo")

@@ -6,16 +6,21 @@ import os
 from ...utils.data.dataset import Dataset
 
 
+def _apply_transforms(transform, target_transform, input, target):
+    """(input, target) through the transforms that are set; None leaves its side as it is."""
+    if transform is not None:
+        input = transform(input)
+    if target_transform is not None:
+        target = target_transform(target)
+    return input, target
+
+
 class StandardTransform:
     def __init__(self, transform=None, target_transform=None):
         self.transform, self.target_transform = transform, target_transform
 
     def __call__(self, input, target):
-        if self.transform is not None:
-            input = self.transform(input)
-        if self.target_transform is not None:
-            target = self.target_transform(target)
-        return input, target
+        return _apply_transforms(self.transform, self.target_transform, input, target)
 
     def __repr__(self):
         body = [self.__class__.__name__]
@@ -46,6 +51,10 @@ class VisionDataset(Dataset):
     def __getitem__(self, index):
         raise NotImplementedError
 
+    def _transformed(self, img, target):
+        """An item as `__getitem__` returns it: through `transform` and `target_transform`."""
+        return _apply_transforms(self.transform, self.target_transform, img, target)
+
     def __len__(self) -> int:
         raise NotImplementedError
 
@@ -61,3 +70,27 @@ class VisionDataset(Dataset):
         if self.transforms is not None:
             body += repr(self.transforms).splitlines()
         return "\n".join([head] + [" " * self._repr_indent + line for line in body])
+
+
+class _SplitDataset(VisionDataset):
+    """A dataset of files under `root` in a train and a test split (`train`), which `download()` fetches
+    when asked: the shared start of CIFAR and the MNIST family."""
+
+    _not_found = "Dataset not found. You can use download=True to download it"
+
+    def __init__(self, root, train: bool = True, transform=None, target_transform=None, download: bool = False):
+        super().__init__(root, transform=transform, target_transform=target_transform)
+        self.train = train
+        if download:
+            self.download()
+        if not self._files_found():
+            raise RuntimeError(self._not_found)
+
+    def _files_found(self) -> bool:
+        raise NotImplementedError
+
+    def download(self) -> None:
+        raise NotImplementedError
+
+    def extra_repr(self) -> str:
+        return f"Split: {'Train' if self.train else 'Test'}"

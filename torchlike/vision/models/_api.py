@@ -77,6 +77,17 @@ def _entry(file: str, num_params: int, crop: int = 224, resize: int = 256, min_s
     )
 
 
+def _v1_v2(v1: str, v2: str, num_params: int) -> dict:
+    """Weights members: IMAGENET1K_V1 and the retrained IMAGENET1K_V2, evaluated after a resize to 232."""
+    return {"IMAGENET1K_V1": _entry(v1, num_params), "IMAGENET1K_V2": _entry(v2, num_params, resize=232)}
+
+
+def _weights_enum(name: str, module: str, members: dict, default: str = "IMAGENET1K_V1") -> type:
+    """`class <name>(WeightsEnum)` of `module` (for pickling and get_model_weights) with these members and
+    DEFAULT, an alias of the member named `default`; for families whose enums differ only in data."""
+    return WeightsEnum(name, {**members, "DEFAULT": members[default]}, module=module)
+
+
 class WeightsEnum(enum.Enum):
     """`torchvision.models.WeightsEnum`: the base of the per-model weight enums."""
 
@@ -99,17 +110,10 @@ class WeightsEnum(enum.Enum):
     def __repr__(self) -> str:
         return f"{self.__class__.__name__}.{self._name_}"
 
-    @property
-    def url(self):
-        return self.value.url
-
-    @property
-    def transforms(self):
-        return self.value.transforms
-
-    @property
-    def meta(self):
-        return self.value.meta
+    # A member reads as its Weights record: `ResNet50_Weights.DEFAULT.meta` is `.value.meta`.
+    url = property(lambda self: self.value.url)
+    transforms = property(lambda self: self.value.transforms)
+    meta = property(lambda self: self.value.meta)
 
 
 def _hub_checkpoint_dir() -> str:
@@ -139,6 +143,38 @@ def _ovewrite_named_param(kwargs: dict, param: str, new_value) -> None:
 
 def _load_weights(model, weights, progress: bool = True) -> None:
     model.load_state_dict(weights.get_state_dict(progress=progress, check_hash=True))
+
+
+def _build_model(make: Callable, weights, progress: bool, kwargs: dict, load: Callable = _load_weights):
+    """`make(**kwargs)`; with weights, the classifier sized to their categories and the checkpoint loaded."""
+    if weights is not None:
+        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
+    model = make(**kwargs)
+    if weights is not None:
+        load(model, weights, progress)
+    return model
+
+
+def _model_builder(name: str, weights_enum: type, build: Callable, returns: str, doc: str = "",
+                   legacy: bool = True) -> Callable:
+    """The public builder `name(*, weights=None, progress=True, **kwargs)` of torchvision: it checks the
+    weights against `weights_enum` and returns `build(weights, progress, **kwargs)`.
+
+    The builder is registered for get_model; it lives in the module of its weights enum, and its
+    annotations name that enum, which is how get_model_weights finds it. `legacy` adds the
+    `pretrained=` keyword of torchvision < 0.13 (models added later never had it).
+    """
+
+    def builder(*, weights=None, progress: bool = True, **kwargs):
+        return build(weights_enum.verify(weights), progress, **kwargs)
+
+    builder.__name__ = builder.__qualname__ = name
+    builder.__module__ = weights_enum.__module__
+    builder.__doc__ = f"`torchvision.models.{name}`{doc}."
+    builder.__annotations__ = {"weights": f"{weights_enum.__name__} | None", "progress": "bool", "return": returns}
+    if legacy:
+        builder = handle_legacy_interface(weights_enum.__name__, "IMAGENET1K_V1")(builder)
+    return register_model(name)(builder)
 
 
 def handle_legacy_interface(weights_enum_name: str, default_name: str = "DEFAULT"):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torchlike as torch
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _build_model, _entry, _model_builder
 
 __all__ = ["AlexNet", "AlexNet_Weights", "alexnet"]
 
@@ -37,18 +37,11 @@ class AlexNet(nn.Module):
 
 
 class AlexNet_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("alexnet-owt-7be5be79.pth", 61100840, min_size=(63, 63))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("alexnet-owt-7be5be79.pth", 61100840, min_size=(63, 63))
 
 
-@register_model()
-@handle_legacy_interface("AlexNet_Weights", "IMAGENET1K_V1")
-def alexnet(*, weights: AlexNet_Weights | None = None, progress: bool = True, **kwargs) -> AlexNet:
-    """`torchvision.models.alexnet`."""
-    weights = AlexNet_Weights.verify(weights)
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = AlexNet(**kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+def _alexnet(weights, progress: bool, **kwargs) -> AlexNet:
+    return _build_model(AlexNet, weights, progress, kwargs)
+
+
+alexnet = _model_builder("alexnet", AlexNet_Weights, _alexnet, "AlexNet")

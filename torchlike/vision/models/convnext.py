@@ -10,7 +10,7 @@ from torchlike import nn
 
 from ..ops.misc import Conv2dNormActivation, Permute
 from ..ops.stochastic_depth import StochasticDepth
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import _build_model, _entry, _model_builder, _weights_enum
 
 __all__ = ["ConvNeXt", "ConvNeXt_Tiny_Weights", "ConvNeXt_Small_Weights", "ConvNeXt_Base_Weights",
            "ConvNeXt_Large_Weights", "convnext_tiny", "convnext_small", "convnext_base", "convnext_large"]
@@ -109,36 +109,23 @@ class ConvNeXt(nn.Module):
 
 
 def _convnext(block_setting, stochastic_depth_prob: float, weights, progress: bool, **kwargs) -> ConvNeXt:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = ConvNeXt(block_setting, stochastic_depth_prob=stochastic_depth_prob, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+    def make(**kwargs) -> ConvNeXt:
+        return ConvNeXt(block_setting, stochastic_depth_prob=stochastic_depth_prob, **kwargs)
+
+    return _build_model(make, weights, progress, kwargs)
 
 
-def _cn_entry(file: str, num_params: int, resize: int):
-    return _entry(file, num_params, resize=resize, min_size=(32, 32))
+def _convnext_weights(name: str, file_hash: str, num_params: int, resize: int) -> type:
+    """`name` (ConvNeXt_Tiny_Weights, ...) with its one checkpoint <model>-<file_hash>.pth as IMAGENET1K_V1."""
+    model = name[:-len("_Weights")].lower()
+    weights = _entry(f"{model}-{file_hash}.pth", num_params, resize=resize, min_size=(32, 32))
+    return _weights_enum(name, __name__, {"IMAGENET1K_V1": weights})
 
 
-class ConvNeXt_Tiny_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _cn_entry("convnext_tiny-983f1562.pth", 28589128, 236)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ConvNeXt_Small_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _cn_entry("convnext_small-0c510722.pth", 50223688, 230)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ConvNeXt_Base_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _cn_entry("convnext_base-6075fbad.pth", 88591464, 232)
-    DEFAULT = IMAGENET1K_V1
-
-
-class ConvNeXt_Large_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _cn_entry("convnext_large-ea097f82.pth", 197767336, 232)
-    DEFAULT = IMAGENET1K_V1
+ConvNeXt_Tiny_Weights = _convnext_weights("ConvNeXt_Tiny_Weights", "983f1562", 28589128, 236)
+ConvNeXt_Small_Weights = _convnext_weights("ConvNeXt_Small_Weights", "0c510722", 50223688, 230)
+ConvNeXt_Base_Weights = _convnext_weights("ConvNeXt_Base_Weights", "6075fbad", 88591464, 232)
+ConvNeXt_Large_Weights = _convnext_weights("ConvNeXt_Large_Weights", "ea097f82", 197767336, 232)
 
 
 def _setting(widths: tuple, depths: tuple) -> list[CNBlockConfig]:
@@ -146,39 +133,16 @@ def _setting(widths: tuple, depths: tuple) -> list[CNBlockConfig]:
     return [CNBlockConfig(w, o, d) for w, o, d in zip(widths, outs, depths)]
 
 
-@register_model()
-@handle_legacy_interface("ConvNeXt_Tiny_Weights", "IMAGENET1K_V1")
-def convnext_tiny(*, weights: ConvNeXt_Tiny_Weights | None = None, progress: bool = True, **kwargs) -> ConvNeXt:
-    """`torchvision.models.convnext_tiny`."""
-    weights = ConvNeXt_Tiny_Weights.verify(weights)
-    setting = _setting((96, 192, 384, 768), (3, 3, 9, 3))
-    return _convnext(setting, kwargs.pop("stochastic_depth_prob", 0.1), weights, progress, **kwargs)
+def _builder(name: str, weights_enum: type, widths: tuple, depths: tuple, stochastic_depth_prob: float):
+    def build(weights, progress: bool, **kwargs) -> ConvNeXt:
+        setting = _setting(widths, depths)
+        return _convnext(setting, kwargs.pop("stochastic_depth_prob", stochastic_depth_prob), weights, progress,
+                         **kwargs)
+
+    return _model_builder(name, weights_enum, build, "ConvNeXt")
 
 
-@register_model()
-@handle_legacy_interface("ConvNeXt_Small_Weights", "IMAGENET1K_V1")
-def convnext_small(*, weights: ConvNeXt_Small_Weights | None = None, progress: bool = True,
-                   **kwargs) -> ConvNeXt:
-    """`torchvision.models.convnext_small`."""
-    weights = ConvNeXt_Small_Weights.verify(weights)
-    setting = _setting((96, 192, 384, 768), (3, 3, 27, 3))
-    return _convnext(setting, kwargs.pop("stochastic_depth_prob", 0.4), weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ConvNeXt_Base_Weights", "IMAGENET1K_V1")
-def convnext_base(*, weights: ConvNeXt_Base_Weights | None = None, progress: bool = True, **kwargs) -> ConvNeXt:
-    """`torchvision.models.convnext_base`."""
-    weights = ConvNeXt_Base_Weights.verify(weights)
-    setting = _setting((128, 256, 512, 1024), (3, 3, 27, 3))
-    return _convnext(setting, kwargs.pop("stochastic_depth_prob", 0.5), weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ConvNeXt_Large_Weights", "IMAGENET1K_V1")
-def convnext_large(*, weights: ConvNeXt_Large_Weights | None = None, progress: bool = True,
-                   **kwargs) -> ConvNeXt:
-    """`torchvision.models.convnext_large`."""
-    weights = ConvNeXt_Large_Weights.verify(weights)
-    setting = _setting((192, 384, 768, 1536), (3, 3, 27, 3))
-    return _convnext(setting, kwargs.pop("stochastic_depth_prob", 0.5), weights, progress, **kwargs)
+convnext_tiny = _builder("convnext_tiny", ConvNeXt_Tiny_Weights, (96, 192, 384, 768), (3, 3, 9, 3), 0.1)
+convnext_small = _builder("convnext_small", ConvNeXt_Small_Weights, (96, 192, 384, 768), (3, 3, 27, 3), 0.4)
+convnext_base = _builder("convnext_base", ConvNeXt_Base_Weights, (128, 256, 512, 1024), (3, 3, 27, 3), 0.5)
+convnext_large = _builder("convnext_large", ConvNeXt_Large_Weights, (192, 384, 768, 1536), (3, 3, 27, 3), 0.5)

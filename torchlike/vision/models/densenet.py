@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import re
 from collections import OrderedDict
+from functools import partial
 
 import torchlike as torch
 import torchlike.nn.functional as F
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _build_model, _entry, _model_builder
 
 __all__ = ["DenseNet", "DenseNet121_Weights", "DenseNet161_Weights", "DenseNet169_Weights", "DenseNet201_Weights",
            "densenet121", "densenet161", "densenet169", "densenet201"]
@@ -125,61 +126,32 @@ def _load_state_dict(model: nn.Module, weights, progress: bool) -> None:
 
 def _densenet(growth_rate: int, block_config: tuple, num_init_features: int, weights, progress: bool,
               **kwargs) -> DenseNet:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = DenseNet(growth_rate, block_config, num_init_features, **kwargs)
-    if weights is not None:
-        _load_state_dict(model, weights, progress)
-    return model
+    return _build_model(partial(DenseNet, growth_rate, block_config, num_init_features), weights, progress, kwargs,
+                        load=_load_state_dict)
 
 
 class DenseNet121_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("densenet121-a639ec97.pth", 7978856, min_size=(29, 29))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("densenet121-a639ec97.pth", 7978856, min_size=(29, 29))
 
 
 class DenseNet161_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("densenet161-8d451a50.pth", 28681000, min_size=(29, 29))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("densenet161-8d451a50.pth", 28681000, min_size=(29, 29))
 
 
 class DenseNet169_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("densenet169-b2777c0a.pth", 14149480, min_size=(29, 29))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("densenet169-b2777c0a.pth", 14149480, min_size=(29, 29))
 
 
 class DenseNet201_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("densenet201-c1103571.pth", 20013928, min_size=(29, 29))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("densenet201-c1103571.pth", 20013928, min_size=(29, 29))
 
 
-@register_model()
-@handle_legacy_interface("DenseNet121_Weights", "IMAGENET1K_V1")
-def densenet121(*, weights: DenseNet121_Weights | None = None, progress: bool = True, **kwargs) -> DenseNet:
-    """`torchvision.models.densenet121`."""
-    weights = DenseNet121_Weights.verify(weights)
-    return _densenet(32, (6, 12, 24, 16), 64, weights, progress, **kwargs)
+def _builder(name: str, weights_enum: type, growth_rate: int, block_config: tuple, num_init_features: int):
+    return _model_builder(name, weights_enum, partial(_densenet, growth_rate, block_config, num_init_features),
+                          "DenseNet")
 
 
-@register_model()
-@handle_legacy_interface("DenseNet161_Weights", "IMAGENET1K_V1")
-def densenet161(*, weights: DenseNet161_Weights | None = None, progress: bool = True, **kwargs) -> DenseNet:
-    """`torchvision.models.densenet161`."""
-    weights = DenseNet161_Weights.verify(weights)
-    return _densenet(48, (6, 12, 36, 24), 96, weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("DenseNet169_Weights", "IMAGENET1K_V1")
-def densenet169(*, weights: DenseNet169_Weights | None = None, progress: bool = True, **kwargs) -> DenseNet:
-    """`torchvision.models.densenet169`."""
-    weights = DenseNet169_Weights.verify(weights)
-    return _densenet(32, (6, 12, 32, 32), 64, weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("DenseNet201_Weights", "IMAGENET1K_V1")
-def densenet201(*, weights: DenseNet201_Weights | None = None, progress: bool = True, **kwargs) -> DenseNet:
-    """`torchvision.models.densenet201`."""
-    weights = DenseNet201_Weights.verify(weights)
-    return _densenet(32, (6, 12, 48, 32), 64, weights, progress, **kwargs)
+densenet121 = _builder("densenet121", DenseNet121_Weights, 32, (6, 12, 24, 16), 64)
+densenet161 = _builder("densenet161", DenseNet161_Weights, 48, (6, 12, 36, 24), 96)
+densenet169 = _builder("densenet169", DenseNet169_Weights, 32, (6, 12, 32, 32), 64)
+densenet201 = _builder("densenet201", DenseNet201_Weights, 32, (6, 12, 48, 32), 64)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import copy
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 
 import torchlike as torch
@@ -11,8 +12,8 @@ from torchlike import nn
 
 from ..ops.misc import Conv2dNormActivation, SqueezeExcitation
 from ..ops.stochastic_depth import StochasticDepth
-from ._api import (WeightsEnum, _entry, _load_weights, _make_divisible, _ovewrite_named_param,
-                   handle_legacy_interface, register_model)
+from ._api import WeightsEnum, _build_model, _entry, _make_divisible, _model_builder, _weights_enum
+from .mobilenetv2 import _init_mobilenet
 
 __all__ = ["EfficientNet", "EfficientNet_B0_Weights", "EfficientNet_B1_Weights", "EfficientNet_B2_Weights",
            "EfficientNet_B3_Weights", "EfficientNet_B4_Weights", "EfficientNet_B5_Weights",
@@ -22,18 +23,17 @@ __all__ = ["EfficientNet", "EfficientNet_B0_Weights", "EfficientNet_B1_Weights",
            "efficientnet_b7", "efficientnet_v2_s", "efficientnet_v2_m", "efficientnet_v2_l"]
 
 
+@dataclass
 class _MBConvConfig:
-    """A stage: expansion, kernel, first stride, channels in/out, number of blocks, and its block class."""
-
-    def __init__(self, expand_ratio: float, kernel: int, stride: int, input_channels: int, out_channels: int,
-                 num_layers: int, block: Callable):
-        self.expand_ratio = expand_ratio
-        self.kernel = kernel
-        self.stride = stride
-        self.input_channels = input_channels
-        self.out_channels = out_channels
-        self.num_layers = num_layers
-        self.block = block
+    """A stage: expansion, kernel, first stride, channels in/out, number of blocks, and its block class
+    (a dataclass, as in torchvision)."""
+    expand_ratio: float
+    kernel: int
+    stride: int
+    input_channels: int
+    out_channels: int
+    num_layers: int
+    block: Callable
 
     @staticmethod
     def adjust_channels(channels: int, width_mult: float, min_value: int | None = None) -> int:
@@ -61,15 +61,34 @@ class FusedMBConvConfig(_MBConvConfig):
                          FusedMBConv if block is None else block)
 
 
-class MBConv(nn.Module):
+class _StochasticResidual(nn.Module):
+    """What MBConv and FusedMBConv share: a stride of 1 or 2, and `block` added to its input through
+    stochastic depth when it keeps the shape. (Attributes are set in torchvision's order.)"""
+
+    def _start(self, cnf: _MBConvConfig) -> None:
+        if not 1 <= cnf.stride <= 2:
+            raise ValueError("illegal stride value")
+        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
+
+    def _finish(self, layers: list[nn.Module], stochastic_depth_prob: float, cnf: _MBConvConfig) -> None:
+        self.block = nn.Sequential(*layers)
+        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
+        self.out_channels = cnf.out_channels
+
+    def forward(self, input):
+        result = self.block(input)
+        if self.use_res_connect:
+            result = self.stochastic_depth(result) + input
+        return result
+
+
+class MBConv(_StochasticResidual):
     """Expand 1x1, depthwise kxk, squeeze-excite (SiLU), project 1x1; residual with stochastic depth."""
 
     def __init__(self, cnf: MBConvConfig, stochastic_depth_prob: float, norm_layer: Callable,
                  se_layer: Callable = SqueezeExcitation) -> None:
         super().__init__()
-        if not 1 <= cnf.stride <= 2:
-            raise ValueError("illegal stride value")
-        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
+        self._start(cnf)
         layers: list[nn.Module] = []
         expanded = cnf.adjust_channels(cnf.input_channels, cnf.expand_ratio)
         if expanded != cnf.input_channels:
@@ -81,25 +100,15 @@ class MBConv(nn.Module):
         layers.append(se_layer(expanded, squeeze_channels, activation=partial(nn.SiLU, inplace=True)))
         layers.append(Conv2dNormActivation(expanded, cnf.out_channels, kernel_size=1, norm_layer=norm_layer,
                                            activation_layer=None))
-        self.block = nn.Sequential(*layers)
-        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
-        self.out_channels = cnf.out_channels
-
-    def forward(self, input):
-        result = self.block(input)
-        if self.use_res_connect:
-            result = self.stochastic_depth(result) + input
-        return result
+        self._finish(layers, stochastic_depth_prob, cnf)
 
 
-class FusedMBConv(nn.Module):
+class FusedMBConv(_StochasticResidual):
     """A full kxk convolution in place of expand + depthwise, then project; no squeeze-excite."""
 
     def __init__(self, cnf: FusedMBConvConfig, stochastic_depth_prob: float, norm_layer: Callable) -> None:
         super().__init__()
-        if not 1 <= cnf.stride <= 2:
-            raise ValueError("illegal stride value")
-        self.use_res_connect = cnf.stride == 1 and cnf.input_channels == cnf.out_channels
+        self._start(cnf)
         expanded = cnf.adjust_channels(cnf.input_channels, cnf.expand_ratio)
         if expanded != cnf.input_channels:
             layers = [Conv2dNormActivation(cnf.input_channels, expanded, kernel_size=cnf.kernel, stride=cnf.stride,
@@ -109,15 +118,7 @@ class FusedMBConv(nn.Module):
         else:
             layers = [Conv2dNormActivation(cnf.input_channels, cnf.out_channels, kernel_size=cnf.kernel,
                                            stride=cnf.stride, norm_layer=norm_layer, activation_layer=nn.SiLU)]
-        self.block = nn.Sequential(*layers)
-        self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
-        self.out_channels = cnf.out_channels
-
-    def forward(self, input):
-        result = self.block(input)
-        if self.use_res_connect:
-            result = self.stochastic_depth(result) + input
-        return result
+        self._finish(layers, stochastic_depth_prob, cnf)
 
 
 class EfficientNet(nn.Module):
@@ -158,18 +159,7 @@ class EfficientNet(nn.Module):
         self._init_weights()
 
     def _init_weights(self) -> None:
-        for m in self.modules():
-            if isinstance(m, nn.Conv2d):
-                nn.init.kaiming_normal_(m.weight, mode="fan_out")
-                if m.bias is not None:
-                    nn.init.zeros_(m.bias)
-            elif isinstance(m, (nn.BatchNorm2d, nn.GroupNorm)):
-                nn.init.ones_(m.weight)
-                nn.init.zeros_(m.bias)
-            elif isinstance(m, nn.Linear):
-                init_range = 1.0 / math.sqrt(m.out_features)
-                nn.init.uniform_(m.weight, -init_range, init_range)
-                nn.init.zeros_(m.bias)
+        _init_mobilenet(self, init_linear=_uniform_by_out_features)
 
     def _forward_impl(self, x):
         x = torch.flatten(self.avgpool(self.features(x)), 1)
@@ -177,6 +167,11 @@ class EfficientNet(nn.Module):
 
     def forward(self, x):
         return self._forward_impl(x)
+
+
+def _uniform_by_out_features(linear: nn.Linear) -> None:
+    init_range = 1.0 / math.sqrt(linear.out_features)
+    nn.init.uniform_(linear.weight, -init_range, init_range)
 
 
 def _b_setting(width_mult: float, depth_mult: float) -> list:
@@ -199,21 +194,24 @@ def _v2_setting(arch: str) -> list:
 
 def _efficientnet(setting: list, dropout: float, last_channel: int | None, weights, progress: bool,
                   **kwargs) -> EfficientNet:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = EfficientNet(setting, dropout, last_channel=last_channel, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+    def make(**kwargs) -> EfficientNet:
+        return EfficientNet(setting, dropout, last_channel=last_channel, **kwargs)
+
+    return _build_model(make, weights, progress, kwargs)
 
 
 def _b_entry(file: str, num_params: int, crop: int, resize: int, interpolation: str = "bicubic"):
     return _entry(file, num_params, crop=crop, resize=resize, interpolation=interpolation)
 
 
-class EfficientNet_B0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_b0_rwightman-7f5810bc.pth", 5288548, 224, 256)
-    DEFAULT = IMAGENET1K_V1
+def _efficientnet_weights(variant: str, file: str, num_params: int, crop: int, resize: int,
+                          interpolation: str = "bicubic") -> type:
+    """EfficientNet_<variant>_Weights with its one checkpoint as IMAGENET1K_V1."""
+    weights = _b_entry(file, num_params, crop, resize, interpolation)
+    return _weights_enum(f"EfficientNet_{variant}_Weights", __name__, {"IMAGENET1K_V1": weights})
+
+
+EfficientNet_B0_Weights = _efficientnet_weights("B0", "efficientnet_b0_rwightman-7f5810bc.pth", 5288548, 224, 256)
 
 
 class EfficientNet_B1_Weights(WeightsEnum):
@@ -222,50 +220,25 @@ class EfficientNet_B1_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V2
 
 
-class EfficientNet_B2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_b2_rwightman-c35c1473.pth", 9109994, 288, 288)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B3_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_b3_rwightman-b3899882.pth", 12233232, 300, 320)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B4_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_b4_rwightman-23ab8bcd.pth", 19341616, 380, 384)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B5_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_b5_lukemelas-1a07897c.pth", 30389784, 456, 456)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B6_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_b6_lukemelas-24a108a5.pth", 43040704, 528, 528)
-    DEFAULT = IMAGENET1K_V1
-
-
-class EfficientNet_B7_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_b7_lukemelas-c5b4e57e.pth", 66347960, 600, 600)
-    DEFAULT = IMAGENET1K_V1
+EfficientNet_B2_Weights = _efficientnet_weights("B2", "efficientnet_b2_rwightman-c35c1473.pth", 9109994, 288, 288)
+EfficientNet_B3_Weights = _efficientnet_weights("B3", "efficientnet_b3_rwightman-b3899882.pth", 12233232, 300, 320)
+EfficientNet_B4_Weights = _efficientnet_weights("B4", "efficientnet_b4_rwightman-23ab8bcd.pth", 19341616, 380, 384)
+EfficientNet_B5_Weights = _efficientnet_weights("B5", "efficientnet_b5_lukemelas-1a07897c.pth", 30389784, 456, 456)
+EfficientNet_B6_Weights = _efficientnet_weights("B6", "efficientnet_b6_lukemelas-24a108a5.pth", 43040704, 528, 528)
+EfficientNet_B7_Weights = _efficientnet_weights("B7", "efficientnet_b7_lukemelas-c5b4e57e.pth", 66347960, 600, 600)
 
 
 class EfficientNet_V2_S_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_v2_s-dd5fe13b.pth", 21458488, 384, 384, "bilinear")
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _b_entry("efficientnet_v2_s-dd5fe13b.pth", 21458488, 384, 384, "bilinear")
 
 
 class EfficientNet_V2_M_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _b_entry("efficientnet_v2_m-dc08266a.pth", 54139356, 480, 480, "bilinear")
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _b_entry("efficientnet_v2_m-dc08266a.pth", 54139356, 480, 480, "bilinear")
 
 
 class EfficientNet_V2_L_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("efficientnet_v2_l-59c71312.pth", 118515272, crop=480, resize=480,
-                           interpolation="bicubic", mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("efficientnet_v2_l-59c71312.pth", 118515272, crop=480, resize=480,
+                                     interpolation="bicubic", mean=(0.5, 0.5, 0.5), std=(0.5, 0.5, 0.5))
 
 
 # name -> (width_mult, depth_mult, dropout, weights enum, BatchNorm eps of the released checkpoints)
@@ -290,33 +263,23 @@ _V2_VARIANTS = {
 def _b_builder(name: str):
     width, depth, dropout, enum_cls, norm_layer = _B_VARIANTS[name]
 
-    def build(*, weights=None, progress: bool = True, **kwargs) -> EfficientNet:
-        weights = enum_cls.verify(weights)
+    def build(weights, progress: bool, **kwargs) -> EfficientNet:
         if norm_layer is not None:
             kwargs.setdefault("norm_layer", norm_layer)
         return _efficientnet(_b_setting(width, depth), kwargs.pop("dropout", dropout), None, weights, progress,
                              **kwargs)
 
-    return _finish_builder(build, name, enum_cls)
+    return _model_builder(name, enum_cls, build, "EfficientNet")
 
 
 def _v2_builder(name: str):
     dropout, enum_cls = _V2_VARIANTS[name]
 
-    def build(*, weights=None, progress: bool = True, **kwargs) -> EfficientNet:
-        weights = enum_cls.verify(weights)
+    def build(weights, progress: bool, **kwargs) -> EfficientNet:
         kwargs.setdefault("norm_layer", partial(nn.BatchNorm2d, eps=1e-03))
         return _efficientnet(_v2_setting(name), kwargs.pop("dropout", dropout), 1280, weights, progress, **kwargs)
 
-    return _finish_builder(build, name, enum_cls)
-
-
-def _finish_builder(build, name: str, enum_cls):
-    build.__name__ = build.__qualname__ = name
-    build.__module__ = __name__
-    build.__doc__ = f"`torchvision.models.{name}`."
-    build.__annotations__ = {"weights": f"{enum_cls.__name__} | None", "progress": "bool", "return": "EfficientNet"}
-    return register_model(name)(handle_legacy_interface(enum_cls.__name__, "IMAGENET1K_V1")(build))
+    return _model_builder(name, enum_cls, build, "EfficientNet")
 
 
 efficientnet_b0 = _b_builder("efficientnet_b0")

@@ -9,7 +9,7 @@ import torchlike as torch
 import torchlike.nn.functional as F
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _build_model, _entry, _model_builder, _ovewrite_named_param
 
 __all__ = ["GoogLeNet", "GoogLeNetOutputs", "_GoogLeNetOutputs", "GoogLeNet_Weights", "googlenet"]
 
@@ -17,6 +17,38 @@ GoogLeNetOutputs = namedtuple("GoogLeNetOutputs", ["logits", "aux_logits2", "aux
 GoogLeNetOutputs.__annotations__ = {"logits": torch.Tensor, "aux_logits2": torch.Tensor | None,
                                     "aux_logits1": torch.Tensor | None}
 _GoogLeNetOutputs = GoogLeNetOutputs
+
+
+def imagenet_to_unit_range(x):
+    """Map inputs normalised with ImageNet statistics to the [-1, 1] scaling that the original GoogLeNet and
+    Inception v3 weights were trained on (their `transform_input`)."""
+    channels = []
+    for c, (mean, std) in enumerate(((0.485, 0.229), (0.456, 0.224), (0.406, 0.225))):
+        channels.append(torch.unsqueeze(x[:, c], 1) * (std / 0.5) + (mean - 0.5) / 0.5)
+    return torch.cat(channels, 1)
+
+
+def resolve_init_weights(init_weights: bool | None, model_name: str) -> bool:
+    """`init_weights=None` of GoogLeNet and Inception v3: True, with torchvision's FutureWarning."""
+    if init_weights is None:
+        warnings.warn(f"The default weight initialization of {model_name} will be changed in future releases of "
+                      "torchvision. If you wish to keep the old behavior (which leads to long initialization "
+                      "times due to scipy/scipy#11299), please set init_weights=True.", FutureWarning, stacklevel=2)
+        return True
+    return init_weights
+
+
+def init_truncated_normal(model: nn.Module, std: float, layer_stddev: bool = False) -> None:
+    """The init of GoogLeNet and Inception v3: convolutions and linears from a normal truncated at +-2,
+    BatchNorms to the identity. With `layer_stddev`, a layer's own `stddev` attribute (Inception v3 sets
+    it on a few) overrides `std`."""
+    for m in model.modules():
+        if isinstance(m, (nn.Conv2d, nn.Linear)):
+            layer_std = float(m.stddev) if layer_stddev and hasattr(m, "stddev") else std
+            nn.init.trunc_normal_(m.weight, mean=0.0, std=layer_std, a=-2, b=2)
+        elif isinstance(m, nn.BatchNorm2d):
+            nn.init.constant_(m.weight, 1)
+            nn.init.constant_(m.bias, 0)
 
 
 class BasicConv2d(nn.Module):
@@ -82,11 +114,7 @@ class GoogLeNet(nn.Module):
         super().__init__()
         if blocks is None:
             blocks = [BasicConv2d, Inception, InceptionAux]
-        if init_weights is None:
-            warnings.warn("The default weight initialization of GoogleNet will be changed in future releases of "
-                          "torchvision. If you wish to keep the old behavior (which leads to long initialization "
-                          "times due to scipy/scipy#11299), please set init_weights=True.", FutureWarning)
-            init_weights = True
+        init_weights = resolve_init_weights(init_weights, "GoogleNet")
         if len(blocks) != 3:
             raise ValueError(f"blocks length should be 3 instead of {len(blocks)}")
         conv_block, inception_block, inception_aux_block = blocks
@@ -118,21 +146,10 @@ class GoogLeNet(nn.Module):
         self.dropout = nn.Dropout(p=dropout)
         self.fc = nn.Linear(1024, num_classes)
         if init_weights:
-            for m in self.modules():
-                if isinstance(m, (nn.Conv2d, nn.Linear)):
-                    nn.init.trunc_normal_(m.weight, mean=0.0, std=0.01, a=-2, b=2)
-                elif isinstance(m, nn.BatchNorm2d):
-                    nn.init.constant_(m.weight, 1)
-                    nn.init.constant_(m.bias, 0)
+            init_truncated_normal(self, std=0.01)
 
     def _transform_input(self, x):
-        """Map inputs normalised with ImageNet statistics to the [-1, 1] scaling of the original weights."""
-        if not self.transform_input:
-            return x
-        channels = []
-        for c, (mean, std) in enumerate(((0.485, 0.229), (0.456, 0.224), (0.406, 0.225))):
-            channels.append(torch.unsqueeze(x[:, c], 1) * (std / 0.5) + (mean - 0.5) / 0.5)
-        return torch.cat(channels, 1)
+        return imagenet_to_unit_range(x) if self.transform_input else x
 
     def _forward(self, x):
         x = self.maxpool1(self.conv1(x))
@@ -158,37 +175,34 @@ class GoogLeNet(nn.Module):
 
 
 class GoogLeNet_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("googlenet-1378be20.pth", 6624904, min_size=(15, 15))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("googlenet-1378be20.pth", 6624904, min_size=(15, 15))
 
 
-def build_with_aux_heads(model_cls, weights, progress: bool, kwargs: dict, aux_default: bool):
-    """A model with auxiliary classifier heads, with the pretrained weights loaded heads and all (the
-    checkpoints hold them), and whether the caller asked for the heads (the builder drops them if not)."""
+def build_with_aux_heads(model_cls, weights, progress: bool, kwargs: dict, aux_default: bool,
+                         aux_heads: tuple[str, ...]):
+    """A model with auxiliary classifier heads (the attributes `aux_heads`), and whether the caller asked
+    for them. Pretrained weights load with the heads (the checkpoints hold them), which are then
+    removed unless asked for."""
     asked = kwargs.get("aux_logits", aux_default)
     if weights is not None:
         kwargs.setdefault("transform_input", True)
         _ovewrite_named_param(kwargs, "aux_logits", True)
         _ovewrite_named_param(kwargs, "init_weights", False)
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = model_cls(**kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
+    model = _build_model(model_cls, weights, progress, kwargs)
+    if weights is not None and not asked:
+        model.aux_logits = False
+        for head in aux_heads:
+            setattr(model, head, None)
     return model, asked
 
 
-@register_model()
-@handle_legacy_interface("GoogLeNet_Weights", "IMAGENET1K_V1")
-def googlenet(*, weights: GoogLeNet_Weights | None = None, progress: bool = True, **kwargs) -> GoogLeNet:
-    """`torchvision.models.googlenet`; with weights the auxiliary heads are dropped unless asked for."""
-    weights = GoogLeNet_Weights.verify(weights)
-    model, original_aux_logits = build_with_aux_heads(GoogLeNet, weights, progress, kwargs, aux_default=False)
-    if weights is not None:
-        if not original_aux_logits:
-            model.aux_logits = False
-            model.aux1 = None
-            model.aux2 = None
-        else:
-            warnings.warn("auxiliary heads in the pretrained googlenet model are NOT pretrained, so make sure to "
-                          "train them")
+def _googlenet(weights, progress: bool, **kwargs) -> GoogLeNet:
+    model, aux_asked = build_with_aux_heads(GoogLeNet, weights, progress, kwargs, False, ("aux1", "aux2"))
+    if weights is not None and aux_asked:
+        warnings.warn("auxiliary heads in the pretrained googlenet model are NOT pretrained, so make sure to "
+                      "train them")
     return model
+
+
+googlenet = _model_builder("googlenet", GoogLeNet_Weights, _googlenet, "GoogLeNet",
+                           "; with weights the auxiliary heads are dropped unless asked for")

@@ -1,7 +1,6 @@
 """Inception v3: the counterpart of `torchvision.models.inception`."""
 from __future__ import annotations
 
-import warnings
 from collections import namedtuple
 from collections.abc import Callable
 
@@ -9,8 +8,9 @@ import torchlike as torch
 import torchlike.nn.functional as F
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, handle_legacy_interface, register_model
-from .googlenet import BasicConv2d, build_with_aux_heads
+from ._api import WeightsEnum, _entry, _model_builder
+from .googlenet import (BasicConv2d, build_with_aux_heads, imagenet_to_unit_range, init_truncated_normal,
+                        resolve_init_weights)
 
 __all__ = ["Inception3", "InceptionOutputs", "_InceptionOutputs", "Inception_V3_Weights", "inception_v3"]
 
@@ -168,11 +168,7 @@ class Inception3(nn.Module):
         super().__init__()
         if inception_blocks is None:
             inception_blocks = [BasicConv2d, InceptionA, InceptionB, InceptionC, InceptionD, InceptionE, InceptionAux]
-        if init_weights is None:
-            warnings.warn("The default weight initialization of inception_v3 will be changed in future releases of "
-                          "torchvision. If you wish to keep the old behavior (which leads to long initialization "
-                          "times due to scipy/scipy#11299), please set init_weights=True.", FutureWarning)
-            init_weights = True
+        init_weights = resolve_init_weights(init_weights, "inception_v3")
         if len(inception_blocks) != 7:
             raise ValueError(f"length of inception_blocks should be 7 instead of {len(inception_blocks)}")
         conv_block, inception_a, inception_b, inception_c, inception_d, inception_e, inception_aux = inception_blocks
@@ -201,22 +197,10 @@ class Inception3(nn.Module):
         self.dropout = nn.Dropout(p=dropout)
         self.fc = nn.Linear(2048, num_classes)
         if init_weights:
-            for m in self.modules():
-                if isinstance(m, (nn.Conv2d, nn.Linear)):
-                    stddev = float(m.stddev) if hasattr(m, "stddev") else 0.1
-                    nn.init.trunc_normal_(m.weight, mean=0.0, std=stddev, a=-2, b=2)
-                elif isinstance(m, nn.BatchNorm2d):
-                    nn.init.constant_(m.weight, 1)
-                    nn.init.constant_(m.bias, 0)
+            init_truncated_normal(self, std=0.1, layer_stddev=True)
 
     def _transform_input(self, x):
-        """Map inputs normalised with ImageNet statistics to the [-1, 1] scaling of the original weights."""
-        if not self.transform_input:
-            return x
-        channels = []
-        for c, (mean, std) in enumerate(((0.485, 0.229), (0.456, 0.224), (0.406, 0.225))):
-            channels.append(torch.unsqueeze(x[:, c], 1) * (std / 0.5) + (mean - 0.5) / 0.5)
-        return torch.cat(channels, 1)
+        return imagenet_to_unit_range(x) if self.transform_input else x
 
     def _forward(self, x):
         x = self.Conv2d_2b_3x3(self.Conv2d_2a_3x3(self.Conv2d_1a_3x3(x)))
@@ -240,18 +224,13 @@ class Inception3(nn.Module):
 
 
 class Inception_V3_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("inception_v3_google-0cc3c7bd.pth", 27161264, crop=299, resize=342, min_size=(75, 75))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("inception_v3_google-0cc3c7bd.pth", 27161264, crop=299, resize=342,
+                                     min_size=(75, 75))
 
 
-@register_model()
-@handle_legacy_interface("Inception_V3_Weights", "IMAGENET1K_V1")
-def inception_v3(*, weights: Inception_V3_Weights | None = None, progress: bool = True, **kwargs) -> Inception3:
-    """`torchvision.models.inception_v3`; with weights the auxiliary head is dropped unless asked for."""
-    weights = Inception_V3_Weights.verify(weights)
-    model, original_aux_logits = build_with_aux_heads(Inception3, weights, progress, kwargs, aux_default=True)
-    if weights is not None:
-        if not original_aux_logits:
-            model.aux_logits = False
-            model.AuxLogits = None
-    return model
+def _inception_v3(weights, progress: bool, **kwargs) -> Inception3:
+    return build_with_aux_heads(Inception3, weights, progress, kwargs, True, ("AuxLogits",))[0]
+
+
+inception_v3 = _model_builder("inception_v3", Inception_V3_Weights, _inception_v3, "Inception3",
+                              "; with weights the auxiliary head is dropped unless asked for")

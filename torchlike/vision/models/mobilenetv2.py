@@ -7,8 +7,7 @@ import torchlike as torch
 from torchlike import nn
 
 from ..ops.misc import Conv2dNormActivation
-from ._api import (WeightsEnum, _entry, _load_weights, _make_divisible, _ovewrite_named_param,
-                   handle_legacy_interface, register_model)
+from ._api import WeightsEnum, _build_model, _entry, _make_divisible, _model_builder
 
 __all__ = ["MobileNetV2", "MobileNet_V2_Weights", "mobilenet_v2"]
 
@@ -84,8 +83,9 @@ class MobileNetV2(nn.Module):
         return self._forward_impl(x)
 
 
-def _init_mobilenet(model: nn.Module) -> None:
-    """MobileNet's init: He (fan_out) convs, unit norms, N(0, 0.01) linears, zero biases."""
+def _init_mobilenet(model: nn.Module, init_linear: Callable | None = None) -> None:
+    """MobileNet's init (EfficientNet's too): He (fan_out) convs, unit norms, zero biases, and linear weights
+    from N(0, 0.01) or `init_linear(m)`."""
     for m in model.modules():
         if isinstance(m, nn.Conv2d):
             nn.init.kaiming_normal_(m.weight, mode="fan_out")
@@ -95,25 +95,20 @@ def _init_mobilenet(model: nn.Module) -> None:
             nn.init.ones_(m.weight)
             nn.init.zeros_(m.bias)
         elif isinstance(m, nn.Linear):
-            nn.init.normal_(m.weight, 0, 0.01)
+            if init_linear is None:
+                nn.init.normal_(m.weight, 0, 0.01)
+            else:
+                init_linear(m)
             nn.init.zeros_(m.bias)
 
 
 class MobileNet_V2_Weights(WeightsEnum):
     IMAGENET1K_V1 = _entry("mobilenet_v2-b0353104.pth", 3504872)
-    IMAGENET1K_V2 = _entry("mobilenet_v2-7ebf99e0.pth", 3504872, resize=232)
-    DEFAULT = IMAGENET1K_V2
+    IMAGENET1K_V2 = DEFAULT = _entry("mobilenet_v2-7ebf99e0.pth", 3504872, resize=232)
 
 
-@register_model()
-@handle_legacy_interface("MobileNet_V2_Weights", "IMAGENET1K_V1")
-def mobilenet_v2(*, weights: MobileNet_V2_Weights | None = None, progress: bool = True,
-                 **kwargs) -> MobileNetV2:
-    """`torchvision.models.mobilenet_v2`."""
-    weights = MobileNet_V2_Weights.verify(weights)
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = MobileNetV2(**kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+def _mobilenet_v2(weights, progress: bool, **kwargs) -> MobileNetV2:
+    return _build_model(MobileNetV2, weights, progress, kwargs)
+
+
+mobilenet_v2 = _model_builder("mobilenet_v2", MobileNet_V2_Weights, _mobilenet_v2, "MobileNetV2")

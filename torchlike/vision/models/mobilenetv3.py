@@ -8,8 +8,7 @@ import torchlike as torch
 from torchlike import nn
 
 from ..ops.misc import Conv2dNormActivation, SqueezeExcitation as SElayer
-from ._api import (WeightsEnum, _entry, _load_weights, _make_divisible, _ovewrite_named_param,
-                   handle_legacy_interface, register_model)
+from ._api import WeightsEnum, _build_model, _entry, _make_divisible, _model_builder
 from .mobilenetv2 import _init_mobilenet
 
 __all__ = ["MobileNetV3", "MobileNet_V3_Large_Weights", "MobileNet_V3_Small_Weights", "mobilenet_v3_large",
@@ -139,40 +138,25 @@ def _mobilenet_v3_conf(arch: str, width_mult: float = 1.0, reduced_tail: bool = 
 
 
 def _mobilenet_v3(setting, last_channel: int, weights, progress: bool, **kwargs) -> MobileNetV3:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = MobileNetV3(setting, last_channel, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+    return _build_model(partial(MobileNetV3, setting, last_channel), weights, progress, kwargs)
 
 
 class MobileNet_V3_Large_Weights(WeightsEnum):
     IMAGENET1K_V1 = _entry("mobilenet_v3_large-8738ca79.pth", 5483032)
-    IMAGENET1K_V2 = _entry("mobilenet_v3_large-5c1a4163.pth", 5483032, resize=232)
-    DEFAULT = IMAGENET1K_V2
+    IMAGENET1K_V2 = DEFAULT = _entry("mobilenet_v3_large-5c1a4163.pth", 5483032, resize=232)
 
 
 class MobileNet_V3_Small_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("mobilenet_v3_small-047dcff4.pth", 2542856)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("mobilenet_v3_small-047dcff4.pth", 2542856)
 
 
-@register_model()
-@handle_legacy_interface("MobileNet_V3_Large_Weights", "IMAGENET1K_V1")
-def mobilenet_v3_large(*, weights: MobileNet_V3_Large_Weights | None = None, progress: bool = True,
-                       **kwargs) -> MobileNetV3:
-    """`torchvision.models.mobilenet_v3_large`."""
-    weights = MobileNet_V3_Large_Weights.verify(weights)
-    setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_large", **kwargs)
-    return _mobilenet_v3(setting, last_channel, weights, progress, **kwargs)
+def _builder(arch: str, weights_enum: type):
+    def build(weights, progress: bool, **kwargs) -> MobileNetV3:
+        setting, last_channel = _mobilenet_v3_conf(arch, **kwargs)
+        return _mobilenet_v3(setting, last_channel, weights, progress, **kwargs)
+
+    return _model_builder(arch, weights_enum, build, "MobileNetV3")
 
 
-@register_model()
-@handle_legacy_interface("MobileNet_V3_Small_Weights", "IMAGENET1K_V1")
-def mobilenet_v3_small(*, weights: MobileNet_V3_Small_Weights | None = None, progress: bool = True,
-                       **kwargs) -> MobileNetV3:
-    """`torchvision.models.mobilenet_v3_small`."""
-    weights = MobileNet_V3_Small_Weights.verify(weights)
-    setting, last_channel = _mobilenet_v3_conf("mobilenet_v3_small", **kwargs)
-    return _mobilenet_v3(setting, last_channel, weights, progress, **kwargs)
+mobilenet_v3_large = _builder("mobilenet_v3_large", MobileNet_V3_Large_Weights)
+mobilenet_v3_small = _builder("mobilenet_v3_small", MobileNet_V3_Small_Weights)

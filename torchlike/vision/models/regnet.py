@@ -11,8 +11,7 @@ import numpy as np
 from torchlike import nn
 
 from ..ops.misc import Conv2dNormActivation, SqueezeExcitation
-from ._api import (WeightsEnum, _entry, _load_weights, _make_divisible, _ovewrite_named_param,
-                   handle_legacy_interface, register_model)
+from ._api import _build_model, _entry, _make_divisible, _model_builder, _v1_v2, _weights_enum
 
 __all__ = ["RegNet", "BlockParams"] + [f"RegNet_{k}_Weights" for k in (
     "Y_400MF", "Y_800MF", "Y_1_6GF", "Y_3_2GF", "Y_8GF", "Y_16GF", "Y_32GF", "Y_128GF",
@@ -173,17 +172,8 @@ class RegNet(nn.Module):
 
 
 def _regnet(block_params: BlockParams, weights, progress: bool, **kwargs) -> RegNet:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
     norm_layer = kwargs.pop("norm_layer", partial(nn.BatchNorm2d, eps=1e-05, momentum=0.1))
-    model = RegNet(block_params, norm_layer=norm_layer, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
-
-
-def _v1_v2(v1: str, v2: str, num_params: int) -> dict:
-    return {"IMAGENET1K_V1": _entry(v1, num_params), "IMAGENET1K_V2": _entry(v2, num_params, resize=232)}
+    return _build_model(partial(RegNet, block_params, norm_layer=norm_layer), weights, progress, kwargs)
 
 
 def _swag(e2e: str, linear: str, num_params: int) -> dict:
@@ -191,46 +181,35 @@ def _swag(e2e: str, linear: str, num_params: int) -> dict:
             "IMAGENET1K_SWAG_LINEAR_V1": _entry(linear, num_params, crop=224, resize=224, interpolation="bicubic")}
 
 
-def _weights_enum(name: str, members: dict, default: str):
-    members = dict(members)
-    members["DEFAULT"] = members[default]
-    cls = WeightsEnum(name, members)
-    cls.__module__ = __name__
-    return cls
+def _regnet_weights(size: str, num_params: int, v1_v2: tuple[str, str] | None,
+                    swag: tuple[str, str] | None = None) -> type:
+    """RegNet_<SIZE>_Weights from the hashes of its checkpoints regnet_<size>-<hash>.pth (IMAGENET1K_V1 and
+    V2, the DEFAULT) and regnet_<size>[_lc]_swag-<hash>.pth (the SWAG ones, DEFAULT when there is no V2)."""
+    model = f"regnet_{size}"
+    members = {}
+    if v1_v2 is not None:
+        members.update(_v1_v2(f"{model}-{v1_v2[0]}.pth", f"{model}-{v1_v2[1]}.pth", num_params))
+    if swag is not None:
+        members.update(_swag(f"{model}_swag-{swag[0]}.pth", f"{model}_lc_swag-{swag[1]}.pth", num_params))
+    default = "IMAGENET1K_V2" if v1_v2 is not None else "IMAGENET1K_SWAG_E2E_V1"
+    return _weights_enum(f"RegNet_{size.upper()}_Weights", __name__, members, default)
 
 
-RegNet_Y_400MF_Weights = _weights_enum("RegNet_Y_400MF_Weights", _v1_v2(
-    "regnet_y_400mf-c65dace8.pth", "regnet_y_400mf-e6988f5f.pth", 4344144), "IMAGENET1K_V2")
-RegNet_Y_800MF_Weights = _weights_enum("RegNet_Y_800MF_Weights", _v1_v2(
-    "regnet_y_800mf-1b27b58c.pth", "regnet_y_800mf-58fc7688.pth", 6432512), "IMAGENET1K_V2")
-RegNet_Y_1_6GF_Weights = _weights_enum("RegNet_Y_1_6GF_Weights", _v1_v2(
-    "regnet_y_1_6gf-b11a554e.pth", "regnet_y_1_6gf-0d7bc02a.pth", 11202430), "IMAGENET1K_V2")
-RegNet_Y_3_2GF_Weights = _weights_enum("RegNet_Y_3_2GF_Weights", _v1_v2(
-    "regnet_y_3_2gf-b5a9779c.pth", "regnet_y_3_2gf-9180c971.pth", 19436338), "IMAGENET1K_V2")
-RegNet_Y_8GF_Weights = _weights_enum("RegNet_Y_8GF_Weights", _v1_v2(
-    "regnet_y_8gf-d0d0e4a8.pth", "regnet_y_8gf-dc2b1b54.pth", 39381472), "IMAGENET1K_V2")
-RegNet_Y_16GF_Weights = _weights_enum("RegNet_Y_16GF_Weights", {
-    **_v1_v2("regnet_y_16gf-9e6ed7dd.pth", "regnet_y_16gf-3e4a00f9.pth", 83590140),
-    **_swag("regnet_y_16gf_swag-43afe44d.pth", "regnet_y_16gf_lc_swag-f3ec0043.pth", 83590140)}, "IMAGENET1K_V2")
-RegNet_Y_32GF_Weights = _weights_enum("RegNet_Y_32GF_Weights", {
-    **_v1_v2("regnet_y_32gf-4dee3f7a.pth", "regnet_y_32gf-8db6d4b5.pth", 145046770),
-    **_swag("regnet_y_32gf_swag-04fdfa75.pth", "regnet_y_32gf_lc_swag-e1583746.pth", 145046770)}, "IMAGENET1K_V2")
-RegNet_Y_128GF_Weights = _weights_enum("RegNet_Y_128GF_Weights", _swag(
-    "regnet_y_128gf_swag-c8ce3e52.pth", "regnet_y_128gf_lc_swag-cbe8ce12.pth", 644812894), "IMAGENET1K_SWAG_E2E_V1")
-RegNet_X_400MF_Weights = _weights_enum("RegNet_X_400MF_Weights", _v1_v2(
-    "regnet_x_400mf-adf1edd5.pth", "regnet_x_400mf-62229a5f.pth", 5495976), "IMAGENET1K_V2")
-RegNet_X_800MF_Weights = _weights_enum("RegNet_X_800MF_Weights", _v1_v2(
-    "regnet_x_800mf-ad17e45c.pth", "regnet_x_800mf-94a99ebd.pth", 7259656), "IMAGENET1K_V2")
-RegNet_X_1_6GF_Weights = _weights_enum("RegNet_X_1_6GF_Weights", _v1_v2(
-    "regnet_x_1_6gf-e3633e7f.pth", "regnet_x_1_6gf-a12f2b72.pth", 9190136), "IMAGENET1K_V2")
-RegNet_X_3_2GF_Weights = _weights_enum("RegNet_X_3_2GF_Weights", _v1_v2(
-    "regnet_x_3_2gf-f342aeae.pth", "regnet_x_3_2gf-7071aa85.pth", 15296552), "IMAGENET1K_V2")
-RegNet_X_8GF_Weights = _weights_enum("RegNet_X_8GF_Weights", _v1_v2(
-    "regnet_x_8gf-03ceed89.pth", "regnet_x_8gf-2b70d774.pth", 39572648), "IMAGENET1K_V2")
-RegNet_X_16GF_Weights = _weights_enum("RegNet_X_16GF_Weights", _v1_v2(
-    "regnet_x_16gf-2007eb11.pth", "regnet_x_16gf-ba3796d7.pth", 54278536), "IMAGENET1K_V2")
-RegNet_X_32GF_Weights = _weights_enum("RegNet_X_32GF_Weights", _v1_v2(
-    "regnet_x_32gf-9d47f8d0.pth", "regnet_x_32gf-6eb8fdc6.pth", 107811560), "IMAGENET1K_V2")
+RegNet_Y_400MF_Weights = _regnet_weights("y_400mf", 4344144, ("c65dace8", "e6988f5f"))
+RegNet_Y_800MF_Weights = _regnet_weights("y_800mf", 6432512, ("1b27b58c", "58fc7688"))
+RegNet_Y_1_6GF_Weights = _regnet_weights("y_1_6gf", 11202430, ("b11a554e", "0d7bc02a"))
+RegNet_Y_3_2GF_Weights = _regnet_weights("y_3_2gf", 19436338, ("b5a9779c", "9180c971"))
+RegNet_Y_8GF_Weights = _regnet_weights("y_8gf", 39381472, ("d0d0e4a8", "dc2b1b54"))
+RegNet_Y_16GF_Weights = _regnet_weights("y_16gf", 83590140, ("9e6ed7dd", "3e4a00f9"), ("43afe44d", "f3ec0043"))
+RegNet_Y_32GF_Weights = _regnet_weights("y_32gf", 145046770, ("4dee3f7a", "8db6d4b5"), ("04fdfa75", "e1583746"))
+RegNet_Y_128GF_Weights = _regnet_weights("y_128gf", 644812894, None, ("c8ce3e52", "cbe8ce12"))
+RegNet_X_400MF_Weights = _regnet_weights("x_400mf", 5495976, ("adf1edd5", "62229a5f"))
+RegNet_X_800MF_Weights = _regnet_weights("x_800mf", 7259656, ("ad17e45c", "94a99ebd"))
+RegNet_X_1_6GF_Weights = _regnet_weights("x_1_6gf", 9190136, ("e3633e7f", "a12f2b72"))
+RegNet_X_3_2GF_Weights = _regnet_weights("x_3_2gf", 15296552, ("f342aeae", "7071aa85"))
+RegNet_X_8GF_Weights = _regnet_weights("x_8gf", 39572648, ("03ceed89", "2b70d774"))
+RegNet_X_16GF_Weights = _regnet_weights("x_16gf", 54278536, ("2007eb11", "ba3796d7"))
+RegNet_X_32GF_Weights = _regnet_weights("x_32gf", 107811560, ("9d47f8d0", "6eb8fdc6"))
 
 # builder name -> (depth, w_0, w_a, w_m, group_width, se_ratio)
 _CONFIGS = {
@@ -254,22 +233,15 @@ _CONFIGS = {
 
 def _builder(name: str):
     depth, w_0, w_a, w_m, group_width, se_ratio = _CONFIGS[name]
-    enum_name = "RegNet_" + name[len("regnet_"):].upper() + "_Weights"
-    enum_cls = globals()[enum_name]
+    enum_cls = globals()["RegNet_" + name[len("regnet_"):].upper() + "_Weights"]
 
-    def build(*, weights=None, progress: bool = True, **kwargs) -> RegNet:
-        weights = enum_cls.verify(weights)
+    def build(weights, progress: bool, **kwargs) -> RegNet:
         params = BlockParams.from_init_params(depth=depth, w_0=w_0, w_a=w_a, w_m=w_m, group_width=group_width,
                                               se_ratio=se_ratio, **kwargs)
         return _regnet(params, weights, progress, **kwargs)
 
-    build.__name__ = build.__qualname__ = name
-    build.__module__ = __name__
-    build.__doc__ = f"`torchvision.models.{name}`."
-    build.__annotations__ = {"weights": f"{enum_name} | None", "progress": "bool", "return": "RegNet"}
-    if name == "regnet_y_128gf":  # no legacy `pretrained` weights for this one
-        return register_model(name)(build)
-    return register_model(name)(handle_legacy_interface(enum_name, "IMAGENET1K_V1")(build))
+    # regnet_y_128gf came after the `pretrained=` keyword was retired.
+    return _model_builder(name, enum_cls, build, "RegNet", legacy=name != "regnet_y_128gf")
 
 
 regnet_y_400mf = _builder("regnet_y_400mf")

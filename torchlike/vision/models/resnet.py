@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import torchlike as torch
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _build_model, _entry, _model_builder, _ovewrite_named_param, _v1_v2, _weights_enum
 
 __all__ = ["ResNet", "BasicBlock", "Bottleneck", "ResNet18_Weights", "ResNet34_Weights", "ResNet50_Weights",
            "ResNet101_Weights", "ResNet152_Weights", "ResNeXt50_32X4D_Weights", "ResNeXt101_32X8D_Weights",
@@ -152,159 +153,63 @@ class ResNet(nn.Module):
 
 
 def _resnet(block, layers: list[int], weights, progress: bool, **kwargs) -> ResNet:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = ResNet(block, layers, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+    return _build_model(partial(ResNet, block, layers), weights, progress, kwargs)
 
 
-class ResNet18_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnet18-f37072fd.pth", 11689512)
-    DEFAULT = IMAGENET1K_V1
+def _resnet_weights(name: str, num_params: int, v1: str, v2: str | None = None) -> type:
+    """The weights enum `name` (ResNet50_Weights, ...) from the hashes of its checkpoints <model>-<hash>.pth:
+    IMAGENET1K_V1 and, where there is one, the retrained IMAGENET1K_V2, which is then DEFAULT."""
+    model = name[:-len("_Weights")].lower()
+    if v2 is None:
+        return _weights_enum(name, __name__, {"IMAGENET1K_V1": _entry(f"{model}-{v1}.pth", num_params)})
+    return _weights_enum(name, __name__, _v1_v2(f"{model}-{v1}.pth", f"{model}-{v2}.pth", num_params),
+                         "IMAGENET1K_V2")
 
 
-class ResNet34_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnet34-b627a593.pth", 21797672)
-    DEFAULT = IMAGENET1K_V1
+ResNet18_Weights = _resnet_weights("ResNet18_Weights", 11689512, "f37072fd")
+ResNet34_Weights = _resnet_weights("ResNet34_Weights", 21797672, "b627a593")
+ResNet50_Weights = _resnet_weights("ResNet50_Weights", 25557032, "0676ba61", "11ad3fa6")
+ResNet101_Weights = _resnet_weights("ResNet101_Weights", 44549160, "63fe2227", "cd907fc2")
+ResNet152_Weights = _resnet_weights("ResNet152_Weights", 60192808, "394f9c45", "f82ba261")
+ResNeXt50_32X4D_Weights = _resnet_weights("ResNeXt50_32X4D_Weights", 25028904, "7cdf4587", "1a0047aa")
+ResNeXt101_32X8D_Weights = _resnet_weights("ResNeXt101_32X8D_Weights", 88791336, "8ba56ff5", "110c445d")
 
 
-class ResNet50_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnet50-0676ba61.pth", 25557032)
-    IMAGENET1K_V2 = _entry("resnet50-11ad3fa6.pth", 25557032, resize=232)
-    DEFAULT = IMAGENET1K_V2
+class ResNeXt101_64X4D_Weights(WeightsEnum):  # a single checkpoint, evaluated at resize 232
+    IMAGENET1K_V1 = DEFAULT = _entry("resnext101_64x4d-173b62eb.pth", 83455272, resize=232)
 
 
-class ResNet101_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnet101-63fe2227.pth", 44549160)
-    IMAGENET1K_V2 = _entry("resnet101-cd907fc2.pth", 44549160, resize=232)
-    DEFAULT = IMAGENET1K_V2
+Wide_ResNet50_2_Weights = _resnet_weights("Wide_ResNet50_2_Weights", 68883240, "95faca4d", "9ba9bcbe")
+Wide_ResNet101_2_Weights = _resnet_weights("Wide_ResNet101_2_Weights", 126886696, "32ee1156", "d733dc28")
 
 
-class ResNet152_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnet152-394f9c45.pth", 60192808)
-    IMAGENET1K_V2 = _entry("resnet152-f82ba261.pth", 60192808, resize=232)
-    DEFAULT = IMAGENET1K_V2
+def _builder(name: str, weights_enum: type, block, layers: list[int], doc: str = "", **fixed):
+    """A ResNet builder; `fixed` are the ResNet arguments its variant sets (groups, width_per_group)."""
+
+    def build(weights, progress: bool, **kwargs) -> ResNet:
+        for param, value in fixed.items():
+            _ovewrite_named_param(kwargs, param, value)
+        return _resnet(block, layers, weights, progress, **kwargs)
+
+    return _model_builder(name, weights_enum, build, "ResNet", doc)
 
 
-class ResNeXt50_32X4D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnext50_32x4d-7cdf4587.pth", 25028904)
-    IMAGENET1K_V2 = _entry("resnext50_32x4d-1a0047aa.pth", 25028904, resize=232)
-    DEFAULT = IMAGENET1K_V2
+def _resnext(name: str, weights_enum: type, layers: list[int], groups: int, width_per_group: int):
+    return _builder(name, weights_enum, Bottleneck, layers, groups=groups, width_per_group=width_per_group)
 
 
-class ResNeXt101_32X8D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnext101_32x8d-8ba56ff5.pth", 88791336)
-    IMAGENET1K_V2 = _entry("resnext101_32x8d-110c445d.pth", 88791336, resize=232)
-    DEFAULT = IMAGENET1K_V2
+def _wide(name: str, weights_enum: type, layers: list[int]):
+    return _builder(name, weights_enum, Bottleneck, layers, ": the bottleneck's inner width doubled",
+                    width_per_group=64 * 2)
 
 
-class ResNeXt101_64X4D_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("resnext101_64x4d-173b62eb.pth", 83455272, resize=232)
-    DEFAULT = IMAGENET1K_V1
-
-
-class Wide_ResNet50_2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("wide_resnet50_2-95faca4d.pth", 68883240)
-    IMAGENET1K_V2 = _entry("wide_resnet50_2-9ba9bcbe.pth", 68883240, resize=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-class Wide_ResNet101_2_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("wide_resnet101_2-32ee1156.pth", 126886696)
-    IMAGENET1K_V2 = _entry("wide_resnet101_2-d733dc28.pth", 126886696, resize=232)
-    DEFAULT = IMAGENET1K_V2
-
-
-@register_model()
-@handle_legacy_interface("ResNet18_Weights", "IMAGENET1K_V1")
-def resnet18(*, weights: ResNet18_Weights | None = None, progress: bool = True, **kwargs) -> ResNet:
-    """`torchvision.models.resnet18`."""
-    weights = ResNet18_Weights.verify(weights)
-    return _resnet(BasicBlock, [2, 2, 2, 2], weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ResNet34_Weights", "IMAGENET1K_V1")
-def resnet34(*, weights: ResNet34_Weights | None = None, progress: bool = True, **kwargs) -> ResNet:
-    """`torchvision.models.resnet34`."""
-    weights = ResNet34_Weights.verify(weights)
-    return _resnet(BasicBlock, [3, 4, 6, 3], weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ResNet50_Weights", "IMAGENET1K_V1")
-def resnet50(*, weights: ResNet50_Weights | None = None, progress: bool = True, **kwargs) -> ResNet:
-    """`torchvision.models.resnet50`."""
-    weights = ResNet50_Weights.verify(weights)
-    return _resnet(Bottleneck, [3, 4, 6, 3], weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ResNet101_Weights", "IMAGENET1K_V1")
-def resnet101(*, weights: ResNet101_Weights | None = None, progress: bool = True, **kwargs) -> ResNet:
-    """`torchvision.models.resnet101`."""
-    weights = ResNet101_Weights.verify(weights)
-    return _resnet(Bottleneck, [3, 4, 23, 3], weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ResNet152_Weights", "IMAGENET1K_V1")
-def resnet152(*, weights: ResNet152_Weights | None = None, progress: bool = True, **kwargs) -> ResNet:
-    """`torchvision.models.resnet152`."""
-    weights = ResNet152_Weights.verify(weights)
-    return _resnet(Bottleneck, [3, 8, 36, 3], weights, progress, **kwargs)
-
-
-def _grouped(kwargs: dict, groups: int, width_per_group: int) -> dict:
-    _ovewrite_named_param(kwargs, "groups", groups)
-    _ovewrite_named_param(kwargs, "width_per_group", width_per_group)
-    return kwargs
-
-
-@register_model()
-@handle_legacy_interface("ResNeXt50_32X4D_Weights", "IMAGENET1K_V1")
-def resnext50_32x4d(*, weights: ResNeXt50_32X4D_Weights | None = None, progress: bool = True,
-                    **kwargs) -> ResNet:
-    """`torchvision.models.resnext50_32x4d`."""
-    weights = ResNeXt50_32X4D_Weights.verify(weights)
-    return _resnet(Bottleneck, [3, 4, 6, 3], weights, progress, **_grouped(kwargs, 32, 4))
-
-
-@register_model()
-@handle_legacy_interface("ResNeXt101_32X8D_Weights", "IMAGENET1K_V1")
-def resnext101_32x8d(*, weights: ResNeXt101_32X8D_Weights | None = None, progress: bool = True,
-                     **kwargs) -> ResNet:
-    """`torchvision.models.resnext101_32x8d`."""
-    weights = ResNeXt101_32X8D_Weights.verify(weights)
-    return _resnet(Bottleneck, [3, 4, 23, 3], weights, progress, **_grouped(kwargs, 32, 8))
-
-
-@register_model()
-@handle_legacy_interface("ResNeXt101_64X4D_Weights", "IMAGENET1K_V1")
-def resnext101_64x4d(*, weights: ResNeXt101_64X4D_Weights | None = None, progress: bool = True,
-                     **kwargs) -> ResNet:
-    """`torchvision.models.resnext101_64x4d`."""
-    weights = ResNeXt101_64X4D_Weights.verify(weights)
-    return _resnet(Bottleneck, [3, 4, 23, 3], weights, progress, **_grouped(kwargs, 64, 4))
-
-
-@register_model()
-@handle_legacy_interface("Wide_ResNet50_2_Weights", "IMAGENET1K_V1")
-def wide_resnet50_2(*, weights: Wide_ResNet50_2_Weights | None = None, progress: bool = True,
-                    **kwargs) -> ResNet:
-    """`torchvision.models.wide_resnet50_2`: the bottleneck's inner width doubled."""
-    weights = Wide_ResNet50_2_Weights.verify(weights)
-    _ovewrite_named_param(kwargs, "width_per_group", 64 * 2)
-    return _resnet(Bottleneck, [3, 4, 6, 3], weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("Wide_ResNet101_2_Weights", "IMAGENET1K_V1")
-def wide_resnet101_2(*, weights: Wide_ResNet101_2_Weights | None = None, progress: bool = True,
-                     **kwargs) -> ResNet:
-    """`torchvision.models.wide_resnet101_2`: the bottleneck's inner width doubled."""
-    weights = Wide_ResNet101_2_Weights.verify(weights)
-    _ovewrite_named_param(kwargs, "width_per_group", 64 * 2)
-    return _resnet(Bottleneck, [3, 4, 23, 3], weights, progress, **kwargs)
+resnet18 = _builder("resnet18", ResNet18_Weights, BasicBlock, [2, 2, 2, 2])
+resnet34 = _builder("resnet34", ResNet34_Weights, BasicBlock, [3, 4, 6, 3])
+resnet50 = _builder("resnet50", ResNet50_Weights, Bottleneck, [3, 4, 6, 3])
+resnet101 = _builder("resnet101", ResNet101_Weights, Bottleneck, [3, 4, 23, 3])
+resnet152 = _builder("resnet152", ResNet152_Weights, Bottleneck, [3, 8, 36, 3])
+resnext50_32x4d = _resnext("resnext50_32x4d", ResNeXt50_32X4D_Weights, [3, 4, 6, 3], 32, 4)
+resnext101_32x8d = _resnext("resnext101_32x8d", ResNeXt101_32X8D_Weights, [3, 4, 23, 3], 32, 8)
+resnext101_64x4d = _resnext("resnext101_64x4d", ResNeXt101_64X4D_Weights, [3, 4, 23, 3], 64, 4)
+wide_resnet50_2 = _wide("wide_resnet50_2", Wide_ResNet50_2_Weights, [3, 4, 6, 3])
+wide_resnet101_2 = _wide("wide_resnet101_2", Wide_ResNet101_2_Weights, [3, 4, 23, 3])

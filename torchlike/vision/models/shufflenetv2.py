@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 import torchlike as torch
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _build_model, _entry, _model_builder
 
 __all__ = ["ShuffleNetV2", "ShuffleNet_V2_X0_5_Weights", "ShuffleNet_V2_X1_0_Weights", "ShuffleNet_V2_X1_5_Weights",
            "ShuffleNet_V2_X2_0_Weights", "shufflenet_v2_x0_5", "shufflenet_v2_x1_0", "shufflenet_v2_x1_5",
@@ -101,65 +102,34 @@ class ShuffleNetV2(nn.Module):
 
 
 def _shufflenetv2(weights, progress: bool, *args, **kwargs) -> ShuffleNetV2:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = ShuffleNetV2(*args, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+    return _build_model(partial(ShuffleNetV2, *args), weights, progress, kwargs)
 
 
 class ShuffleNet_V2_X0_5_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("shufflenetv2_x0.5-f707e7126e.pth", 1366792)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("shufflenetv2_x0.5-f707e7126e.pth", 1366792)
 
 
 class ShuffleNet_V2_X1_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("shufflenetv2_x1-5666bf0f80.pth", 2278604)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("shufflenetv2_x1-5666bf0f80.pth", 2278604)
 
 
 class ShuffleNet_V2_X1_5_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("shufflenetv2_x1_5-3c479a10.pth", 3503624, resize=232)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("shufflenetv2_x1_5-3c479a10.pth", 3503624, resize=232)
 
 
 class ShuffleNet_V2_X2_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("shufflenetv2_x2_0-8be3c8ee.pth", 7393996, resize=232)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("shufflenetv2_x2_0-8be3c8ee.pth", 7393996, resize=232)
 
 
-@register_model()
-@handle_legacy_interface("ShuffleNet_V2_X0_5_Weights", "IMAGENET1K_V1")
-def shufflenet_v2_x0_5(*, weights: ShuffleNet_V2_X0_5_Weights | None = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """`torchvision.models.shufflenet_v2_x0_5`."""
-    weights = ShuffleNet_V2_X0_5_Weights.verify(weights)
-    return _shufflenetv2(weights, progress, [4, 8, 4], [24, 48, 96, 192, 1024], **kwargs)
+def _builder(name: str, weights_enum: type, stages_out_channels: list[int]):
+    def build(weights, progress: bool, **kwargs) -> ShuffleNetV2:
+        # a fresh list per model: ShuffleNetV2 keeps it as `_stage_out_channels`
+        return _shufflenetv2(weights, progress, [4, 8, 4], list(stages_out_channels), **kwargs)
+
+    return _model_builder(name, weights_enum, build, "ShuffleNetV2")
 
 
-@register_model()
-@handle_legacy_interface("ShuffleNet_V2_X1_0_Weights", "IMAGENET1K_V1")
-def shufflenet_v2_x1_0(*, weights: ShuffleNet_V2_X1_0_Weights | None = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """`torchvision.models.shufflenet_v2_x1_0`."""
-    weights = ShuffleNet_V2_X1_0_Weights.verify(weights)
-    return _shufflenetv2(weights, progress, [4, 8, 4], [24, 116, 232, 464, 1024], **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ShuffleNet_V2_X1_5_Weights", "IMAGENET1K_V1")
-def shufflenet_v2_x1_5(*, weights: ShuffleNet_V2_X1_5_Weights | None = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """`torchvision.models.shufflenet_v2_x1_5`."""
-    weights = ShuffleNet_V2_X1_5_Weights.verify(weights)
-    return _shufflenetv2(weights, progress, [4, 8, 4], [24, 176, 352, 704, 1024], **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ShuffleNet_V2_X2_0_Weights", "IMAGENET1K_V1")
-def shufflenet_v2_x2_0(*, weights: ShuffleNet_V2_X2_0_Weights | None = None, progress: bool = True,
-                       **kwargs) -> ShuffleNetV2:
-    """`torchvision.models.shufflenet_v2_x2_0`."""
-    weights = ShuffleNet_V2_X2_0_Weights.verify(weights)
-    return _shufflenetv2(weights, progress, [4, 8, 4], [24, 244, 488, 976, 2048], **kwargs)
+shufflenet_v2_x0_5 = _builder("shufflenet_v2_x0_5", ShuffleNet_V2_X0_5_Weights, [24, 48, 96, 192, 1024])
+shufflenet_v2_x1_0 = _builder("shufflenet_v2_x1_0", ShuffleNet_V2_X1_0_Weights, [24, 116, 232, 464, 1024])
+shufflenet_v2_x1_5 = _builder("shufflenet_v2_x1_5", ShuffleNet_V2_X1_5_Weights, [24, 176, 352, 704, 1024])
+shufflenet_v2_x2_0 = _builder("shufflenet_v2_x2_0", ShuffleNet_V2_X2_0_Weights, [24, 244, 488, 976, 2048])

@@ -1,10 +1,12 @@
 """SqueezeNet 1.0 and 1.1: the counterpart of `torchvision.models.squeezenet`."""
 from __future__ import annotations
 
+from functools import partial
+
 import torchlike as torch
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _build_model, _entry, _model_builder
 
 __all__ = ["SqueezeNet", "SqueezeNet1_0_Weights", "SqueezeNet1_1_Weights", "squeezenet1_0", "squeezenet1_1"]
 
@@ -69,37 +71,17 @@ class SqueezeNet(nn.Module):
 
 
 def _squeezenet(version: str, weights, progress: bool, **kwargs) -> SqueezeNet:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = SqueezeNet(version, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+    return _build_model(partial(SqueezeNet, version), weights, progress, kwargs)
 
 
 class SqueezeNet1_0_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("squeezenet1_0-b66bff10.pth", 1248424, min_size=(21, 21))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("squeezenet1_0-b66bff10.pth", 1248424, min_size=(21, 21))
 
 
 class SqueezeNet1_1_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _entry("squeezenet1_1-b8a52dc0.pth", 1235496, min_size=(17, 17))
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _entry("squeezenet1_1-b8a52dc0.pth", 1235496, min_size=(17, 17))
 
 
-@register_model()
-@handle_legacy_interface("SqueezeNet1_0_Weights", "IMAGENET1K_V1")
-def squeezenet1_0(*, weights: SqueezeNet1_0_Weights | None = None, progress: bool = True,
-                  **kwargs) -> SqueezeNet:
-    """`torchvision.models.squeezenet1_0`."""
-    weights = SqueezeNet1_0_Weights.verify(weights)
-    return _squeezenet("1_0", weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("SqueezeNet1_1_Weights", "IMAGENET1K_V1")
-def squeezenet1_1(*, weights: SqueezeNet1_1_Weights | None = None, progress: bool = True,
-                  **kwargs) -> SqueezeNet:
-    """`torchvision.models.squeezenet1_1`: 1_0 with a smaller stem and earlier pooling."""
-    weights = SqueezeNet1_1_Weights.verify(weights)
-    return _squeezenet("1_1", weights, progress, **kwargs)
+squeezenet1_0 = _model_builder("squeezenet1_0", SqueezeNet1_0_Weights, partial(_squeezenet, "1_0"), "SqueezeNet")
+squeezenet1_1 = _model_builder("squeezenet1_1", SqueezeNet1_1_Weights, partial(_squeezenet, "1_1"), "SqueezeNet",
+                               ": 1_0 with a smaller stem and earlier pooling")

@@ -12,7 +12,8 @@ from torchlike import nn
 
 from ..ops.misc import MLP, Permute
 from ..ops.stochastic_depth import StochasticDepth
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, register_model
+from ._api import WeightsEnum, _build_model, _entry, _model_builder
+from .vision_transformer import init_mlp
 
 __all__ = ["SwinTransformer", "Swin_T_Weights", "Swin_S_Weights", "Swin_B_Weights", "swin_t", "swin_s", "swin_b"]
 
@@ -157,11 +158,7 @@ class SwinTransformerBlock(nn.Module):
         self.stochastic_depth = StochasticDepth(stochastic_depth_prob, "row")
         self.norm2 = norm_layer(dim)
         self.mlp = MLP(dim, [int(dim * mlp_ratio), dim], activation_layer=nn.GELU, inplace=None, dropout=dropout)
-        for m in self.mlp.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.xavier_uniform_(m.weight)
-                if m.bias is not None:
-                    nn.init.normal_(m.bias, std=1e-6)
+        init_mlp(self.mlp)
 
     def forward(self, x):
         x = x + self.stochastic_depth(self.attn(self.norm1(x)))
@@ -219,13 +216,11 @@ class SwinTransformer(nn.Module):
 
 def _swin_transformer(patch_size, embed_dim, depths, num_heads, window_size, stochastic_depth_prob, weights,
                       progress: bool, **kwargs) -> SwinTransformer:
-    if weights is not None:
-        _ovewrite_named_param(kwargs, "num_classes", len(weights.meta["categories"]))
-    model = SwinTransformer(patch_size=patch_size, embed_dim=embed_dim, depths=depths, num_heads=num_heads,
-                            window_size=window_size, stochastic_depth_prob=stochastic_depth_prob, **kwargs)
-    if weights is not None:
-        _load_weights(model, weights, progress)
-    return model
+    def make(**kwargs) -> SwinTransformer:
+        return SwinTransformer(patch_size=patch_size, embed_dim=embed_dim, depths=depths, num_heads=num_heads,
+                               window_size=window_size, stochastic_depth_prob=stochastic_depth_prob, **kwargs)
+
+    return _build_model(make, weights, progress, kwargs)
 
 
 def _swin_entry(file: str, num_params: int, resize: int):
@@ -233,36 +228,26 @@ def _swin_entry(file: str, num_params: int, resize: int):
 
 
 class Swin_T_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _swin_entry("swin_t-704ceda3.pth", 28288354, 232)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _swin_entry("swin_t-704ceda3.pth", 28288354, 232)
 
 
 class Swin_S_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _swin_entry("swin_s-5e29d889.pth", 49606258, 246)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _swin_entry("swin_s-5e29d889.pth", 49606258, 246)
 
 
 class Swin_B_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _swin_entry("swin_b-68c6b09e.pth", 87768224, 238)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _swin_entry("swin_b-68c6b09e.pth", 87768224, 238)
 
 
-@register_model()
-def swin_t(*, weights: Swin_T_Weights | None = None, progress: bool = True, **kwargs) -> SwinTransformer:
-    """`torchvision.models.swin_t`."""
-    weights = Swin_T_Weights.verify(weights)
-    return _swin_transformer([4, 4], 96, [2, 2, 6, 2], [3, 6, 12, 24], [7, 7], 0.2, weights, progress, **kwargs)
+def _builder(name: str, weights_enum: type, embed_dim: int, depths: list[int], num_heads: list[int],
+             stochastic_depth_prob: float):
+    def build(weights, progress: bool, **kwargs) -> SwinTransformer:
+        return _swin_transformer([4, 4], embed_dim, list(depths), list(num_heads), [7, 7], stochastic_depth_prob,
+                                 weights, progress, **kwargs)
+
+    return _model_builder(name, weights_enum, build, "SwinTransformer", legacy=False)
 
 
-@register_model()
-def swin_s(*, weights: Swin_S_Weights | None = None, progress: bool = True, **kwargs) -> SwinTransformer:
-    """`torchvision.models.swin_s`."""
-    weights = Swin_S_Weights.verify(weights)
-    return _swin_transformer([4, 4], 96, [2, 2, 18, 2], [3, 6, 12, 24], [7, 7], 0.3, weights, progress, **kwargs)
-
-
-@register_model()
-def swin_b(*, weights: Swin_B_Weights | None = None, progress: bool = True, **kwargs) -> SwinTransformer:
-    """`torchvision.models.swin_b`."""
-    weights = Swin_B_Weights.verify(weights)
-    return _swin_transformer([4, 4], 128, [2, 2, 18, 2], [4, 8, 16, 32], [7, 7], 0.5, weights, progress, **kwargs)
+swin_t = _builder("swin_t", Swin_T_Weights, 96, [2, 2, 6, 2], [3, 6, 12, 24], 0.2)
+swin_s = _builder("swin_s", Swin_S_Weights, 96, [2, 2, 18, 2], [3, 6, 12, 24], 0.3)
+swin_b = _builder("swin_b", Swin_B_Weights, 128, [2, 2, 18, 2], [4, 8, 16, 32], 0.5)

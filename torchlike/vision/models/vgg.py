@@ -1,10 +1,12 @@
 """VGG 11/13/16/19 with and without batch norm: the counterpart of `torchvision.models.vgg`."""
 from __future__ import annotations
 
+from functools import partial
+
 import torchlike as torch
 from torchlike import nn
 
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _entry, _load_weights, _model_builder, _ovewrite_named_param, _weights_enum
 
 __all__ = ["VGG", "VGG11_Weights", "VGG11_BN_Weights", "VGG13_Weights", "VGG13_BN_Weights", "VGG16_Weights",
            "VGG16_BN_Weights", "VGG19_Weights", "VGG19_BN_Weights", "vgg11", "vgg11_bn", "vgg13", "vgg13_bn",
@@ -84,24 +86,16 @@ def _vgg_entry(file: str, num_params: int):
     return _entry(file, num_params, min_size=(32, 32))
 
 
-class VGG11_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vgg_entry("vgg11-8a719046.pth", 132863336)
-    DEFAULT = IMAGENET1K_V1
+def _vgg_weights(name: str, file_hash: str, num_params: int) -> type:
+    """`name` (VGG11_Weights, ...) with its one checkpoint <model>-<file_hash>.pth as IMAGENET1K_V1."""
+    model = name[:-len("_Weights")].lower()
+    return _weights_enum(name, __name__, {"IMAGENET1K_V1": _vgg_entry(f"{model}-{file_hash}.pth", num_params)})
 
 
-class VGG11_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vgg_entry("vgg11_bn-6002323d.pth", 132868840)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG13_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vgg_entry("vgg13-19584684.pth", 133047848)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG13_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vgg_entry("vgg13_bn-abd245e5.pth", 133053736)
-    DEFAULT = IMAGENET1K_V1
+VGG11_Weights = _vgg_weights("VGG11_Weights", "8a719046", 132863336)
+VGG11_BN_Weights = _vgg_weights("VGG11_BN_Weights", "6002323d", 132868840)
+VGG13_Weights = _vgg_weights("VGG13_Weights", "19584684", 133047848)
+VGG13_BN_Weights = _vgg_weights("VGG13_BN_Weights", "abd245e5", 133053736)
 
 
 def _vgg16_features_entry():
@@ -118,31 +112,13 @@ class VGG16_Weights(WeightsEnum):
     DEFAULT = IMAGENET1K_V1
 
 
-class VGG16_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vgg_entry("vgg16_bn-6c64b313.pth", 138365992)
-    DEFAULT = IMAGENET1K_V1
+VGG16_BN_Weights = _vgg_weights("VGG16_BN_Weights", "6c64b313", 138365992)
+VGG19_Weights = _vgg_weights("VGG19_Weights", "dcbb9e9d", 143667240)
+VGG19_BN_Weights = _vgg_weights("VGG19_BN_Weights", "c79401a0", 143678248)
 
 
-class VGG19_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vgg_entry("vgg19-dcbb9e9d.pth", 143667240)
-    DEFAULT = IMAGENET1K_V1
-
-
-class VGG19_BN_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vgg_entry("vgg19_bn-c79401a0.pth", 143678248)
-    DEFAULT = IMAGENET1K_V1
-
-
-def _builder(name: str, cfg: str, batch_norm: bool, enum_cls):
-    def build(*, weights=None, progress: bool = True, **kwargs) -> VGG:
-        weights = enum_cls.verify(weights)
-        return _vgg(cfg, batch_norm, weights, progress, **kwargs)
-
-    build.__name__ = build.__qualname__ = name
-    build.__module__ = __name__
-    build.__doc__ = f"`torchvision.models.{name}`."
-    build.__annotations__ = {"weights": f"{enum_cls.__name__} | None", "progress": "bool", "return": "VGG"}
-    return register_model(name)(handle_legacy_interface(enum_cls.__name__, "IMAGENET1K_V1")(build))
+def _builder(name: str, cfg: str, batch_norm: bool, weights_enum: type):
+    return _model_builder(name, weights_enum, partial(_vgg, cfg, batch_norm), "VGG")
 
 
 vgg11 = _builder("vgg11", "A", False, VGG11_Weights)

@@ -10,7 +10,7 @@ import torchlike as torch
 from torchlike import nn
 
 from ..ops.misc import MLP
-from ._api import WeightsEnum, _entry, _load_weights, _ovewrite_named_param, handle_legacy_interface, register_model
+from ._api import WeightsEnum, _entry, _load_weights, _model_builder, _ovewrite_named_param, _weights_enum
 
 __all__ = ["VisionTransformer", "ViT_B_16_Weights", "ViT_B_32_Weights", "ViT_L_16_Weights", "ViT_L_32_Weights",
            "ViT_H_14_Weights", "vit_b_16", "vit_b_32", "vit_l_16", "vit_l_32", "vit_h_14"]
@@ -22,17 +22,22 @@ def _assert(condition: bool, message: str) -> None:
         raise AssertionError(message)
 
 
+def init_mlp(mlp: nn.Module) -> None:
+    """The init of a transformer's MLP (ViT's and Swin's): Xavier-uniform weights, near-zero normal biases."""
+    for m in mlp.modules():
+        if isinstance(m, nn.Linear):
+            nn.init.xavier_uniform_(m.weight)
+            if m.bias is not None:
+                nn.init.normal_(m.bias, std=1e-6)
+
+
 class MLPBlock(MLP):
     """The transformer's feed-forward block: Linear, GELU, Dropout, Linear, Dropout (keys "0" and "3")."""
     _version = 2
 
     def __init__(self, in_dim: int, mlp_dim: int, dropout: float):
         super().__init__(in_dim, [mlp_dim, in_dim], activation_layer=nn.GELU, inplace=None, dropout=dropout)
-        for m in self.modules():
-            if isinstance(m, nn.Linear):
-                nn.init.xavier_uniform_(m.weight)
-                if m.bias is not None:
-                    nn.init.normal_(m.bias, std=1e-6)
+        init_mlp(self)
 
     def _load_from_state_dict(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
                               error_msgs):
@@ -101,15 +106,9 @@ class VisionTransformer(nn.Module):
         _assert(image_size % patch_size == 0, "Input shape indivisible by patch size!")
         if conv_stem_configs is not None:
             raise NotImplementedError("VisionTransformer: conv_stem_configs (a convolutional stem) is not supported")
-        self.image_size = image_size
-        self.patch_size = patch_size
-        self.hidden_dim = hidden_dim
-        self.mlp_dim = mlp_dim
-        self.attention_dropout = attention_dropout
-        self.dropout = dropout
-        self.num_classes = num_classes
-        self.representation_size = representation_size
-        self.norm_layer = norm_layer
+        self.image_size, self.patch_size, self.hidden_dim, self.mlp_dim = image_size, patch_size, hidden_dim, mlp_dim
+        self.attention_dropout, self.dropout = attention_dropout, dropout
+        self.num_classes, self.representation_size, self.norm_layer = num_classes, representation_size, norm_layer
         self.conv_proj = nn.Conv2d(3, hidden_dim, kernel_size=patch_size, stride=patch_size)
         seq_length = (image_size // patch_size) ** 2
         self.class_token = nn.Parameter(torch.zeros(1, 1, hidden_dim))
@@ -172,70 +171,45 @@ def _vit_entry(file: str, num_params: int, size: int = 224, resize: int = 256, i
     return _entry(file, num_params, crop=size, resize=resize, min_size=(size, size), interpolation=interpolation)
 
 
-class ViT_B_16_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vit_entry("vit_b_16-c867db91.pth", 86567656)
-    IMAGENET1K_SWAG_E2E_V1 = _vit_entry("vit_b_16_swag-9ac1b537.pth", 86859496, 384, 384, "bicubic")
-    IMAGENET1K_SWAG_LINEAR_V1 = _vit_entry("vit_b_16_lc_swag-4e70ced5.pth", 86567656, 224, 224, "bicubic")
-    DEFAULT = IMAGENET1K_V1
+def _vit_swag(model: str, e2e: str, e2e_params: int, e2e_size: int, linear: str, linear_params: int) -> dict:
+    """The SWAG weights members from their checkpoints' hashes: fine-tuned end to end at `e2e_size`, and the
+    linear classifier alone at 224."""
+    e2e_weights = _vit_entry(f"{model}_swag-{e2e}.pth", e2e_params, e2e_size, e2e_size, "bicubic")
+    linear_weights = _vit_entry(f"{model}_lc_swag-{linear}.pth", linear_params, 224, 224, "bicubic")
+    return {"IMAGENET1K_SWAG_E2E_V1": e2e_weights, "IMAGENET1K_SWAG_LINEAR_V1": linear_weights}
+
+
+ViT_B_16_Weights = _weights_enum("ViT_B_16_Weights", __name__, {
+    "IMAGENET1K_V1": _vit_entry("vit_b_16-c867db91.pth", 86567656),
+    **_vit_swag("vit_b_16", "9ac1b537", 86859496, 384, "4e70ced5", 86567656)})
 
 
 class ViT_B_32_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vit_entry("vit_b_32-d86f8d99.pth", 88224232)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _vit_entry("vit_b_32-d86f8d99.pth", 88224232)
 
 
-class ViT_L_16_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vit_entry("vit_l_16-852ce7e3.pth", 304326632, 224, 242)
-    IMAGENET1K_SWAG_E2E_V1 = _vit_entry("vit_l_16_swag-4f3808c9.pth", 305174504, 512, 512, "bicubic")
-    IMAGENET1K_SWAG_LINEAR_V1 = _vit_entry("vit_l_16_lc_swag-4d563306.pth", 304326632, 224, 224, "bicubic")
-    DEFAULT = IMAGENET1K_V1
+ViT_L_16_Weights = _weights_enum("ViT_L_16_Weights", __name__, {
+    "IMAGENET1K_V1": _vit_entry("vit_l_16-852ce7e3.pth", 304326632, 224, 242),
+    **_vit_swag("vit_l_16", "4f3808c9", 305174504, 512, "4d563306", 304326632)})
 
 
 class ViT_L_32_Weights(WeightsEnum):
-    IMAGENET1K_V1 = _vit_entry("vit_l_32-c7638314.pth", 306535400)
-    DEFAULT = IMAGENET1K_V1
+    IMAGENET1K_V1 = DEFAULT = _vit_entry("vit_l_32-c7638314.pth", 306535400)
 
 
-class ViT_H_14_Weights(WeightsEnum):
-    IMAGENET1K_SWAG_E2E_V1 = _vit_entry("vit_h_14_swag-80465313.pth", 633470440, 518, 518, "bicubic")
-    IMAGENET1K_SWAG_LINEAR_V1 = _vit_entry("vit_h_14_lc_swag-c1eb923e.pth", 632045800, 224, 224, "bicubic")
-    DEFAULT = IMAGENET1K_SWAG_E2E_V1
+ViT_H_14_Weights = _weights_enum("ViT_H_14_Weights", __name__,
+                                 _vit_swag("vit_h_14", "80465313", 633470440, 518, "c1eb923e", 632045800),
+                                 "IMAGENET1K_SWAG_E2E_V1")
 
 
-@register_model()
-@handle_legacy_interface("ViT_B_16_Weights", "IMAGENET1K_V1")
-def vit_b_16(*, weights: ViT_B_16_Weights | None = None, progress: bool = True, **kwargs) -> VisionTransformer:
-    """`torchvision.models.vit_b_16`."""
-    weights = ViT_B_16_Weights.verify(weights)
-    return _vision_transformer(16, 12, 12, 768, 3072, weights, progress, **kwargs)
+def _builder(name: str, weights_enum: type, patch_size: int, num_layers: int, num_heads: int, hidden_dim: int,
+             mlp_dim: int, legacy: bool = True):
+    build = partial(_vision_transformer, patch_size, num_layers, num_heads, hidden_dim, mlp_dim)
+    return _model_builder(name, weights_enum, build, "VisionTransformer", legacy=legacy)
 
 
-@register_model()
-@handle_legacy_interface("ViT_B_32_Weights", "IMAGENET1K_V1")
-def vit_b_32(*, weights: ViT_B_32_Weights | None = None, progress: bool = True, **kwargs) -> VisionTransformer:
-    """`torchvision.models.vit_b_32`."""
-    weights = ViT_B_32_Weights.verify(weights)
-    return _vision_transformer(32, 12, 12, 768, 3072, weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ViT_L_16_Weights", "IMAGENET1K_V1")
-def vit_l_16(*, weights: ViT_L_16_Weights | None = None, progress: bool = True, **kwargs) -> VisionTransformer:
-    """`torchvision.models.vit_l_16`."""
-    weights = ViT_L_16_Weights.verify(weights)
-    return _vision_transformer(16, 24, 16, 1024, 4096, weights, progress, **kwargs)
-
-
-@register_model()
-@handle_legacy_interface("ViT_L_32_Weights", "IMAGENET1K_V1")
-def vit_l_32(*, weights: ViT_L_32_Weights | None = None, progress: bool = True, **kwargs) -> VisionTransformer:
-    """`torchvision.models.vit_l_32`."""
-    weights = ViT_L_32_Weights.verify(weights)
-    return _vision_transformer(32, 24, 16, 1024, 4096, weights, progress, **kwargs)
-
-
-@register_model()
-def vit_h_14(*, weights: ViT_H_14_Weights | None = None, progress: bool = True, **kwargs) -> VisionTransformer:
-    """`torchvision.models.vit_h_14`."""
-    weights = ViT_H_14_Weights.verify(weights)
-    return _vision_transformer(14, 32, 16, 1280, 5120, weights, progress, **kwargs)
+vit_b_16 = _builder("vit_b_16", ViT_B_16_Weights, 16, 12, 12, 768, 3072)
+vit_b_32 = _builder("vit_b_32", ViT_B_32_Weights, 32, 12, 12, 768, 3072)
+vit_l_16 = _builder("vit_l_16", ViT_L_16_Weights, 16, 24, 16, 1024, 4096)
+vit_l_32 = _builder("vit_l_32", ViT_L_32_Weights, 32, 24, 16, 1024, 4096)
+vit_h_14 = _builder("vit_h_14", ViT_H_14_Weights, 14, 32, 16, 1280, 5120, legacy=False)  # added after `pretrained=`

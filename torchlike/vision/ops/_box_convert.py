@@ -2,6 +2,7 @@
 xyxy, xywh, cxcywh and the rotated ones xywhr, cxcywhr (r in degrees, counter-clockwise) and xyxyxyxy."""
 from __future__ import annotations
 
+import functools
 import math
 
 import torchlike as torch
@@ -27,9 +28,17 @@ def xyxy_to_xywh(boxes):
     return torch.stack((x1, y1, x2 - x1, y2 - y1), dim=-1)
 
 
-def _rounded_back(out, dtype, integral: bool):
-    """Rotated conversions of integer boxes compute in float and round back to the integer dtype."""
-    return out.round().to(dtype) if integral else out
+def _rotated(convert):
+    """A rotated conversion `convert(*coordinates)` applied to boxes (..., n): integer boxes compute in
+    float and are rounded back to their dtype, as torchvision does."""
+
+    @functools.wraps(convert)
+    def on_boxes(boxes):
+        integral = not boxes.is_floating_point()
+        out = torch.stack(convert(*boxes.unbind(-1)), dim=-1)
+        return out.round().to(boxes.dtype) if integral else out
+
+    return on_boxes
 
 
 def _cos_sin(r):
@@ -37,41 +46,33 @@ def _cos_sin(r):
     return torch.cos(rad), torch.sin(rad)
 
 
-def cxcywhr_to_xywhr(boxes):
-    integral = not boxes.is_floating_point()
-    cx, cy, w, h, r = boxes.unbind(-1)
+@_rotated
+def cxcywhr_to_xywhr(cx, cy, w, h, r):
     cos, sin = _cos_sin(r)
-    x1 = cx - w / 2 * cos - h / 2 * sin
-    y1 = cy - h / 2 * cos + w / 2 * sin
-    return _rounded_back(torch.stack((x1, y1, w, h, r), dim=-1), boxes.dtype, integral)
+    return cx - w / 2 * cos - h / 2 * sin, cy - h / 2 * cos + w / 2 * sin, w, h, r
 
 
-def xywhr_to_cxcywhr(boxes):
-    integral = not boxes.is_floating_point()
-    x1, y1, w, h, r = boxes.unbind(-1)
+@_rotated
+def xywhr_to_cxcywhr(x1, y1, w, h, r):
     cos, sin = _cos_sin(r)
-    cx = x1 + w / 2 * cos + h / 2 * sin
-    cy = y1 - w / 2 * sin + h / 2 * cos
-    return _rounded_back(torch.stack((cx, cy, w, h, r), dim=-1), boxes.dtype, integral)
+    return x1 + w / 2 * cos + h / 2 * sin, y1 - w / 2 * sin + h / 2 * cos, w, h, r
 
 
-def xywhr_to_xyxyxyxy(boxes):
-    integral = not boxes.is_floating_point()
-    x1, y1, w, h, r = boxes.unbind(-1)
+@_rotated
+def xywhr_to_xyxyxyxy(x1, y1, w, h, r):
     cos, sin = _cos_sin(r)
     x2, y2 = x1 + w * cos, y1 - w * sin
     x3, y3 = x2 + h * sin, y2 + h * cos
     x4, y4 = x1 + h * sin, y1 + h * cos
-    return _rounded_back(torch.stack((x1, y1, x2, y2, x3, y3, x4, y4), dim=-1), boxes.dtype, integral)
+    return x1, y1, x2, y2, x3, y3, x4, y4
 
 
-def xyxyxyxy_to_xywhr(boxes):
-    integral = not boxes.is_floating_point()
-    x1, y1, x2, y2, x3, y3, x4, y4 = boxes.unbind(-1)
+@_rotated
+def xyxyxyxy_to_xywhr(x1, y1, x2, y2, x3, y3, x4, y4):
     r = torch.atan2(y1 - y2, x2 - x1) * 180 / math.pi
     w = ((x2 - x1) ** 2 + (y1 - y2) ** 2).sqrt()
     h = ((x3 - x2) ** 2 + (y3 - y2) ** 2).sqrt()
-    return _rounded_back(torch.stack((x1, y1, w, h, r), dim=-1), boxes.dtype, integral)
+    return x1, y1, w, h, r
 
 
 # (in_fmt, out_fmt) -> the conversions applied in turn (each keeps the dtype of its input, so

@@ -60,8 +60,12 @@ class Compose:
 
 
 class _Simple:
+    """torchvision's repr of a transform: `Name(field=value, ...)` over the fields it names."""
+    _repr_fields: tuple[str, ...] = ()
+
     def __repr__(self):
-        return f"{self.__class__.__name__}()"
+        fields = ", ".join(f"{name}={getattr(self, name)}" for name in self._repr_fields)
+        return f"{self.__class__.__name__}({fields})"
 
 
 class ToTensor(_Simple):
@@ -91,17 +95,15 @@ class ToPILImage:
         return f"{self.__class__.__name__}(mode={self.mode})" if self.mode else f"{self.__class__.__name__}()"
 
 
-class Normalize:
+class Normalize(_Simple):
     """Mirrors `torchvision.transforms.Normalize`."""
+    _repr_fields = ("mean", "std")
 
     def __init__(self, mean, std, inplace: bool = False):
         self.mean, self.std, self.inplace = mean, std, inplace
 
     def __call__(self, tensor):
         return F.normalize(tensor, self.mean, self.std, self.inplace)
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(mean={self.mean}, std={self.std})"
 
 
 class Resize:
@@ -122,8 +124,9 @@ class Resize:
                 f"max_size={self.max_size}, antialias={self.antialias})")
 
 
-class CenterCrop:
+class CenterCrop(_Simple):
     """Mirrors `torchvision.transforms.CenterCrop`."""
+    _repr_fields = ("size",)
 
     def __init__(self, size):
         self.size = _pair(size)
@@ -131,12 +134,10 @@ class CenterCrop:
     def __call__(self, img):
         return F.center_crop(img, self.size)
 
-    def __repr__(self):
-        return f"{self.__class__.__name__}(size={self.size})"
 
-
-class Pad:
+class Pad(_Simple):
     """Mirrors `torchvision.transforms.Pad`."""
+    _repr_fields = ("padding", "fill", "padding_mode")
 
     def __init__(self, padding, fill=0, padding_mode: str = "constant"):
         if padding_mode not in ("constant", "edge", "reflect", "symmetric"):
@@ -146,12 +147,10 @@ class Pad:
     def __call__(self, img):
         return F.pad(img, self.padding, self.fill, self.padding_mode)
 
-    def __repr__(self):
-        return f"{self.__class__.__name__}(padding={self.padding}, fill={self.fill}, padding_mode={self.padding_mode})"
 
-
-class RandomCrop:
+class RandomCrop(_Simple):
     """Mirrors `torchvision.transforms.RandomCrop`."""
+    _repr_fields = ("size", "padding")
 
     def __init__(self, size, padding=None, pad_if_needed: bool = False, fill=0, padding_mode: str = "constant"):
         self.size = _pair(size)
@@ -177,21 +176,16 @@ class RandomCrop:
             img = F.pad(img, [0, self.size[0] - h], self.fill, self.padding_mode)
         return F.crop(img, *self.get_params(img, self.size))
 
-    def __repr__(self):
-        return f"{self.__class__.__name__}(size={self.size}, padding={self.padding})"
 
-
-class RandomHorizontalFlip:
+class RandomHorizontalFlip(_Simple):
     """Mirrors `torchvision.transforms.RandomHorizontalFlip`."""
+    _repr_fields = ("p",)
 
     def __init__(self, p: float = 0.5):
         self.p = p
 
     def __call__(self, img):
         return F.hflip(img) if _rand() < self.p else img
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(p={self.p})"
 
 
 class RandomVerticalFlip(RandomHorizontalFlip):
@@ -201,7 +195,7 @@ class RandomVerticalFlip(RandomHorizontalFlip):
         return F.vflip(img) if _rand() < self.p else img
 
 
-class Lambda:
+class Lambda(_Simple):
     """Mirrors `torchvision.transforms.Lambda`."""
 
     def __init__(self, lambd):
@@ -211,9 +205,6 @@ class Lambda:
 
     def __call__(self, img):
         return self.lambd(img)
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}()"
 
 
 class ConvertImageDtype:
@@ -226,17 +217,15 @@ class ConvertImageDtype:
         return F.convert_image_dtype(image, self.dtype)
 
 
-class Grayscale:
+class Grayscale(_Simple):
     """Mirrors `torchvision.transforms.Grayscale`."""
+    _repr_fields = ("num_output_channels",)
 
     def __init__(self, num_output_channels: int = 1):
         self.num_output_channels = num_output_channels
 
     def __call__(self, img):
         return F.rgb_to_grayscale(img, self.num_output_channels)
-
-    def __repr__(self):
-        return f"{self.__class__.__name__}(num_output_channels={self.num_output_channels})"
 
 
 class RandomGrayscale:
