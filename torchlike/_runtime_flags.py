@@ -1,12 +1,14 @@
 """torch's process-wide runtime settings: thread counts, deterministic algorithms, warn-always.
 
 The settings are kept and reported as PyTorch reports them, with its argument checks. They do not
-change how XLA runs: its CPU thread pool is sized when JAX starts (XLA_FLAGS), and its CPU and GPU
-programs give the same results run after run, so there is no nondeterministic kernel to refuse.
+change how XLA runs, and say so once: its CPU thread pool is sized when JAX starts (XLA_FLAGS), and
+on a GPU deterministic reductions and scatters need XLA_FLAGS=--xla_gpu_deterministic_ops=true set
+before the process imports torchlike. XLA's CPU programs give the same results run after run.
 """
 from __future__ import annotations
 
 import os
+import warnings
 
 __all__ = ["get_num_threads", "set_num_threads", "get_num_interop_threads", "set_num_interop_threads",
            "init_num_threads", "use_deterministic_algorithms", "are_deterministic_algorithms_enabled",
@@ -27,6 +29,15 @@ def _positive_int(name: str, n) -> int:
     return n
 
 
+_warned: set = set()
+
+
+def _warn_once(key: str, message: str) -> None:
+    if key not in _warned:
+        _warned.add(key)
+        warnings.warn(message, UserWarning, stacklevel=3)
+
+
 def get_num_threads() -> int:
     """Mirrors `torch.get_num_threads`."""
     return _threads["intra"]
@@ -35,6 +46,8 @@ def get_num_threads() -> int:
 def set_num_threads(n: int) -> None:
     """Mirrors `torch.set_num_threads` (recorded; XLA's thread pool keeps its size)."""
     _threads["intra"] = _positive_int("set_num_threads", n)
+    _warn_once("threads", "torch.set_num_threads: recorded, but XLA's CPU thread pool keeps the size it was given "
+                          "when JAX started (set XLA_FLAGS before importing torchlike to change it)")
 
 
 def get_num_interop_threads() -> int:
@@ -45,6 +58,8 @@ def get_num_interop_threads() -> int:
 def set_num_interop_threads(n: int) -> None:
     """Mirrors `torch.set_num_interop_threads` (recorded)."""
     _threads["interop"] = _positive_int("set_num_interop_threads", n)
+    _warn_once("threads", "torch.set_num_interop_threads: recorded, but XLA's CPU thread pool keeps the size it "
+                          "was given when JAX started (set XLA_FLAGS before importing torchlike to change it)")
 
 
 def init_num_threads() -> None:
@@ -57,6 +72,12 @@ def use_deterministic_algorithms(mode: bool, *, warn_only: bool = False) -> None
         raise TypeError(f"_set_deterministic_algorithms(): argument 'mode' (position 1) must be bool, not "
                         f"{type(mode).__name__}")
     _deterministic["on"], _deterministic["warn_only"] = mode, bool(warn_only)
+    if mode and "--xla_gpu_deterministic_ops=true" not in os.environ.get("XLA_FLAGS", ""):
+        from ._device import gpu_devices
+        if gpu_devices():
+            _warn_once("deterministic", "torch.use_deterministic_algorithms: XLA's GPU reductions and scatters are "
+                                        "deterministic only with XLA_FLAGS=--xla_gpu_deterministic_ops=true set "
+                                        "before torchlike is imported")
 
 
 def are_deterministic_algorithms_enabled() -> bool:

@@ -13,6 +13,7 @@ import warnings
 
 import numpy as np
 
+from ._engine import methods as _methods
 from . import _dtype as D
 
 
@@ -152,6 +153,5 @@ def _data_ptr(self) -> int:
 
 
 def install(tensor_cls) -> None:
-    tensor_cls.storage = _storage
-    tensor_cls.untyped_storage = _untyped_storage
-    tensor_cls.data_ptr = _data_ptr
+    for name, fn in (("storage", _storage), ("untyped_storage", _untyped_storage), ("data_ptr", _data_ptr)):
+        _methods.install(name, fn)
