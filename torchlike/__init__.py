@@ -129,12 +129,8 @@ from ._ops.nn_misc import channel_shuffle as native_channel_shuffle  # noqa: E40
 
 
 def is_nonzero(input):
-    """Mirrors `torch.is_nonzero`: the truth of a one-element tensor."""
-    n = input.numel()
-    if n != 1:
-        raise RuntimeError("Boolean value of Tensor with no values is ambiguous" if n == 0 else
-                           "Boolean value of Tensor with more than one value is ambiguous")
-    return input.item() != 0  # (torchlike.bool is the dtype here)
+    """Mirrors `torch.is_nonzero`: the truth of a one-element tensor (Tensor.__bool__, with its errors)."""
+    return input.__bool__()
 
 
 def typename(obj) -> str:
